@@ -1,0 +1,3 @@
+from soviet.cli import main
+
+main()

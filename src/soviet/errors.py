@@ -1,0 +1,89 @@
+"""Every error a user can cause, in one tree.
+
+    SovietError                      anything the user can cause; the edges exit 2 / HTTP 4xx
+     ├── InputError                  malformed or invalid input
+     │    ├── CharterError           the charter file (names file, line and field)
+     │    ├── BallotFileError        a BLT or CVR ballot file (names file and line)
+     │    ├── ClockError             SOVIET_NOW not ISO 8601, or earlier than the log
+     │    └── DatabaseError          a database URL that cannot be opened or used
+     ├── NotFound                    an unknown member, body, office, election, mandate, petition
+     ├── Refused                     a rule forbids the act (not an elector, second vote, …)
+     └── LedgerError                 the log does not hold (the edges exit 1)
+          └── RootMismatch           a proof or a tree does not reproduce the expected root
+
+Lower-layer errors (SQLAlchemy, tomllib, csv) are translated into these at the boundary
+where they are raised, so the edges only ever see this tree.
+"""
+
+from __future__ import annotations
+
+
+class SovietError(Exception):
+    """Base of every error a user can cause; its message names the input and the fix."""
+
+    exit_code = 2
+
+
+class InputError(SovietError):
+    """Input that is malformed or invalid."""
+
+
+class CharterError(InputError):
+    """A charter that cannot be adopted; the message names file, line and field."""
+
+    def __init__(self, source: str, line: int | None, field: str, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.field = field
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {field}: {problem}")
+
+
+class BallotFileError(InputError):
+    """A ballot file that cannot be read; the message names file and line."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+
+
+class ClockError(InputError):
+    """A clock value that is not ISO 8601 or that would move the log backwards."""
+
+
+class DatabaseError(InputError):
+    """A database that cannot be opened, or that is not a soviet database."""
+
+
+class NotFound(SovietError):
+    """An id that names nothing in this organization."""
+
+    def __init__(self, kind: str, ident: str) -> None:
+        self.kind = kind
+        self.ident = ident
+        super().__init__(f"unknown {kind} {ident!r}")
+
+
+class Refused(SovietError):
+    """An act that the rules of the charter forbid; the message says which rule."""
+
+
+class LedgerError(SovietError):
+    """The log, a proof or a checkpoint does not hold."""
+
+    exit_code = 1
+
+
+class RootMismatch(LedgerError):
+    """A proof or a tree that does not reproduce the expected root hash."""
+
+    def __init__(self, expected: bytes, computed: bytes) -> None:
+        self.expected = expected
+        self.computed = computed
+        super().__init__(
+            f"root mismatch: expected {expected.hex()}, computed {computed.hex()}"
+        )

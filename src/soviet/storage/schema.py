@@ -1,0 +1,229 @@
+"""The tables: the event log, its Merkle nodes, and the projections derived from the log.
+
+The `events` table is the truth. Every other table except `merkle_nodes` is a projection
+written by the projectors in `soviet.storage.projectors`, in the same transaction as the
+event, and can be rebuilt by replaying the log into an empty database.
+
+Lists and results are stored as canonical JSON text, so that a projection compares equal
+byte for byte after a replay on any database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# -- the log -----------------------------------------------------------------------------
+
+events = Table(
+    "events",
+    metadata,
+    # seq starts at 1; the event's leaf index in the Merkle tree is seq - 1
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("actor", String(128), nullable=True),
+    Column("data", Text, nullable=False),  # canonical JSON (RFC 8785) of the event's data
+    Column("leaf", LargeBinary(32), nullable=False),  # SHA-256(0x00 || RFC 8785 entry)
+)
+
+# Interior nodes of complete subtrees: node (level, index) covers leaves
+# [index * 2**level, (index + 1) * 2**level). Level 0 is the `events.leaf` column.
+merkle_nodes = Table(
+    "merkle_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+# -- projections -------------------------------------------------------------------------
+
+organization = Table(
+    "organization",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("name", Text, nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("rules", Text, nullable=False),  # JSON of the charter's [rules]
+    Column("founders", Text, nullable=False),  # JSON list of member ids
+    Column("verifier_key", Text, nullable=True),
+    Column("founded_at", String(32), nullable=False),
+)
+
+bodies = Table(
+    "bodies",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # assembly | council
+    Column("parent", String(128), nullable=True),
+    Column("position", Integer, nullable=False),
+)
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("body", String(128), ForeignKey("bodies.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("seat_in", String(128), nullable=True),
+    Column("eligible", String(16), nullable=False),  # electorate | members
+    Column("powers", Text, nullable=False),  # JSON list
+    Column("term_days", Integer, nullable=False),
+    Column("voting_days", Integer, nullable=False),
+    Column("recall_petition", String(32), nullable=False),  # a fraction "1/4"
+    Column("recall_immediate", String(32), nullable=False),
+    Column("recall_quorum", String(32), nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("admitted_at", String(32), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("body", String(128), ForeignKey("bodies.id"), primary_key=True),
+)
+
+elections = Table(
+    "elections",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("office", String(128), ForeignKey("offices.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # nominating | voting | closed
+    Column("seats", Integer, nullable=False),
+    Column("opened_at", String(32), nullable=False),
+    Column("opened_by", String(128), nullable=True),
+    Column("cause", Integer, nullable=True),  # seq of the event that forced a by-election
+    Column("started_at", String(32), nullable=True),
+    Column("voting_ends", String(32), nullable=True),
+    Column("closed_at", String(32), nullable=True),
+    Column("result", Text, nullable=True),  # JSON of the count, every round
+    Column("winners", Text, nullable=True),  # JSON list of member ids
+)
+Index("ix_elections_office", elections.c.office)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("election", String(32), ForeignKey("elections.id"), primary_key=True),
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("nominated_by", String(128), nullable=True),
+)
+
+rolls = Table(
+    "rolls",
+    metadata,
+    Column("election", String(32), ForeignKey("elections.id"), primary_key=True),
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+)
+
+# The primary key is the rule "one ballot per elector", held by the database as well as
+# by the domain, so two processes voting at once cannot both succeed.
+ballots = Table(
+    "ballots",
+    metadata,
+    Column("election", String(32), ForeignKey("elections.id"), primary_key=True),
+    Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("choice", Text, nullable=False),  # JSON list of member ids, in order
+    Column("seq", Integer, nullable=False),
+)
+
+mandates = Table(
+    "mandates",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("office", String(128), ForeignKey("offices.id"), nullable=False),
+    Column("holder", String(128), ForeignKey("members.id"), nullable=False),
+    Column("seat", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("election", String(32), nullable=True),
+    Column("since", String(32), nullable=False),
+    Column("until", String(32), nullable=True),
+    Column("ended_at", String(32), nullable=True),
+    Column("cause", Integer, nullable=True),  # seq of the event that ended it
+)
+Index("ix_mandates_office", mandates.c.office)
+Index("ix_mandates_holder", mandates.c.holder)
+
+petitions = Table(
+    "petitions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("mandate", String(32), ForeignKey("mandates.id"), nullable=False),
+    Column("opener", String(128), ForeignKey("members.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # open | voting | recalled | failed
+    Column("opened_at", String(32), nullable=False),
+    Column("vote_opened_at", String(32), nullable=True),
+    Column("voting_ends", String(32), nullable=True),
+    Column("closed_at", String(32), nullable=True),
+    Column("result", Text, nullable=True),  # JSON of the recall vote's count
+)
+
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+recall_rolls = Table(
+    "recall_rolls",
+    metadata,
+    Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+)
+
+recall_ballots = Table(
+    "recall_ballots",
+    metadata,
+    Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
+    Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("vote", String(4), nullable=False),  # yes | no
+    Column("seq", Integer, nullable=False),
+)
+
+#: The projection tables, in an order that respects their foreign keys.
+PROJECTIONS: tuple[Table, ...] = (
+    organization,
+    bodies,
+    offices,
+    members,
+    memberships,
+    elections,
+    candidates,
+    rolls,
+    ballots,
+    mandates,
+    petitions,
+    signatures,
+    recall_rolls,
+    recall_ballots,
+)
