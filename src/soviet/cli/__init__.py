@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
 
 from soviet.errors import SovietError
@@ -19,14 +20,21 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to `app`; imported here so `app` exists first.
-    from soviet.cli import count  # noqa: F401
+    from soviet.cli import acts, count, demo, reading  # noqa: F401
 
 
 def main() -> None:
     """Entry point: run the app, turning every user error into one line and exit code 2."""
     _register()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except SovietError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,207 @@
+"""BLT ballot files (the ERS / OpenSTV format), read in bulk.
+
+    # an optional comment line
+    4 2                 candidates seats
+    -2                  optional: withdrawn candidates, negated
+    1 3 1 4 0           weight, candidate numbers in order of preference, 0
+    1 2 - 3=4 0         '-' a skipped rank, '3=4' an overvote ('-=-' one with unknown marks)
+    0                   end of the ballots
+    "Castor"            one quoted name per candidate, in number order
+    "Pollux"
+    "Helen"
+    "Paris"
+    "Title of the election"
+
+The header and the names are read line by line; the ballot lines, which may number in the
+millions, are read as arrays (see `_blt_body`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from soviet.ballots._blt_body import parse_body
+from soviet.ballots.files import BallotFile, assemble
+from soviet.ballots.rules import BallotRules
+from soviet.errors import BallotFileError
+
+_QUOTED = re.compile(r'\s*"([^"]*)"')
+
+
+def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -> BallotFile:
+    """The ballots of a BLT file's contents; `source` names the file in error messages."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    reader = _Reader(data, source)
+    candidates, seats, header_line = reader.header()
+    withdrawn = reader.withdrawn(candidates)
+    body_start, body_line = reader.position, reader.line
+    marker_start, marker_line = reader.end_marker(header_line)
+    names, title = _names(data[marker_start:], marker_line, candidates, source)
+    marks, weights = parse_body(data, body_start, marker_start, body_line, candidates, source)
+    return assemble(
+        names,
+        marks,
+        weights,
+        rules or BallotRules(),
+        title=title,
+        withdrawn=withdrawn,
+        seats=seats,
+        source=source,
+    )
+
+
+class _Reader:
+    """A cursor over the lines at the top of a BLT file."""
+
+    def __init__(self, data: bytes, source: str) -> None:
+        self.data = data
+        self.source = source
+        self.position = 0
+        self.line = 1
+
+    def _next(self) -> tuple[bytes, int] | None:
+        """The next line that is neither blank nor a comment, and its number; advances."""
+        while self.position < len(self.data):
+            end = self.data.find(b"\n", self.position)
+            end = len(self.data) if end < 0 else end
+            text, number = self.data[self.position : end].strip(), self.line
+            self.position, self.line = end + 1, self.line + 1
+            if text and not text.startswith(b"#"):
+                return text, number
+        return None
+
+    def header(self) -> tuple[int, int, int]:
+        found = self._next()
+        if found is None:
+            raise BallotFileError(self.source, None, "empty file: expected a BLT header line")
+        text, number = found
+        fields = text.split()
+        if len(fields) != 2 or not all(field.isdigit() for field in fields):
+            raise BallotFileError(
+                self.source,
+                number,
+                f"expected the header 'candidates seats' (two whole numbers), found {_show(text)}",
+            )
+        candidates, seats = int(fields[0]), int(fields[1])
+        if candidates < 1:
+            raise BallotFileError(self.source, number, "the header names no candidates")
+        if not 1 <= seats <= candidates:
+            raise BallotFileError(
+                self.source, number, f"seats must be between 1 and {candidates}, not {seats}"
+            )
+        return candidates, seats, number
+
+    def withdrawn(self, candidates: int) -> frozenset[int]:
+        """Read the optional line of withdrawn candidates (negative numbers), if it is there."""
+        mark = self.position, self.line
+        found = self._next()
+        if found is None:
+            return frozenset()
+        text, number = found
+        if text.startswith(b"["):
+            raise BallotFileError(
+                self.source, number, "option lines in brackets (droop's extension) are not read"
+            )
+        fields = text.split()
+        if not fields[0].startswith(b"-") or fields[0] == b"-" or b"=" in fields[0]:
+            self.position, self.line = mark
+            return frozenset()
+        withdrawn: set[int] = set()
+        for field in fields:
+            if not (field.startswith(b"-") and field[1:].isdigit()):
+                raise BallotFileError(
+                    self.source,
+                    number,
+                    f"a withdrawn line holds negative candidate numbers only, found {_show(field)}",
+                )
+            if not 1 <= int(field[1:]) <= candidates:
+                raise BallotFileError(
+                    self.source,
+                    number,
+                    f"withdrawn candidate {int(field[1:])} out of range 1..{candidates}",
+                )
+            withdrawn.add(int(field[1:]) - 1)
+        return frozenset(withdrawn)
+
+    def end_marker(self, header_line: int) -> tuple[int, int]:
+        """Where the line `0` that ends the ballots starts, and its number.
+
+        Found from the end of the file: it is the last line before the quoted names.
+        """
+        data = self.data
+        line_end = len(data)
+        while True:
+            line_start = data.rfind(b"\n", 0, line_end) + 1
+            text = data[line_start:line_end].strip()
+            if text and not text.startswith(b'"'):
+                break
+            if line_start == 0:
+                raise BallotFileError(self.source, None, "no ballots: the file holds only names")
+            line_end = line_start - 1
+        number = data.count(b"\n", 0, line_start) + 1
+        if number <= header_line:
+            raise BallotFileError(
+                self.source, number, "expected ballot lines and a line 0 after the header"
+            )
+        if line_end == len(data) or not data[line_end:].strip():
+            raise BallotFileError(
+                self.source, number, "expected the quoted candidate names after the ballots"
+            )
+        if text != b"0":
+            raise BallotFileError(
+                self.source,
+                number,
+                f"expected the line 0 that ends the ballots before the names, found {_show(text)}",
+            )
+        return line_start, number
+
+
+def _names(trailer: bytes, first_line: int, candidates: int, source: str) -> tuple[list[str], str]:
+    """The quoted candidate names and the optional title after the line `0`."""
+    try:
+        text = trailer.decode("utf-8")
+    except UnicodeDecodeError:
+        text = trailer.decode("latin-1")
+    strings: list[tuple[str, int]] = []
+    for offset, line in enumerate(text.split("\n")[1:], start=1):
+        number = first_line + offset
+        position = 0
+        while position < len(line.rstrip()):
+            match = _QUOTED.match(line, position)
+            if match is None:
+                rest = line[position:].strip()
+                problem = (
+                    "a name's closing quote is missing"
+                    if rest.startswith('"')
+                    else f"expected a quoted name, found {rest!r}"
+                )
+                raise BallotFileError(source, number, problem)
+            strings.append((match.group(1), number))
+            position = match.end()
+    if len(strings) < candidates:
+        line = strings[-1][1] if strings else first_line
+        raise BallotFileError(
+            source, line, f"expected {candidates} candidate names, found {len(strings)}"
+        )
+    if len(strings) > candidates + 1:
+        raise BallotFileError(
+            source,
+            strings[candidates + 1][1],
+            f"expected {candidates} candidate names and a title, found more quoted text",
+        )
+    names = [name for name, _ in strings[:candidates]]
+    seen: dict[str, int] = {}
+    for name, number in strings[:candidates]:
+        if name in seen:
+            raise BallotFileError(
+                source, number, f"candidate name {name!r} appears twice (also line {seen[name]})"
+            )
+        seen[name] = number
+    title = strings[candidates][0] if len(strings) > candidates else ""
+    return names, title
+
+
+def _show(text: bytes) -> str:
+    shown = text.decode("utf-8", "replace")
+    return repr(shown if len(shown) <= 40 else shown[:37] + "...")

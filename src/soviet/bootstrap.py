@@ -1,0 +1,106 @@
+"""Wiring: settings, the database, the clock and the signing key — the one place that
+joins storage to the services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from soviet.domain.clock import format_instant, parse_instant
+from soviet.errors import DatabaseError, Refused
+from soviet.storage import database
+from soviet.storage.workspace import SqlWorkspace
+
+DEFAULT_DB = "sqlite:///soviet.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the database is, what time it is, and where the signing key lives."""
+
+    db_url: str = DEFAULT_DB
+    now: str | None = None  # SOVIET_NOW, validated; None means the real clock
+    key_path: Path | None = None
+
+    @classmethod
+    def from_env(cls, db: str | None = None, key: str | None = None) -> Settings:
+        url = db or os.environ.get("SOVIET_DB") or DEFAULT_DB
+        raw_now = os.environ.get("SOVIET_NOW")
+        now = format_instant(parse_instant(raw_now)) if raw_now else None
+        key_file = key or os.environ.get("SOVIET_KEY")
+        return cls(url, now, Path(key_file) if key_file else default_key_path(url))
+
+
+def default_key_path(url: str) -> Path | None:
+    """The signing key's file beside a SQLite database (`soviet.db` → `soviet.key`); for a
+    server database, `soviet.key` in the current folder."""
+    from sqlalchemy import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).with_suffix(".key")
+    return Path("soviet.key")
+
+
+class Soviet:
+    """An opened organization: units of work and reads over one database."""
+
+    def __init__(self, settings: Settings, *, create: bool = False) -> None:
+        self.settings = settings
+        self.engine: Engine = database.create_engine(settings.db_url)
+        self._prepare(create)
+
+    def _prepare(self, create: bool) -> None:
+        with database.connect(self.engine) as conn, conn.begin():
+            revision = database.revision(conn)
+            if revision == database.HEAD:
+                return
+            if revision is None and not create:
+                raise DatabaseError(
+                    f"no soviet organization in {self.settings.db_url!r}: "
+                    "adopt a charter first with `soviet init --charter FILE`"
+                )
+            database.migrate(conn)
+
+    def now(self) -> str:
+        return self.settings.now or format_instant(datetime.now(UTC))
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqlWorkspace]:
+        """One transaction for one command: everything it records, or nothing."""
+        with database.connect(self.engine) as conn:
+            try:
+                with conn.begin():
+                    ws = SqlWorkspace(conn, self.now())
+                    yield ws
+                    ws.flush()
+            except IntegrityError as error:
+                # The database's own constraints back the rules (one ballot per elector);
+                # a race lost to another process lands here.
+                raise Refused(
+                    "another act changed the same record at the same time; nothing was "
+                    f"written ({str(error.orig).splitlines()[0]})"
+                ) from None
+            except DBAPIError as error:
+                raise DatabaseError(
+                    f"database error, nothing was written: {str(error.orig).splitlines()[0]}"
+                ) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reading the log and its projections."""
+        with database.connect(self.engine) as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,233 @@
+"""Commands that act: init, member, election, vote, recall, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from soviet.bootstrap import Settings, Soviet
+from soviet.cli import app
+from soviet.cli._options import As, Db, Json
+from soviet.cli.render import console, print_events, print_json
+from soviet.domain.charter import parse_charter
+from soviet.errors import CharterError
+from soviet.services import audit as audit_service
+from soviet.services import elections, members, recall
+from soviet.services.founding import adopt
+from soviet.storage.workspace import SqlWorkspace
+
+T = TypeVar("T")
+
+member_app = typer.Typer(help="Admit members to assemblies; join and leave them.")
+election_app = typer.Typer(help="Open, nominate, start and close elections.")
+recall_app = typer.Typer(help="Petition to recall a mandate, vote on it, close the vote.")
+app.add_typer(member_app, name="member")
+app.add_typer(election_app, name="election")
+app.add_typer(recall_app, name="recall")
+
+
+def act(db: str | None, as_json: bool, handler: Callable[[SqlWorkspace], T]) -> T:
+    """Run one handler in one unit of work and print what it recorded."""
+    soviet = Soviet(Settings.from_env(db))
+    try:
+        with soviet.unit_of_work() as ws:
+            value = handler(ws)
+            recorded = list(ws.recorded)
+        print_events(recorded, as_json)
+        return value
+    finally:
+        soviet.dispose()
+
+
+def read_charter(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CharterError(str(path), None, "charter", f"cannot read the file: {error}") from None
+
+
+@app.command()
+def init(
+    charter: Annotated[Path, typer.Option("--charter", help="The TOML charter to adopt.")],
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Found an organization: adopt a charter into a new, empty log."""
+    text = read_charter(charter)
+
+    def read(relative: str) -> str:
+        return read_charter(charter.parent / relative)
+
+    adopted = parse_charter(text, str(charter), read)
+    settings = Settings.from_env(db)
+    soviet = Soviet(settings, create=True)
+    try:
+        with soviet.unit_of_work() as ws:
+            events = adopt(ws, adopted, None)
+    finally:
+        soviet.dispose()
+    if as_json:
+        print_events(events, True)
+        return
+    console.print(
+        f"Founded [bold]{adopted.name}[/bold] in {settings.db_url}: {len(adopted.bodies)} "
+        f"bodies, {len(adopted.offices)} offices, {len(adopted.members)} members "
+        f"({len(events)} events). Next: `soviet audit --schedule` opens the first elections."
+    )
+
+
+# -- members -----------------------------------------------------------------------------
+
+
+@member_app.command("add")
+def member_add(
+    member: Annotated[str, typer.Argument(help="The new member's id.")],
+    body: Annotated[list[str], typer.Option("--body", help="An assembly to join (repeat).")],
+    actor: As,
+    name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Admit a member to one or more assemblies (needs the power to admit)."""
+    act(db, as_json, lambda ws: members.add(ws, member, name, body, actor))
+
+
+@member_app.command("join")
+def member_join(
+    member: str,
+    body: Annotated[str, typer.Option("--body", help="The assembly to join.")],
+    actor: As,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Add an existing member to another assembly (needs the power to admit)."""
+    act(db, as_json, lambda ws: members.join(ws, member, body, actor))
+
+
+@member_app.command("leave")
+def member_leave(
+    member: str,
+    body: Annotated[str, typer.Option("--body", help="The assembly to leave.")],
+    actor: As,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Take a member out of an assembly; mandates that needed it lapse."""
+    act(db, as_json, lambda ws: members.leave(ws, member, body, actor))
+
+
+# -- elections ---------------------------------------------------------------------------
+
+
+@election_app.command("open")
+def election_open(office: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Open an election for an office's open seats (any elector)."""
+    act(db, as_json, lambda ws: elections.open_election(ws, office, actor))
+
+
+@election_app.command("nominate")
+def election_nominate(
+    election: str, candidate: str, actor: As, db: Db = None, as_json: Json = False
+) -> None:
+    """Nominate an eligible candidate (any elector; yourself included)."""
+    act(db, as_json, lambda ws: elections.nominate(ws, election, candidate, actor))
+
+
+@election_app.command("start")
+def election_start(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Start the vote: the roll is frozen now."""
+    act(db, as_json, lambda ws: elections.start(ws, election, actor))
+
+
+@election_app.command("close")
+def election_close(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Close the vote, count it and grant the mandates (early only once all have voted)."""
+    act(db, as_json, lambda ws: elections.close(ws, election, actor))
+
+
+@app.command()
+def vote(
+    election: str,
+    choice: Annotated[list[str], typer.Argument(help="Candidates, in order of preference.")],
+    actor: As,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Cast a ballot: a ranking, an approval set, or one choice, by the office's method."""
+    act(db, as_json, lambda ws: elections.vote(ws, election, choice, actor))
+
+
+# -- recall ------------------------------------------------------------------------------
+
+
+@recall_app.command("open")
+def recall_open(
+    mandate: str,
+    actor: As,
+    reason: Annotated[str, typer.Option("--reason", help="Why the holder should go.")],
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Open a petition to recall a mandate (any elector of its office; you sign first)."""
+    act(db, as_json, lambda ws: recall.open_petition(ws, mandate, reason, actor))
+
+
+@recall_app.command("sign")
+def recall_sign(petition: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Sign a recall petition."""
+    act(db, as_json, lambda ws: recall.sign(ws, petition, actor))
+
+
+@recall_app.command("vote")
+def recall_vote(
+    petition: str,
+    choice: Annotated[str, typer.Argument(help="yes or no", metavar="yes|no")],
+    actor: As,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Vote in a recall vote."""
+    act(db, as_json, lambda ws: recall.vote(ws, petition, choice, actor))
+
+
+@recall_app.command("close")
+def recall_close(petition: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Close a recall vote (early only once all on its roll have voted)."""
+    act(db, as_json, lambda ws: recall.close(ws, petition, actor))
+
+
+# -- the purge ---------------------------------------------------------------------------
+
+
+@app.command()
+def audit(
+    schedule: Annotated[
+        bool, typer.Option("--schedule", help="Open an election for every office needing one.")
+    ] = False,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """The purge: every office not held by a live elected mandate. Exit 1 if any."""
+    soviet = Soviet(Settings.from_env(db))
+    try:
+        with soviet.unit_of_work() as ws:
+            if schedule:
+                audit_service.schedule(ws)
+            found = audit_service.findings(ws)
+            recorded = list(ws.recorded)
+    finally:
+        soviet.dispose()
+    if as_json:
+        print_json([f.to_json() for f in found])
+    else:
+        if recorded:
+            print_events(recorded, False)
+        if not found:
+            console.print("[green]Clean:[/green] every office is held by a live elected mandate.")
+        for f in found:
+            console.print(f"[bold]{f.kind:<11}[/bold] {f.office or '(organization)'}: {f.detail}")
+    if found:
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""The bundled demonstration: a federation of councils elects, recalls and purges itself."""

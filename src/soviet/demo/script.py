@@ -1,0 +1,275 @@
+"""The demo, step by step: found, elect level by level, recall with cascade, by-elect, purge.
+
+Everything goes through the same services and log as the CLI; votes are synthetic
+(reproducible from the seed) and the clock is advanced by the script, as SOVIET_NOW would.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from soviet.bootstrap import Settings, Soviet
+from soviet.demo import federation
+from soviet.domain.charter import parse_charter
+from soviet.domain.clock import format_instant
+from soviet.services import audit, electorates, elections, recall
+from soviet.services.founding import adopt
+from soviet.storage import views
+from soviet.storage.workspace import SqlWorkspace
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class Demo:
+    """One run of the demo into a folder."""
+
+    def __init__(self, folder: Path, seed: int, console: Console) -> None:
+        self.folder = folder
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.say = console.print
+        self.console = console
+        self.clock = START
+        self.db_path = folder / "soviet.db"
+        self.url = f"sqlite:///{self.db_path}"
+        self.soviet: Soviet | None = None
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def tick(self, hours: float) -> None:
+        self.clock += timedelta(hours=hours)
+
+    def work(self, handler: Callable[[SqlWorkspace], object]) -> SqlWorkspace:
+        assert self.soviet is not None
+        self.soviet.settings = replace(self.soviet.settings, now=format_instant(self.clock))
+        with self.soviet.unit_of_work() as ws:
+            handler(ws)
+        return ws
+
+    def ranking(self, candidates: Sequence[str], popularity: dict[str, float]) -> list[str]:
+        """A voter's ranking: Plackett–Luce over the candidates' popularity, truncated."""
+        left = list(candidates)
+        order: list[str] = []
+        depth = self.rng.randint(1, len(left))
+        while left and len(order) < depth:
+            weights = [popularity[c] for c in left]
+            pick = self.rng.choices(left, weights)[0]
+            order.append(pick)
+            left.remove(pick)
+        return order
+
+    # -- the story -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.found()
+        self.say("\n[bold]2. The purge finds every office vacant and opens their elections[/bold]")
+        self.audit(schedule=True)
+        self.say("\n[bold]3. The base assemblies elect their deputies to the district councils"
+                 "[/bold]")
+        self.elect_offices([f"{a[0]}.deputy" for a in federation.ASSEMBLIES])
+        self.say("\n[bold]4. The district councils, now seated, elect deputies to the city "
+                 "council[/bold]")
+        self.elect_offices(["north.deputy", "south.deputy"])
+        self.say("\n[bold]5. The city council elects its chair and executive committee[/bold]")
+        self.elect_offices(["city.chair", "city.executive"])
+        self.say("\n[bold]6. The purge again[/bold]")
+        self.audit(schedule=False)
+        self.recall_chair()
+        self.say("\n[bold]9. By-elections fill every lost seat, bottom up[/bold]")
+        self.by_elections()
+        self.say("\n[bold]10. The purge finds nothing[/bold]")
+        self.audit(schedule=False)
+        self.final_state()
+
+    def found(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for leftover in self.folder.glob("soviet.db*"):
+            leftover.unlink()
+        charter_path = self.folder / "charter.toml"
+        charter_path.write_text(federation.charter_toml(self.seed), encoding="utf-8")
+        (self.folder / "members.csv").write_text(federation.members_csv(self.seed),
+                                                 encoding="utf-8")
+        charter = parse_charter(
+            charter_path.read_text(encoding="utf-8"),
+            str(charter_path),
+            lambda name: (self.folder / name).read_text(encoding="utf-8"),
+        )
+        settings = Settings(self.url, format_instant(self.clock), self.folder / "soviet.key")
+        self.soviet = Soviet(settings, create=True)
+        self.work(lambda ws: adopt(ws, charter, None))
+        self.say(f"[bold]1. {charter.name}[/bold] adopts its charter ({charter_path}): "
+                 f"{len(charter.bodies)} bodies, {len(charter.offices)} offices, "
+                 f"{len(charter.members)} members. Founders, acting provisionally: "
+                 f"{', '.join(charter.founders)}.")
+
+    def audit(self, *, schedule: bool) -> None:
+        def run(ws: SqlWorkspace) -> None:
+            if schedule:
+                audit.schedule(ws)
+            found = audit.findings(ws)
+            kinds: dict[str, int] = {}
+            for f in found:
+                kinds[f.kind] = kinds.get(f.kind, 0) + 1
+            if not found:
+                self.say("   [green]clean[/green]: every office is held by a live elected "
+                         "mandate")
+            else:
+                summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
+                self.say(f"   {len(found)} findings: {summary}")
+            opened = [e for e in ws.recorded if e.type == "election.opened"]
+            if opened:
+                self.say(f"   opened {len(opened)} elections: "
+                         + ", ".join(f"{e.data['election']} {e.data['office']}" for e in opened))
+        self.tick(1)
+        self.work(run)
+
+    def elect_offices(self, offices: Sequence[str]) -> None:
+        for office_id in offices:
+            self.elect(office_id)
+            self.tick(2)
+
+    def elect(self, office_id: str) -> None:
+        """Nominate, start, vote and close the office's pending election."""
+        chosen: dict[str, list[str]] = {}
+
+        def nominate(ws: SqlWorkspace) -> None:
+            election = ws.pending_election(office_id)
+            assert election is not None, f"no election open for {office_id}"
+            office = electorates.office(ws, office_id)
+            electors = sorted(electorates.electorate(ws, office))
+            pool = sorted(electorates.eligible(ws, office) - set(election.candidates))
+            size = min(len(pool), election.seats + self.rng.randint(1, 3))
+            for candidate in self.rng.sample(pool, size):
+                elections.nominate(ws, election.id, candidate, self.rng.choice(electors))
+            elections.start(ws, election.id, self.rng.choice(electors))
+            chosen["id"] = [election.id]
+
+        self.work(nominate)
+        self.tick(24)
+        result: dict[str, object] = {}
+
+        def vote_and_close(ws: SqlWorkspace) -> None:
+            election = ws.election(chosen["id"][0])
+            popularity = {c: self.rng.uniform(0.5, 3.0) for c in election.candidates}
+            for voter in sorted(election.roll):
+                elections.vote(ws, election.id,
+                               self.ranking(election.candidates, popularity), voter)
+            closed = elections.close(ws, election.id, sorted(election.roll)[0])
+            result.update(closed.data)
+            result["roll"] = len(election.roll)
+            result["candidates"] = len(election.candidates)
+
+        self.work(vote_and_close)
+        count = result["result"]
+        assert isinstance(count, dict)
+        quota = f", quota {count['quota']}" if count.get("quota") is not None else ""
+        winners = ", ".join(str(w) for w in result["winners"])  # type: ignore[attr-defined]
+        self.say(f"   {result['election']} {office_id}: {result['roll']} electors, "
+                 f"{result['candidates']} candidates, {count['method']}{quota}, "
+                 f"{len(count["rounds"])} round(s) → [bold]{winners}[/bold]")
+
+    def recall_chair(self) -> None:
+        assert self.soviet is not None
+        with self.soviet.reading() as conn:
+            mandates = [m for m in views.mandates(conn) if m["status"] == "active"]
+        chair = next(m for m in mandates if m["office"] == "city.chair")
+        holder = chair["holder"]
+        base = next(m for m in mandates if m["holder"] == holder
+                    and m["office"].split(".")[0] not in ("north", "south", "city"))
+        self.say(f"\n[bold]7. A recall:[/bold] {holder} chairs the city council, sits for "
+                 f"their district in it, and for {base['office'].split('.')[0]} in the district"
+                 f" council (mandate {base['id']}). Their workplace petitions to recall them.")
+        petition: dict[str, str] = {}
+
+        def petition_and_sign(ws: SqlWorkspace) -> None:
+            office = electorates.office(ws, base["office"])
+            electors = sorted(electorates.electorate(ws, office) - {holder})
+            self.rng.shuffle(electors)
+            opened = recall.open_petition(
+                ws, base["id"], "broke the mandate on the eight-hour day", electors[0]
+            )
+            petition["id"] = str(opened.data["petition"])
+            signer = 1
+            while ws.petition(petition["id"]).status == "open":
+                recall.sign(ws, petition["id"], electors[signer])
+                signer += 1
+            self.say(f"   petition {petition['id']}: {signer} of {len(electors) + 1} electors "
+                     "signed; at 1/4 a recall vote opens")
+
+        self.tick(24)
+        self.work(petition_and_sign)
+        self.tick(24)
+
+        def vote(ws: SqlWorkspace) -> None:
+            record = ws.petition(petition["id"])
+            tally = {"yes": 0, "no": 0}
+            for voter in sorted(record.roll):
+                if self.rng.random() < 0.2:
+                    continue  # some stay home
+                choice = "no" if voter == holder or self.rng.random() < 0.3 else "yes"
+                recall.vote(ws, record.id, choice, voter)
+                tally[choice] += 1
+            self.say(f"   recall vote: {tally['yes']} yes, {tally['no']} no, "
+                     f"{len(record.roll)} on the roll")
+
+        self.work(vote)
+        self.tick(72)
+
+        def close(ws: SqlWorkspace) -> None:
+            record = ws.petition(petition["id"])
+            recall.close(ws, record.id, sorted(record.roll)[0])
+            self.say("\n[bold]8. The recall passes, and the lost seat cascades upward[/bold]")
+            for e in ws.recorded[1:]:
+                if e.type.startswith("mandate."):
+                    self.say(f"   mandate {e.data['mandate']} {e.type.split('.')[1]}"
+                             + (f": {e.data['reason']}" if "reason" in e.data else ""))
+                elif e.type == "election.opened":
+                    self.say(f"   by-election {e.data['election']} opened for "
+                             f"{e.data['office']} (caused by #{e.data['cause']})")
+
+        self.work(close)
+
+    def by_elections(self) -> None:
+        assert self.soviet is not None
+        with self.soviet.reading() as conn:
+            pending = [e["office"] for e in views.elections(conn) if e["status"] != "closed"]
+        order = {"city": 2, "north": 1, "south": 1}
+        for office_id in sorted(pending, key=lambda o: order.get(o.split(".")[0], 0)):
+            self.elect(office_id)
+            self.tick(2)
+
+    def final_state(self) -> None:
+        assert self.soviet is not None
+        with self.soviet.reading() as conn:
+            offices = views.offices(conn)
+            mandates = views.mandates(conn)
+        grid = Table(title="Every office, after the purge", title_justify="left",
+                     header_style="bold")
+        for column in ("office", "title", "seats", "method", "holders"):
+            grid.add_column(column)
+        for o in offices:
+            grid.add_row(o["id"], o["title"], str(o["seats"]), o["method"],
+                         ", ".join(o["holders"]))
+        self.console.print(grid)
+        ended = [m for m in mandates if m["status"] != "active"]
+        self.say(f"{len(mandates)} mandates granted, {len(ended)} ended "
+                 f"({', '.join(sorted({m['status'] for m in ended})) or 'none'}).")
+        self.say(f"\nThe database is [bold]{self.db_path}[/bold]. Look around:\n"
+                 f"  export SOVIET_DB={self.url}\n"
+                 "  soviet show offices; soviet show mandates; soviet show elections\n"
+                 "  soviet audit; soviet log")
+        self.soviet.dispose()
+
+
+def run(folder: Path, seed: int, console: Console) -> Path:
+    """Run the whole demo into `folder`; returns the database's path."""
+    demo = Demo(folder, seed, console)
+    demo.run()
+    return demo.db_path

@@ -1,0 +1,1 @@
+"""The rules and vocabulary of council democracy, pure: no database, no clock, no I/O."""

@@ -1,0 +1,136 @@
+"""The purge: every office not held by a live elected mandate, one finding per problem.
+
+A mandate is *live* when it is active, was granted by an election, its term has not run
+out, and its holder is still eligible for the office. A seat without a live mandate is
+*open*: an election may fill it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from soviet.domain.model import Office
+from soviet.domain.records import MandateRecord
+
+KINDS = ("vacant", "unelected", "provisional", "expired", "ineligible")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with one office (or, for `provisional`, with the organization)."""
+
+    office: str | None
+    kind: str
+    detail: str
+    seat: int | None = None
+    mandate: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "office": self.office,
+            "kind": self.kind,
+            "detail": self.detail,
+            "seat": self.seat,
+            "mandate": self.mandate,
+        }
+
+
+def is_live(mandate: MandateRecord, eligible: Collection[str], now: str) -> bool:
+    """Whether a mandate holds its seat by a live election."""
+    return (
+        mandate.active
+        and mandate.election is not None
+        and not mandate.expired_at(now)
+        and mandate.holder in eligible
+    )
+
+
+def open_seats(
+    office: Office, active: Sequence[MandateRecord], eligible: Collection[str], now: str
+) -> list[int]:
+    """The seat numbers of an office that no live mandate holds, in order."""
+    held = {m.seat for m in active if is_live(m, eligible, now)}
+    return [seat for seat in range(1, office.seats + 1) if seat not in held]
+
+
+def office_findings(
+    office: Office, active: Sequence[MandateRecord], eligible: Collection[str], now: str
+) -> list[Finding]:
+    """The findings for one office, seat by seat."""
+    findings: list[Finding] = []
+    by_seat = {m.seat: m for m in active}
+    for seat in range(1, office.seats + 1):
+        mandate = by_seat.get(seat)
+        where = f"{office.title}, seat {seat} of {office.seats}"
+        if mandate is None:
+            findings.append(Finding(office.id, "vacant", f"{where}: nobody holds it", seat))
+        elif mandate.election is None:
+            findings.append(Finding(
+                office.id, "unelected",
+                f"{where}: {mandate.holder} holds it without an election "
+                f"(mandate {mandate.id}, since {mandate.since})",
+                seat, mandate.id,
+            ))
+        elif mandate.expired_at(now):
+            findings.append(Finding(
+                office.id, "expired",
+                f"{where}: the term of {mandate.holder} (mandate {mandate.id}) "
+                f"ran out at {mandate.until}",
+                seat, mandate.id,
+            ))
+        elif mandate.holder not in eligible:
+            findings.append(Finding(
+                office.id, "ineligible",
+                f"{where}: {mandate.holder} (mandate {mandate.id}) is no longer eligible "
+                f"for it",
+                seat, mandate.id,
+            ))
+    return findings
+
+
+def provisional_finding(
+    offices: Sequence[Office],
+    active: Mapping[str, Sequence[MandateRecord]],
+    eligible: Mapping[str, Collection[str]],
+    founders: Sequence[str],
+    now: str,
+) -> Finding | None:
+    """The founders' provisional power, while no office with `admit` has a live holder."""
+    admitting = [o for o in offices if "admit" in o.powers]
+    for office in admitting:
+        if any(is_live(m, eligible[office.id], now) for m in active.get(office.id, ())):
+            return None
+    names = ", ".join(founders)
+    if not admitting:
+        detail = (
+            f"the charter declares no office with the power to admit, so the founders "
+            f"({names}) hold it provisionally, without an election"
+        )
+    else:
+        titles = ", ".join(o.id for o in admitting)
+        detail = (
+            f"the founders ({names}) hold the power to admit provisionally until "
+            f"{titles} has an elected holder"
+        )
+    return Finding(None, "provisional", detail)
+
+
+def audit(
+    offices: Sequence[Office],
+    active: Mapping[str, Sequence[MandateRecord]],
+    eligible: Mapping[str, Collection[str]],
+    founders: Sequence[str],
+    now: str,
+) -> list[Finding]:
+    """Every finding of the purge, the organization's first, then office by office."""
+    findings: list[Finding] = []
+    provisional = provisional_finding(offices, active, eligible, founders, now)
+    if provisional is not None:
+        findings.append(provisional)
+    for office in offices:
+        findings.extend(
+            office_findings(office, active.get(office.id, ()), eligible[office.id], now)
+        )
+    return findings

@@ -1,0 +1,167 @@
+"""The rules of elections: who may open, nominate, start, vote and close, and what each does.
+
+Each function checks one act against the rules and returns the event that records it, or
+raises `Refused` naming the rule. State comes in as values; nothing here reads a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from soviet.domain import events as ev
+from soviet.domain.clock import after_days
+from soviet.domain.model import RANKED_METHODS, Office
+from soviet.domain.records import ElectionRecord
+from soviet.errors import Refused
+
+
+def require_elector(actor: str, electorate: Collection[str], office: Office, act: str) -> None:
+    """Only electors of an office act on its elections and mandates."""
+    if actor not in electorate:
+        raise Refused(
+            f"{actor!r} may not {act}: only electors of office {office.id!r} "
+            f"(members of {office.body!r}) may"
+        )
+
+
+def open_election(
+    office: Office,
+    actor: str | None,
+    electorate: Collection[str],
+    open_seats: int,
+    pending: ElectionRecord | None,
+    election_id: str,
+    *,
+    cause: int | None = None,
+    reason: str | None = None,
+) -> ev.Event:
+    """Open an election for the open seats of an office (a by-election when `cause` is set)."""
+    if actor is not None:
+        require_elector(actor, electorate, office, f"open an election for {office.id!r}")
+    if pending is not None:
+        raise Refused(
+            f"office {office.id!r} already has election {pending.id} ({pending.status}); "
+            "take part in that one"
+        )
+    if open_seats < 1:
+        raise Refused(f"office {office.id!r} has no open seat to elect")
+    data: dict[str, object] = {"election": election_id, "office": office.id, "seats": open_seats}
+    if cause is not None:
+        data["cause"] = cause
+    if reason is not None:
+        data["reason"] = reason
+    return ev.Event(ev.ELECTION_OPENED, actor, data)
+
+
+def nominate(
+    election: ElectionRecord,
+    office: Office,
+    actor: str,
+    electorate: Collection[str],
+    candidate: str,
+    eligible: Collection[str],
+) -> ev.Event:
+    """Nominate an eligible candidate (the nominator may name themselves)."""
+    if election.status != "nominating":
+        raise Refused(f"election {election.id} is {election.status}: nominations are closed")
+    require_elector(actor, electorate, office, f"nominate in election {election.id}")
+    if candidate not in eligible:
+        raise Refused(
+            f"{candidate!r} is not eligible for office {office.id!r}: candidates must be "
+            + ("members of the organization" if office.eligible == "members" else
+               f"electors of {office.body!r}")
+        )
+    if candidate in election.candidates:
+        raise Refused(f"{candidate!r} is already a candidate in election {election.id}")
+    return ev.Event(
+        ev.CANDIDATE_NOMINATED, actor, {"election": election.id, "candidate": candidate}
+    )
+
+
+def start(
+    election: ElectionRecord,
+    office: Office,
+    actor: str,
+    electorate: Collection[str],
+    open_seats: int,
+    now: str,
+) -> ev.Event:
+    """Start the vote: the roll is frozen to the electorate as it is now."""
+    if election.status != "nominating":
+        raise Refused(f"election {election.id} is {election.status}: it cannot start again")
+    require_elector(actor, electorate, office, f"start election {election.id}")
+    if not electorate:
+        raise Refused(f"election {election.id} cannot start: its roll would be empty")
+    if not election.candidates:
+        raise Refused(f"election {election.id} cannot start: nobody has been nominated")
+    if open_seats < 1:
+        raise Refused(f"office {office.id!r} has no open seat left to elect")
+    return ev.Event(
+        ev.ELECTION_STARTED,
+        actor,
+        {
+            "election": election.id,
+            "roll": sorted(electorate),
+            "seats": open_seats,
+            "voting_ends": after_days(now, office.voting_days),
+        },
+    )
+
+
+def cast(
+    election: ElectionRecord,
+    office: Office,
+    voter: str,
+    choice: Sequence[str],
+    eligible: Collection[str],
+    now: str,
+) -> ev.Event:
+    """Cast one ballot: only electors on the roll, once, for eligible candidates."""
+    if election.status != "voting":
+        state = "closed" if election.status == "closed" else "not open for voting yet"
+        raise Refused(f"election {election.id} is {state}: no ballot can be cast")
+    if election.voting_ends is not None and now > election.voting_ends:
+        raise Refused(
+            f"election {election.id}: the voting period ended at {election.voting_ends}"
+        )
+    if voter not in election.roll:
+        raise Refused(f"{voter!r} is not on the roll of election {election.id}")
+    if voter in election.voters:
+        raise Refused(f"{voter!r} has already voted in election {election.id}")
+    if not choice:
+        raise Refused("a ballot names at least one candidate")
+    if len(set(choice)) != len(choice):
+        raise Refused("a ballot names each candidate at most once")
+    for candidate in choice:
+        if candidate not in election.candidates:
+            raise Refused(f"{candidate!r} is not a candidate in election {election.id}")
+        if candidate not in eligible:
+            raise Refused(
+                f"{candidate!r} is no longer eligible for office {office.id!r}; "
+                "choose another candidate"
+            )
+    if office.method == "plurality" and len(choice) > election.seats:
+        raise Refused(
+            f"election {election.id} is by plurality for {election.seats} seat(s): "
+            f"name at most {election.seats} candidate(s)"
+        )
+    return ev.Event(ev.BALLOT_CAST, voter, {"election": election.id, "choice": list(choice)})
+
+
+def may_close(election: ElectionRecord, actor: str, now: str) -> None:
+    """Any elector on the roll closes the vote; early only once everyone on it has voted."""
+    if election.status != "voting":
+        raise Refused(f"election {election.id} is {election.status}: only a vote can close")
+    if actor not in election.roll:
+        raise Refused(f"{actor!r} is not on the roll of election {election.id}")
+    missing = len(election.roll - election.voters)
+    if election.voting_ends is not None and now < election.voting_ends and missing:
+        raise Refused(
+            f"election {election.id} cannot close before {election.voting_ends}: "
+            f"{missing} of {len(election.roll)} electors have not voted"
+        )
+
+
+def ballot_is_ranked(office: Office) -> bool:
+    """Whether the office's ballots are rankings (else sets of choices)."""
+    return office.method in RANKED_METHODS

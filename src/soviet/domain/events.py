@@ -1,0 +1,73 @@
+"""Events: every change of state, as the log records it.
+
+An event is `{seq, at, type, actor, data}` once recorded; before that, the domain
+produces it as an `Event` (type, actor, data) and the store gives it its seq and time.
+Events the system takes by itself have `actor` None and `data["cause"]`, the seq of the
+event that caused them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ORGANIZATION_FOUNDED = "organization.founded"
+MEMBER_ADMITTED = "member.admitted"
+MEMBER_JOINED = "member.joined"
+MEMBER_LEFT = "member.left"
+MANDATE_IMPORTED = "mandate.imported"
+ELECTION_OPENED = "election.opened"
+CANDIDATE_NOMINATED = "candidate.nominated"
+ELECTION_STARTED = "election.started"
+BALLOT_CAST = "ballot.cast"
+ELECTION_CLOSED = "election.closed"
+MANDATE_GRANTED = "mandate.granted"
+MANDATE_RECALLED = "mandate.recalled"
+MANDATE_LAPSED = "mandate.lapsed"
+MANDATE_EXPIRED = "mandate.expired"
+MANDATE_RESIGNED = "mandate.resigned"
+PETITION_OPENED = "petition.opened"
+PETITION_SIGNED = "petition.signed"
+RECALL_VOTE_OPENED = "recall.vote_opened"
+RECALL_BALLOT_CAST = "recall.ballot_cast"
+RECALL_CLOSED = "recall.closed"
+CHECKPOINT_LOGGED = "checkpoint.logged"
+
+#: The status a mandate takes from each event that ends it.
+MANDATE_ENDINGS: Mapping[str, str] = {
+    MANDATE_RECALLED: "recalled",
+    MANDATE_LAPSED: "lapsed",
+    MANDATE_EXPIRED: "expired",
+    MANDATE_RESIGNED: "resigned",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """A change of state decided by the domain, not yet given its seq and time."""
+
+    type: str
+    actor: str | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as the log holds it."""
+
+    seq: int
+    at: str
+    type: str
+    actor: str | None
+    data: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as the JSON object of the log: {seq, at, type, actor, data}."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "type": self.type,
+            "actor": self.actor,
+            "data": dict(self.data),
+        }

@@ -1,0 +1,78 @@
+"""Adopting a charter: the events that found an organization."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from fractions import Fraction
+from typing import Any
+
+from soviet.domain import events as ev
+from soviet.domain.model import Charter, Office, Rules
+
+
+def _share(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def rules_to_json(rules: Rules) -> dict[str, Any]:
+    return {
+        "term_days": rules.term_days,
+        "voting_days": rules.voting_days,
+        "recall_petition": _share(rules.recall_petition),
+        "recall_immediate": _share(rules.recall_immediate),
+        "recall_quorum": _share(rules.recall_quorum),
+    }
+
+
+def office_to_json(office: Office) -> dict[str, Any]:
+    data = asdict(office)
+    data["powers"] = sorted(office.powers)
+    for key in ("recall_petition", "recall_immediate", "recall_quorum"):
+        data[key] = _share(getattr(office, key))
+    return data
+
+
+def found(charter: Charter, verifier_key: str | None) -> list[ev.Event]:
+    """The founding event, then one admission per member, then each imported holder.
+
+    Admissions and imports are consequences of the founding (actor None, cause 1).
+    """
+    founded = ev.Event(
+        ev.ORGANIZATION_FOUNDED,
+        None,
+        {
+            "name": charter.name,
+            "origin": charter.origin,
+            "rules": rules_to_json(charter.rules),
+            "bodies": [asdict(b) for b in charter.bodies],
+            "offices": [office_to_json(o) for o in charter.offices],
+            "founders": list(charter.founders),
+            "verifier_key": verifier_key,
+        },
+    )
+    admissions = [
+        ev.Event(
+            ev.MEMBER_ADMITTED,
+            None,
+            {"member": m.id, "name": m.name, "bodies": list(m.bodies), "cause": 1},
+        )
+        for m in charter.members
+    ]
+    seats: dict[str, int] = {}
+    imports = []
+    for number, holding in enumerate(charter.holdings, start=1):
+        seats[holding.office] = seats.get(holding.office, 0) + 1
+        imports.append(
+            ev.Event(
+                ev.MANDATE_IMPORTED,
+                None,
+                {
+                    "mandate": f"M{number}",
+                    "office": holding.office,
+                    "holder": holding.holder,
+                    "seat": seats[holding.office],
+                    "cause": 1,
+                },
+            )
+        )
+    return [founded, *admissions, *imports]

@@ -1,0 +1,137 @@
+"""The rules of recall: petitions, their thresholds, and the recall vote.
+
+Shares are compared exactly: `signatures / electorate >= share` is tested as
+`signatures * share.denominator >= share.numerator * electorate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from fractions import Fraction
+
+from soviet.domain import events as ev
+from soviet.domain.clock import after_days
+from soviet.domain.elections import require_elector
+from soviet.domain.model import Office
+from soviet.domain.records import MandateRecord, PetitionRecord
+from soviet.errors import Refused
+
+
+def share_reached(count: int, whole: int, share: Fraction) -> bool:
+    """Whether `count` out of `whole` reaches `share` ("at least"), compared exactly."""
+    if whole <= 0:
+        return False
+    return count * share.denominator >= share.numerator * whole
+
+
+def open_petition(
+    mandate: MandateRecord,
+    office: Office,
+    actor: str,
+    electorate: Collection[str],
+    reason: str,
+    pending: PetitionRecord | None,
+    petition_id: str,
+) -> ev.Event:
+    """Open a recall petition; the opener's name is its first signature."""
+    if not mandate.active:
+        raise Refused(f"mandate {mandate.id} is {mandate.status}: there is nothing to recall")
+    require_elector(actor, electorate, office, f"petition to recall mandate {mandate.id}")
+    if not reason.strip():
+        raise Refused("a recall petition states its reason (--reason)")
+    if pending is not None:
+        raise Refused(
+            f"petition {pending.id} against mandate {mandate.id} is already {pending.status}; "
+            f"sign it instead (soviet recall sign {pending.id})"
+        )
+    return ev.Event(
+        ev.PETITION_OPENED,
+        actor,
+        {"petition": petition_id, "mandate": mandate.id, "reason": reason.strip()},
+    )
+
+
+def sign(
+    petition: PetitionRecord,
+    mandate: MandateRecord,
+    office: Office,
+    actor: str,
+    electorate: Collection[str],
+) -> ev.Event:
+    """Sign a petition: electors of the mandate's office, once each, while it is live."""
+    if petition.status not in ("open", "voting"):
+        raise Refused(f"petition {petition.id} is {petition.status}: it takes no signatures")
+    if not mandate.active:
+        raise Refused(f"mandate {mandate.id} is {mandate.status}: the petition is moot")
+    require_elector(actor, electorate, office, f"sign petition {petition.id}")
+    if actor in petition.signers:
+        raise Refused(f"{actor!r} has already signed petition {petition.id}")
+    return ev.Event(ev.PETITION_SIGNED, actor, {"petition": petition.id})
+
+
+def consequence_of_signatures(
+    petition: PetitionRecord,
+    mandate: MandateRecord,
+    office: Office,
+    signatures: int,
+    electorate: Collection[str],
+    now: str,
+    cause: int,
+) -> ev.Event | None:
+    """What a petition's signatures force: the mandate's end at the immediate share, else
+    a recall vote at the petition share (once), else nothing."""
+    size = len(electorate)
+    if share_reached(signatures, size, office.recall_immediate):
+        return ev.Event(
+            ev.MANDATE_RECALLED,
+            None,
+            {
+                "mandate": mandate.id,
+                "petition": petition.id,
+                "by": "signatures",
+                "signatures": signatures,
+                "electorate": size,
+                "cause": cause,
+            },
+        )
+    if petition.status == "open" and share_reached(signatures, size, office.recall_petition):
+        return ev.Event(
+            ev.RECALL_VOTE_OPENED,
+            None,
+            {
+                "petition": petition.id,
+                "roll": sorted(electorate),
+                "voting_ends": after_days(now, office.voting_days),
+                "cause": cause,
+            },
+        )
+    return None
+
+
+def vote(petition: PetitionRecord, voter: str, choice: str, now: str) -> ev.Event:
+    """Vote in a recall vote: electors on its roll (the holder too), once, yes or no."""
+    if petition.status != "voting":
+        raise Refused(f"petition {petition.id} is {petition.status}: there is no recall vote")
+    if choice not in ("yes", "no"):
+        raise Refused(f"a recall vote is 'yes' or 'no', not {choice!r}")
+    if petition.voting_ends is not None and now > petition.voting_ends:
+        raise Refused(f"the recall vote on {petition.id} ended at {petition.voting_ends}")
+    if voter not in petition.roll:
+        raise Refused(f"{voter!r} is not on the roll of the recall vote on {petition.id}")
+    if voter in petition.votes:
+        raise Refused(f"{voter!r} has already voted on petition {petition.id}")
+    return ev.Event(ev.RECALL_BALLOT_CAST, voter, {"petition": petition.id, "vote": choice})
+
+
+def may_close(petition: PetitionRecord, actor: str, now: str) -> None:
+    """Any elector on the roll closes the recall vote; early only once all have voted."""
+    if petition.status != "voting":
+        raise Refused(f"petition {petition.id} is {petition.status}: there is no vote to close")
+    if actor not in petition.roll:
+        raise Refused(f"{actor!r} is not on the roll of the recall vote on {petition.id}")
+    missing = len(petition.roll) - len(petition.votes)
+    if petition.voting_ends is not None and now < petition.voting_ends and missing:
+        raise Refused(
+            f"the recall vote on {petition.id} cannot close before {petition.voting_ends}: "
+            f"{missing} of {len(petition.roll)} electors have not voted"
+        )

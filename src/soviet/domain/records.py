@@ -1,0 +1,55 @@
+"""What the rules read of the current state: mandates, elections and petitions as values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MandateRecord:
+    """One holder in one seat of an office."""
+
+    id: str
+    office: str
+    holder: str
+    seat: int
+    status: str  # active | recalled | lapsed | expired | resigned
+    election: str | None
+    since: str
+    until: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    def expired_at(self, now: str) -> bool:
+        """Whether the term is over at `now` (instants compare as text in the log's format)."""
+        return self.until is not None and self.until <= now
+
+
+@dataclass(frozen=True)
+class ElectionRecord:
+    """An election for the open seats of one office."""
+
+    id: str
+    office: str
+    status: str  # nominating | voting | closed
+    seats: int
+    candidates: tuple[str, ...] = ()
+    roll: frozenset[str] = frozenset()
+    voters: frozenset[str] = frozenset()
+    voting_ends: str | None = None
+
+
+@dataclass(frozen=True)
+class PetitionRecord:
+    """A recall petition against one mandate, and its recall vote once forced."""
+
+    id: str
+    mandate: str
+    status: str  # open | voting | recalled | failed
+    signers: frozenset[str] = frozenset()
+    roll: frozenset[str] = frozenset()
+    votes: Mapping[str, str] = field(default_factory=dict)
+    voting_ends: str | None = None

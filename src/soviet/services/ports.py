@@ -1,0 +1,70 @@
+"""What the services need of storage: one unit of work over the log and its projections."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from soviet.domain.events import Event, Recorded
+from soviet.domain.model import Body, Member, Office
+from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+
+IdKind = Literal["election", "mandate", "petition"]
+
+
+class Workspace(Protocol):
+    """One transaction: reads see every event recorded in it so far."""
+
+    @property
+    def now(self) -> str:
+        """The instant of this unit of work, as the log writes it."""
+        ...
+
+    def record(self, event: Event) -> Recorded:
+        """Append an event to the log and apply it to the projections."""
+        ...
+
+    def is_founded(self) -> bool: ...
+
+    def founders(self) -> tuple[str, ...]: ...
+
+    def bodies(self) -> dict[str, Body]: ...
+
+    def offices(self) -> dict[str, Office]: ...
+
+    def member(self, member_id: str) -> Member:
+        """The member, or NotFound."""
+        ...
+
+    def member_ids(self) -> frozenset[str]: ...
+
+    def assembly_members(self, body: str) -> frozenset[str]: ...
+
+    def seated(self, council: str) -> frozenset[str]:
+        """The holders of active mandates whose office seats them in `council`."""
+        ...
+
+    def active_mandates(
+        self, office: str | None = None, holder: str | None = None
+    ) -> list[MandateRecord]: ...
+
+    def mandate(self, mandate_id: str) -> MandateRecord: ...
+
+    def election(self, election_id: str) -> ElectionRecord: ...
+
+    def pending_election(self, office: str) -> ElectionRecord | None:
+        """The office's election that is not closed, if any."""
+        ...
+
+    def ballots(self, election_id: str) -> list[tuple[str, tuple[str, ...]]]: ...
+
+    def petition(self, petition_id: str) -> PetitionRecord: ...
+
+    def live_petition(self, mandate_id: str) -> PetitionRecord | None:
+        """The mandate's petition that is open or voting, if any."""
+        ...
+
+    def next_id(self, kind: IdKind) -> str: ...
+
+    def root_hash(self) -> bytes:
+        """The Merkle root of the log as it stands in this unit of work."""
+        ...

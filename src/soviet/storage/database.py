@@ -1,0 +1,97 @@
+"""Opening a database: SQLite (WAL, busy timeout, serialized writers) or PostgreSQL,
+brought to the current schema by Alembic.
+
+Writers are serialized so that the log's seq has no gaps or duplicates and two processes
+acting at once never break a rule: on SQLite every transaction begins IMMEDIATE (it takes
+the write lock up front, waiting up to the busy timeout); on PostgreSQL every unit of
+work first takes a transaction-scoped advisory lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from soviet.errors import DatabaseError
+
+#: The Alembic revision this code writes; a database at another revision is upgraded.
+HEAD = "0001"
+BUSY_TIMEOUT_MS = 30_000
+#: The advisory lock every PostgreSQL writer holds for its transaction.
+WRITER_LOCK = 0x50F1E7
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for the URL, or DatabaseError naming it."""
+    try:
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(url, parsed.database)
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise DatabaseError(f"cannot open database {url!r}: folder {folder} does not exist")
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # hand transaction control to the "begin" hook below
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if database and database != ":memory:":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def lock_writers(conn: Connection) -> None:
+    """Serialize this transaction with every other writer (SQLite's lock is taken at BEGIN)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+
+
+def connect(engine: Engine) -> Connection:
+    """A connection, or DatabaseError naming the database."""
+    try:
+        return engine.connect()
+    except DBAPIError as error:
+        raise DatabaseError(
+            f"cannot open database {engine.url.render_as_string(hide_password=True)!r}: "
+            f"{str(error.orig).strip().splitlines()[0] if error.orig else error}"
+        ) from None
+
+
+def revision(conn: Connection) -> str | None:
+    """The schema revision of the database, None if it has no soviet schema."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(conn: Connection) -> None:
+    """Bring the database to the current schema through the Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")

@@ -1,0 +1,59 @@
+"""The event table: appending events with their leaf hashes, and reading them back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from soviet.domain.events import Event, Recorded
+from soviet.ledger.entries import canonical, encode_event
+from soviet.ledger.hashing import leaf_hash
+from soviet.storage import schema as t
+
+
+def last(conn: Connection) -> tuple[int, str | None]:
+    """The size of the log and the instant of its last event."""
+    row = conn.execute(
+        select(t.events.c.seq, t.events.c.at).order_by(t.events.c.seq.desc()).limit(1)
+    ).first()
+    if row is None:
+        return 0, None
+    return int(row.seq), str(row.at)
+
+
+def size(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(t.events)).scalar_one())
+
+
+def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
+    """The events-table row of an event and its recorded form (data as stored: JSON)."""
+    data: Mapping[str, Any] = json.loads(canonical(dict(event.data)))
+    entry = encode_event(seq, at, event.type, event.actor, data)
+    row = {
+        "seq": seq,
+        "at": at,
+        "type": event.type,
+        "actor": event.actor,
+        "data": canonical(dict(data)).decode("utf-8"),
+        "leaf": leaf_hash(entry),
+    }
+    return row, Recorded(seq, at, event.type, event.actor, data)
+
+
+def append(conn: Connection, seq: int, at: str, event: Event) -> tuple[Recorded, bytes]:
+    """Insert one event at `seq`; returns it as recorded and its leaf hash."""
+    row, recorded = row_for(seq, at, event)
+    conn.execute(insert(t.events).values(**row))
+    return recorded, row["leaf"]
+
+
+def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[Recorded]:
+    """The events with start <= seq (< stop), in order."""
+    query = select(t.events).where(t.events.c.seq >= start).order_by(t.events.c.seq)
+    if stop is not None:
+        query = query.where(t.events.c.seq < stop)
+    for row in conn.execute(query.execution_options(yield_per=5000)):
+        yield Recorded(row.seq, row.at, row.type, row.actor, json.loads(row.data))

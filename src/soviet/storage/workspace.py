@@ -1,0 +1,263 @@
+"""The unit of work on SQL: reads of the projections, and `record`, which appends an event,
+its Merkle nodes and its projections in the one transaction."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from soviet.domain.events import Event, Recorded
+from soviet.domain.model import Body, Member, Office
+from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.errors import ClockError, NotFound
+from soviet.ledger.hashing import EMPTY_ROOT
+from soviet.services.ports import IdKind
+from soviet.storage import log, merkle, projectors
+from soviet.storage import schema as t
+from soviet.storage.database import lock_writers
+
+_PREFIX: dict[IdKind, tuple[str, Any]] = {
+    "election": ("E", t.elections),
+    "mandate": ("M", t.mandates),
+    "petition": ("P", t.petitions),
+}
+
+
+def office_from_row(row: Any) -> Office:
+    return Office(
+        id=row.id,
+        body=row.body,
+        title=row.title,
+        seats=row.seats,
+        method=row.method,
+        seat_in=row.seat_in,
+        eligible=row.eligible,
+        powers=frozenset(json.loads(row.powers)),
+        term_days=row.term_days,
+        voting_days=row.voting_days,
+        recall_petition=Fraction(row.recall_petition),
+        recall_immediate=Fraction(row.recall_immediate),
+        recall_quorum=Fraction(row.recall_quorum),
+    )
+
+
+def mandate_from_row(row: Any) -> MandateRecord:
+    return MandateRecord(
+        id=row.id,
+        office=row.office,
+        holder=row.holder,
+        seat=row.seat,
+        status=row.status,
+        election=row.election,
+        since=row.since,
+        until=row.until,
+    )
+
+
+class SqlWorkspace:
+    """One unit of work: begins with the writers' lock, checks the clock, and holds the
+    events recorded so far so their Merkle nodes are written before the commit."""
+
+    def __init__(self, conn: Connection, now: str) -> None:
+        self.conn = conn
+        lock_writers(conn)
+        self.size, last_at = log.last(conn)
+        if last_at is not None and now < last_at:
+            raise ClockError(
+                f"the clock ({now}) is earlier than the log's last event ({last_at}); "
+                "time in the log never goes backwards"
+            )
+        self._now = now
+        self._pending: list[bytes] = []
+        self.recorded: list[Recorded] = []
+        self._bodies: dict[str, Body] | None = None
+        self._offices: dict[str, Office] | None = None
+
+    # -- writing -------------------------------------------------------------------------
+
+    @property
+    def now(self) -> str:
+        return self._now
+
+    def record(self, event: Event) -> Recorded:
+        seq = self.size + len(self._pending) + 1
+        recorded, leaf = log.append(self.conn, seq, self._now, event)
+        self._pending.append(leaf)
+        projectors.project(self.conn, recorded)
+        self.recorded.append(recorded)
+        if event.type == "organization.founded":
+            self._bodies = self._offices = None
+        return recorded
+
+    def flush(self) -> None:
+        """Write the Merkle nodes of the events recorded so far."""
+        if self._pending:
+            merkle.append_leaves(self.conn, self.size, self._pending)
+            self.size += len(self._pending)
+            self._pending = []
+
+    def root_hash(self) -> bytes:
+        self.flush()
+        return merkle.root(self.conn, self.size) if self.size else EMPTY_ROOT
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _one(self, query: Any) -> Any:
+        return self.conn.execute(query).first()
+
+    def is_founded(self) -> bool:
+        return self._one(select(t.organization.c.id)) is not None
+
+    def founders(self) -> tuple[str, ...]:
+        row = self._one(select(t.organization.c.founders))
+        return tuple(json.loads(row.founders)) if row else ()
+
+    def bodies(self) -> dict[str, Body]:
+        if self._bodies is None:
+            rows = self.conn.execute(select(t.bodies).order_by(t.bodies.c.position))
+            self._bodies = {r.id: Body(r.id, r.name, r.kind, r.parent) for r in rows}
+        return self._bodies
+
+    def offices(self) -> dict[str, Office]:
+        if self._offices is None:
+            rows = self.conn.execute(select(t.offices).order_by(t.offices.c.position))
+            self._offices = {r.id: office_from_row(r) for r in rows}
+        return self._offices
+
+    def member(self, member_id: str) -> Member:
+        row = self._one(select(t.members).where(t.members.c.id == member_id))
+        if row is None:
+            raise NotFound("member", member_id)
+        bodies = self.conn.execute(
+            select(t.memberships.c.body)
+            .where(t.memberships.c.member == member_id)
+            .order_by(t.memberships.c.body)
+        ).scalars()
+        return Member(row.id, row.name, tuple(bodies))
+
+    def member_ids(self) -> frozenset[str]:
+        return frozenset(self.conn.execute(select(t.members.c.id)).scalars())
+
+    def assembly_members(self, body: str) -> frozenset[str]:
+        return frozenset(
+            self.conn.execute(
+                select(t.memberships.c.member).where(t.memberships.c.body == body)
+            ).scalars()
+        )
+
+    def seated(self, council: str) -> frozenset[str]:
+        query = (
+            select(t.mandates.c.holder)
+            .join(t.offices, t.offices.c.id == t.mandates.c.office)
+            .where(t.offices.c.seat_in == council, t.mandates.c.status == "active")
+        )
+        return frozenset(self.conn.execute(query).scalars())
+
+    def active_mandates(
+        self, office: str | None = None, holder: str | None = None
+    ) -> list[MandateRecord]:
+        query = select(t.mandates).where(t.mandates.c.status == "active")
+        if office is not None:
+            query = query.where(t.mandates.c.office == office)
+        if holder is not None:
+            query = query.where(t.mandates.c.holder == holder)
+        rows = self.conn.execute(query.order_by(t.mandates.c.number))
+        return [mandate_from_row(r) for r in rows]
+
+    def mandate(self, mandate_id: str) -> MandateRecord:
+        row = self._one(select(t.mandates).where(t.mandates.c.id == mandate_id))
+        if row is None:
+            raise NotFound("mandate", mandate_id)
+        return mandate_from_row(row)
+
+    def _election(self, row: Any) -> ElectionRecord:
+        eid = row.id
+        candidates = self.conn.execute(
+            select(t.candidates.c.member)
+            .where(t.candidates.c.election == eid)
+            .order_by(t.candidates.c.position)
+        ).scalars()
+        roll = self.conn.execute(
+            select(t.rolls.c.member).where(t.rolls.c.election == eid)
+        ).scalars()
+        voters = self.conn.execute(
+            select(t.ballots.c.voter).where(t.ballots.c.election == eid)
+        ).scalars()
+        return ElectionRecord(
+            id=eid,
+            office=row.office,
+            status=row.status,
+            seats=row.seats,
+            candidates=tuple(candidates),
+            roll=frozenset(roll),
+            voters=frozenset(voters),
+            voting_ends=row.voting_ends,
+        )
+
+    def election(self, election_id: str) -> ElectionRecord:
+        row = self._one(select(t.elections).where(t.elections.c.id == election_id))
+        if row is None:
+            raise NotFound("election", election_id)
+        return self._election(row)
+
+    def pending_election(self, office: str) -> ElectionRecord | None:
+        row = self._one(
+            select(t.elections).where(
+                t.elections.c.office == office, t.elections.c.status != "closed"
+            )
+        )
+        return None if row is None else self._election(row)
+
+    def ballots(self, election_id: str) -> list[tuple[str, tuple[str, ...]]]:
+        rows = self.conn.execute(
+            select(t.ballots.c.voter, t.ballots.c.choice)
+            .where(t.ballots.c.election == election_id)
+            .order_by(t.ballots.c.seq)
+        )
+        return [(r.voter, tuple(json.loads(r.choice))) for r in rows]
+
+    def _petition(self, row: Any) -> PetitionRecord:
+        pid = row.id
+        signers = self.conn.execute(
+            select(t.signatures.c.member).where(t.signatures.c.petition == pid)
+        ).scalars()
+        roll = self.conn.execute(
+            select(t.recall_rolls.c.member).where(t.recall_rolls.c.petition == pid)
+        ).scalars()
+        votes = self.conn.execute(
+            select(t.recall_ballots.c.voter, t.recall_ballots.c.vote).where(
+                t.recall_ballots.c.petition == pid
+            )
+        )
+        return PetitionRecord(
+            id=pid,
+            mandate=row.mandate,
+            status=row.status,
+            signers=frozenset(signers),
+            roll=frozenset(roll),
+            votes={v.voter: v.vote for v in votes},
+            voting_ends=row.voting_ends,
+        )
+
+    def petition(self, petition_id: str) -> PetitionRecord:
+        row = self._one(select(t.petitions).where(t.petitions.c.id == petition_id))
+        if row is None:
+            raise NotFound("petition", petition_id)
+        return self._petition(row)
+
+    def live_petition(self, mandate_id: str) -> PetitionRecord | None:
+        row = self._one(
+            select(t.petitions).where(
+                t.petitions.c.mandate == mandate_id,
+                t.petitions.c.status.in_(("open", "voting")),
+            )
+        )
+        return None if row is None else self._petition(row)
+
+    def next_id(self, kind: IdKind) -> str:
+        prefix, table = _PREFIX[kind]
+        highest = self.conn.execute(select(func.max(table.c.number))).scalar()
+        return f"{prefix}{(highest or 0) + 1}"

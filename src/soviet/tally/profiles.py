@@ -1,0 +1,129 @@
+"""Profiles: the ballots of one contest, as unique rankings with their counts.
+
+The representation is pref_voting's: candidates are the integers ``0..n-1`` with a tuple
+of names, and each unique ballot is one row of an int32 matrix, padded with -1, with the
+number of ballots that carry it in a parallel int64 vector. Counting methods work on the
+unique rows with numpy, so a million ballots with a few thousand distinct rankings cost
+what the few thousand rows cost.
+
+For ranked methods a row lists candidates in order of preference; for approval and block
+voting it lists the approved candidates. A row of only -1 is a blank ballot: it counts in
+`Profile.total` (and so in a quota) but gives no vote to anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from soviet.tally.errors import ProfileError
+
+IntArray = npt.NDArray[np.int64]
+RankArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """Unique rankings with their counts, over candidates 0..n-1 (pref_voting's representation)."""
+
+    candidates: tuple[str, ...]
+    rankings: RankArray
+    counts: IntArray
+    title: str = ""
+    withdrawn: frozenset[int] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        candidates = tuple(self.candidates)
+        if len(set(candidates)) != len(candidates):
+            raise ProfileError(f"candidate names must be distinct: {list(candidates)}")
+        if any(not isinstance(name, str) or not name for name in candidates):
+            raise ProfileError("every candidate needs a non-empty name")
+        rankings = np.array(self.rankings, dtype=np.int64, copy=True)
+        if rankings.ndim == 1 and rankings.size == 0:
+            rankings = rankings.reshape(0, 0)
+        if rankings.ndim != 2:
+            raise ProfileError(f"rankings must be a 2-D matrix, got shape {rankings.shape}")
+        counts = np.array(self.counts, dtype=np.int64, copy=True).reshape(-1)
+        if counts.shape[0] != rankings.shape[0]:
+            raise ProfileError(
+                f"{rankings.shape[0]} rankings but {counts.shape[0]} counts; give one count a row"
+            )
+        _check_rows(rankings, counts, len(candidates))
+        withdrawn = frozenset(int(c) for c in self.withdrawn)
+        if any(not 0 <= c < len(candidates) for c in withdrawn):
+            raise ProfileError(f"withdrawn candidates {sorted(withdrawn)} are not all candidates")
+        ranks32 = rankings.astype(np.int32)
+        ranks32.setflags(write=False)
+        counts.setflags(write=False)
+        object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "rankings", ranks32)
+        object.__setattr__(self, "counts", counts)
+        object.__setattr__(self, "withdrawn", withdrawn)
+
+    @classmethod
+    def from_ballots(
+        cls,
+        candidates: Sequence[str],
+        ballots: Iterable[Sequence[int]],
+        counts: Iterable[int] | None = None,
+        *,
+        title: str = "",
+        withdrawn: Iterable[int] = (),
+    ) -> Profile:
+        """Group identical ballots into unique rows, in order of first appearance."""
+        grouped: dict[tuple[int, ...], int] = {}
+        rows = [tuple(int(c) for c in ballot) for ballot in ballots]
+        weights = [1] * len(rows) if counts is None else [int(n) for n in counts]
+        if len(weights) != len(rows):
+            raise ProfileError(f"{len(rows)} ballots but {len(weights)} counts")
+        for row, weight in zip(rows, weights, strict=True):
+            grouped[row] = grouped.get(row, 0) + weight
+        width = max((len(row) for row in grouped), default=0)
+        matrix = np.full((len(grouped), width), -1, dtype=np.int64)
+        for i, row in enumerate(grouped):
+            matrix[i, : len(row)] = row
+        return cls(
+            candidates=tuple(candidates),
+            rankings=matrix.astype(np.int32),
+            counts=np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped)),
+            title=title,
+            withdrawn=frozenset(withdrawn),
+        )
+
+    @property
+    def total(self) -> int:
+        """The number of ballots, blank ones included."""
+        return int(self.counts.sum())
+
+    @property
+    def n_candidates(self) -> int:
+        """How many candidates the profile names (withdrawn ones included)."""
+        return len(self.candidates)
+
+
+def _check_rows(rankings: IntArray, counts: IntArray, n: int) -> None:
+    """Reject entries out of range, gaps before padding, repeated candidates, negative counts."""
+    if counts.size and int(counts.min()) < 0:
+        row = int(np.argmin(counts))
+        raise ProfileError(f"row {row}: count {int(counts[row])} is negative")
+    if rankings.size == 0:
+        return
+    bad = (rankings < -1) | (rankings >= n)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise ProfileError(
+            f"row {row}: {int(rankings[row, col])} is not a candidate number 0..{n - 1}"
+        )
+    padding = rankings == -1
+    gap = padding[:, :-1] & ~padding[:, 1:]
+    if gap.any():
+        row = int(np.argwhere(gap)[0][0])
+        raise ProfileError(f"row {row}: a preference follows a blank (-1) position")
+    ordered = np.sort(rankings, axis=1)
+    repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
+    if repeated.any():
+        row = int(np.argwhere(repeated)[0][0])
+        raise ProfileError(f"row {row}: a candidate appears more than once")

@@ -1,0 +1,114 @@
+"""Reading the reference material: BLT ballot files and droop's stage-by-stage reports.
+
+A small private BLT reader stands in for `soviet.ballots` in these tests: the header
+``candidates seats``, an optional ``[tie …]`` option line and withdrawn line (negative
+numbers), ``weight prefs… 0`` lines, a ``0`` line, quoted names, a quoted title.
+The US IRV files' extra tokens are read too: a leading ``#`` comment, ``-`` for a skipped
+rank, ``a=b`` for an overvote (the ballot stops there).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from soviet.tally import Profile
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
+ELECTIONS = DATA / "elections"
+
+
+@dataclass(frozen=True)
+class BltFile:
+    """One ballot file: its profile, its seats, and its tie order (droop's lot)."""
+
+    profile: Profile
+    seats: int
+    tie_order: tuple[str, ...]
+
+
+def read_blt(path: Path) -> BltFile:
+    """Read a BLT file into a profile (identical rankings grouped)."""
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    n, seats = (int(t) for t in lines[0].split()[:2])
+    i = 1
+    tie: list[int] | None = None
+    withdrawn: list[int] = []
+    while lines[i].startswith("[") or lines[i].startswith("-"):
+        if lines[i].startswith("[tie"):
+            tie = [int(t) - 1 for t in lines[i].strip("[]").split()[1:]]
+        elif lines[i].startswith("-"):
+            withdrawn = [-int(t) - 1 for t in lines[i].split()]
+        i += 1
+    ballots: list[list[int]] = []
+    weights: list[int] = []
+    while lines[i] != "0":
+        tokens = lines[i].split()
+        weights.append(int(tokens[0]))
+        ranking: list[int] = []
+        for token in tokens[1:]:
+            if token == "0":
+                break
+            if token == "-":
+                continue
+            if "=" in token:
+                break
+            candidate = int(token) - 1
+            if candidate not in ranking:
+                ranking.append(candidate)
+        ballots.append(ranking)
+        i += 1
+    names = [shlex.split(ln)[0] for ln in lines[i + 1 : i + 1 + n]]
+    title = shlex.split(lines[i + 1 + n])[0] if len(lines) > i + 1 + n else ""
+    profile = Profile.from_ballots(names, ballots, weights, title=title, withdrawn=withdrawn)
+    order = tuple(names[c] for c in tie) if tie is not None else tuple(names)
+    return BltFile(profile, seats, order)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a droop report says: quota, the elected, and each stage's totals."""
+
+    quota: Decimal
+    elected: frozenset[str]
+    stages: tuple[dict[str, Decimal], ...]
+
+
+_STATE = re.compile(r"^\t(Elected|Hopeful|Pending|Defeated):\s+(.*) \(([\d.]+)\)$")
+_TRANSFER_ACTIONS = ("Begin Count", "Surplus transferred", "Transfer defeated")
+
+
+def read_scotland_report(path: Path) -> Report:
+    """The stages of a droop Scottish STV report: totals after each transfer.
+
+    A stage's totals are those of the candidates still in the count (hopeful, pending or
+    elected), read after "Begin Count" and after each completed transfer.
+    """
+    quota = Decimal(0)
+    stages: list[dict[str, Decimal]] = []
+    elected: set[str] = set()
+    action = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("\tQuota:") and not action:
+            quota = Decimal(line.split()[-1])
+        if line.startswith("Action:"):
+            action = line[len("Action: ") :]
+            if action.startswith(_TRANSFER_ACTIONS):
+                stages.append({})
+            continue
+        match = _STATE.match(line)
+        if match is None:
+            continue
+        state, name, value = match.groups()
+        if state == "Defeated":
+            continue
+        if action.startswith(_TRANSFER_ACTIONS):
+            stages[-1][name] = Decimal(value)
+        if action.startswith("Count Complete") and state == "Elected":
+            elected.add(name)
+    return Report(quota, frozenset(elected), tuple(stages))

@@ -1,0 +1,70 @@
+"""Profiles: unique rankings with their counts, checked on the way in."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from soviet.errors import InputError
+from soviet.tally import Profile, ProfileError
+
+
+def test_from_ballots_groups_identical_rows_in_order_of_first_appearance() -> None:
+    profile = Profile.from_ballots("abc", [[0, 1], [2], [0, 1], [2], [0, 1]])
+    assert profile.rankings.tolist() == [[0, 1], [2, -1]]
+    assert profile.counts.tolist() == [3, 2]
+    assert profile.rankings.dtype == np.int32
+    assert profile.counts.dtype == np.int64
+
+
+def test_from_ballots_adds_the_counts_given_for_each_ballot() -> None:
+    profile = Profile.from_ballots("ab", [[0], [1], [0]], [5, 2, 1])
+    assert profile.counts.tolist() == [6, 2]
+    assert profile.total == 8
+
+
+def test_total_counts_blank_ballots() -> None:
+    profile = Profile.from_ballots("ab", [[0], []], [3, 2])
+    assert profile.total == 5
+
+
+def test_a_candidate_number_out_of_range_is_refused() -> None:
+    with pytest.raises(ProfileError, match="row 0: 2 is not a candidate"):
+        Profile.from_ballots("ab", [[0, 2]])
+
+
+def test_a_candidate_ranked_twice_is_refused() -> None:
+    with pytest.raises(ProfileError, match="more than once"):
+        Profile.from_ballots("abc", [[1, 0, 1]])
+
+
+def test_a_preference_after_a_blank_position_is_refused() -> None:
+    with pytest.raises(ProfileError, match="follows a blank"):
+        Profile(("a", "b"), np.array([[-1, 0]]), np.array([1]))
+
+
+def test_duplicate_candidate_names_are_refused() -> None:
+    with pytest.raises(ProfileError, match="distinct"):
+        Profile.from_ballots(["a", "a"], [[0]])
+
+
+def test_negative_counts_are_refused() -> None:
+    with pytest.raises(ProfileError, match="negative"):
+        Profile.from_ballots("ab", [[0]], [-1])
+
+
+def test_withdrawn_candidates_must_be_candidates() -> None:
+    with pytest.raises(ProfileError, match="withdrawn"):
+        Profile.from_ballots("ab", [[0]], withdrawn=[5])
+
+
+def test_profile_errors_are_input_errors() -> None:
+    assert issubclass(ProfileError, InputError)
+
+
+def test_profile_arrays_cannot_be_changed_in_place() -> None:
+    profile = Profile.from_ballots("ab", [[0, 1]])
+    with pytest.raises(ValueError):
+        profile.rankings[0, 0] = 1
+    with pytest.raises(ValueError):
+        profile.counts[0] = 9
