@@ -1,178 +1,291 @@
-"""The ballot lines of a BLT file, turned into a marks matrix in bulk.
+"""The ballot lines of a BLT file, turned into marks in bulk.
 
-Every step works on whole arrays — the bytes, the tokens, the lines, the rank columns —
-so a million ballot lines cost a few dozen numpy passes, not a million Python steps. Only
-tokens that are not plain numbers (`-`, `a=b`, `-=-`) are looked at one by one, and only
-when they join candidates with `=`.
+A million ballot lines must cost a few dozen numpy passes, not a million Python steps. So
+the bytes are classified all at once; every token end and every newline is kept, in
+order, as one *item* holding what the token reads as; a line is the run of items between
+two newlines; and rank r of every line is read with one gather. Lines with anything
+unusual — an overvote `a=b`, a stray character, a missing closing 0, a candidate out of
+range — are set aside and read one at a time by `_read_line`, which words every error, so
+messages are the same whichever path met the line.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from soviet.ballots._marks import END, Marks, Weights
+from soviet.ballots._marks import (
+    END,
+    LOWEST_CODE,
+    OVERVOTE,
+    SKIP,
+    Marks,
+    Weights,
+    exact_width,
+    group,
+    group_keys,
+)
 from soviet.errors import BallotFileError
 
-_SPACE = 32
+Ints = npt.NDArray[np.int64]
+Bytes = npt.NDArray[np.uint8]
+Small = npt.NDArray[np.signedinteger[npt.NBitBase]]
+
 _NEWLINE = 10
+_SPACE = 32
 _DASH = 45
 _ZERO = 48
 _LONGEST_NUMBER = 18
-# Read values of the tokens that are not numbers; a mark's code is its read value - 1.
-_SKIP_VALUE = -1
-_OVERVOTE_VALUE = -2
+# What an item reads as, besides a number: a mark's code is its item value - 1, so `-`
+# reads as SKIP and the closing 0 as END.
+_SKIPPED = SKIP + 1
+_LINE_END = -11
+_ODD = -100
 _JOINED = re.compile(rb"(?:\d+|-)(?:=(?:\d+|-))+")
+_BYTE_VALUES = np.full(256, _ODD, np.int16)
+_BYTE_VALUES[_ZERO : _ZERO + 10] = np.arange(10)
+_BYTE_VALUES[_NEWLINE] = _LINE_END
+_BYTE_VALUES[_DASH] = _SKIPPED
 
-Ints = npt.NDArray[np.int64]
 
+@dataclass(frozen=True)
+class _Items:
+    """The token ends and newlines of the body, in order, with what each one reads as."""
 
-class _Lines:
-    """Where each line's tokens begin, so an error can name its line."""
-
-    def __init__(self, first_token: Ints, first_line: int) -> None:
-        self.first_token = first_token
-        self.first_line = first_line
-
-    def of_token(self, token: int) -> int:
-        index = int(np.searchsorted(self.first_token, token, side="right")) - 1
-        return self.first_line + index
+    value: Small  # 0..candidates, candidates + 1 for any larger number, or a code above
+    line_end: Ints  # the item index of every newline
+    line_end_byte: Ints  # the byte offset of every newline
+    long_index: Ints  # items that are numbers of two or more digits…
+    long_value: Ints  # …and their exact values
 
 
 def parse_body(
     data: bytes, start: int, end: int, first_line: int, candidates: int, source: str
 ) -> tuple[Marks, Weights]:
-    """Marks and weights of the ballot lines in `data[start:end]`, which begins at `first_line`."""
+    """Marks and weights of the ballot lines in `data[start:end]`, which begins at `first_line`.
+
+    Identical lines come back grouped; `data[end - 1]` must be a newline (or `start == end`).
+    """
+    if end <= start:
+        return np.zeros((0, 0), np.int32), np.zeros(0, np.int64)
     raw = np.frombuffer(data, np.uint8, count=end - start, offset=start)
-    digit = raw - np.uint8(_ZERO)  # wraps: only digits land in 0..9
-    in_token = raw > _SPACE
-    edges = np.diff(in_token.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    del edges
-    newlines = np.flatnonzero(raw == _NEWLINE)
-    line_starts = np.concatenate(([0], newlines + 1))
-    lines = _Lines(np.searchsorted(starts, line_starts), first_line)
-    token_count = np.diff(np.append(lines.first_token, starts.size))
-
-    value = _read_numbers(digit, starts, ends)
-    odd = np.flatnonzero(in_token & (digit > 9))
-    del in_token
+    items = _items(raw, candidates)
+    line_first = np.concatenate(([0], items.line_end[:-1] + 1))
+    size = items.line_end - line_first
+    plain = _plain_lines(items, line_first, size, candidates)
+    kept = np.flatnonzero(plain)
+    weights = _weights(items, line_first[kept])
+    marks, weights = _rank_columns(items.value, line_first[kept], size[kept] - 2, weights, candidates)
+    odd = np.flatnonzero(~plain & (size > 0))
     if odd.size:
-        _read_marks(data, start, raw, odd, starts, ends, value, candidates, lines, source)
-    elif starts.size and int((ends - starts).max()) > _LONGEST_NUMBER:
-        token = int(np.argmax(ends - starts > _LONGEST_NUMBER))
-        raise BallotFileError(source, lines.of_token(token), "number too large")
-
-    filled = np.flatnonzero(token_count > 0)
-    first = lines.first_token[filled]
-    count = token_count[filled]
-    last = first + count - 1
-    _check_lines(value, first, last, count, candidates, lines, source)
-    marks = _columns(value, first, count - 2)
-    return marks, value[first]
+        line_start = np.concatenate(([0], items.line_end_byte[:-1] + 1))
+        more_marks, more_weights = _read_lines(
+            data, start, line_start[odd], items.line_end_byte[odd], first_line + odd, candidates, source
+        )
+        marks, weights = group(*_stack(marks, weights, more_marks, more_weights), candidates)
+    return marks, weights
 
 
-def _read_numbers(digit: npt.NDArray[np.uint8], starts: Ints, ends: Ints) -> Ints:
-    """Each token read as a decimal number, one digit position at a time over all tokens."""
-    if not starts.size:
-        return np.zeros(0, np.int64)
-    length = ends - starts
-    value = digit[starts].astype(np.int64)
-    longest = min(int(length.max()), _LONGEST_NUMBER)
-    for place in range(1, longest):
-        longer = np.flatnonzero(length > place)
-        value[longer] = value[longer] * 10 + digit[starts[longer] + place]
+def _items(raw: Bytes, candidates: int) -> _Items:
+    """Every token end and newline of `raw`, with the value of the token ending there."""
+    separator = raw <= _SPACE
+    keep = np.empty(raw.size, bool)
+    np.logical_and(~separator[:-1], separator[1:], out=keep[:-1])
+    keep[-1] = False
+    del separator
+    keep |= raw == _NEWLINE
+    where = np.flatnonzero(keep)
+    del keep
+    byte = raw.take(where)
+    dtype = np.int8 if candidates < 127 else np.int16 if candidates < 32767 else np.int32
+    value = _BYTE_VALUES.take(byte).astype(dtype)
+    before = raw.take(where - 1)  # index -1 is the body's last byte, a newline
+    joined = np.flatnonzero((before > _SPACE) & (byte != _NEWLINE))
+    long_index = np.zeros(0, np.int64)
+    long_value = np.zeros(0, np.int64)
+    if joined.size:
+        exact = _read_long_tokens(raw, where[joined])
+        number = exact >= 0
+        long_index, long_value = joined[number], exact[number]
+        value[joined] = np.where(number, np.minimum(exact, candidates + 1), _ODD)
+    line_end = np.flatnonzero(byte == _NEWLINE)
+    return _Items(value, line_end, where[line_end], long_index, long_value)
+
+
+def _read_long_tokens(raw: Bytes, last: Ints) -> Ints:
+    """Tokens of two or more bytes, read backwards from their last byte: a number, or -1."""
+    value = (raw.take(last).astype(np.int64)) - _ZERO
+    value[(value < 0) | (value > 9)] = -1
+    place = 1
+    active = np.flatnonzero(value >= 0)
+    while active.size:
+        at = last[active] - place
+        byte = raw.take(np.maximum(at, 0))
+        ended = (at < 0) | (byte <= _SPACE)
+        digit = byte.astype(np.int64) - _ZERO
+        value[active[~ended & ((digit < 0) | (digit > 9))]] = -1
+        going = ~ended & (digit >= 0) & (digit <= 9)
+        active, digit = active[going], digit[going]
+        if place >= _LONGEST_NUMBER:
+            value[active] = -1  # too long to read exactly; `_read_line` says so
+            break
+        value[active] += digit * 10**place
+        place += 1
     return value
 
 
-def _read_marks(
-    data: bytes,
-    offset: int,
-    raw: npt.NDArray[np.uint8],
-    odd: Ints,
-    starts: Ints,
-    ends: Ints,
-    value: Ints,
-    candidates: int,
-    lines: _Lines,
-    source: str,
-) -> None:
-    """Give `-` (skipped rank) and `a=b` / `-=-` (overvote) tokens their values, or fail."""
-    tokens = np.unique(np.searchsorted(starts, odd, side="right") - 1)
-    length = ends[tokens] - starts[tokens]
-    dash = (length == 1) & (raw[starts[tokens]] == _DASH)
-    value[tokens[dash]] = _SKIP_VALUE
-    for token in tokens[~dash].tolist():
-        text = data[offset + int(starts[token]) : offset + int(ends[token])]
-        line = lines.of_token(token)
-        if not _JOINED.fullmatch(text):
-            shown = text.decode("utf-8", "replace")
-            raise BallotFileError(
-                source,
-                line,
-                f"unexpected {shown!r}: a ballot line holds a weight, candidate numbers "
-                "('-' for a skipped rank, 'a=b' for an overvote) and a closing 0",
-            )
-        for part in text.split(b"="):
-            if part != b"-" and not 1 <= int(part) <= candidates:
-                raise BallotFileError(
-                    source, line, f"candidate {int(part)} out of range 1..{candidates}"
-                )
-        value[token] = _OVERVOTE_VALUE
-    numbers = np.ones(starts.size, bool)
-    numbers[tokens] = False
-    too_long = numbers & (ends - starts > _LONGEST_NUMBER)
-    if too_long.any():
-        raise BallotFileError(source, lines.of_token(int(np.argmax(too_long))), "number too large")
+def _plain_lines(
+    items: _Items, line_first: Ints, size: Ints, candidates: int
+) -> npt.NDArray[np.bool_]:
+    """The lines the bulk path reads: `weight marks… 0`, every mark in range or `-`."""
+    value = items.value
+    last = np.maximum(items.line_end - 1, 0)
+    plain = (size >= 2) & (value.take(line_first) >= 0) & (value.take(last) == 0)
+    wrong = (value > candidates) | ((value <= 0) & (value != _SKIPPED))
+    wrong[items.line_end] = False
+    wrong[line_first[size > 0]] = False
+    wrong[last] = False
+    at = np.flatnonzero(wrong)
+    if at.size:
+        plain[np.searchsorted(items.line_end, at)] = False
+    return plain
 
 
-def _check_lines(
-    value: Ints,
-    first: Ints,
-    last: Ints,
-    count: Ints,
-    candidates: int,
-    lines: _Lines,
-    source: str,
-) -> None:
-    """Each ballot line is `weight marks… 0`, every mark a candidate number, `-` or `a=b`."""
-    if (short := count < 2).any():
-        token = int(first[np.argmax(short)])
-        raise BallotFileError(
-            source,
-            lines.of_token(token),
-            "a ballot line needs a weight, the preferences and a closing 0"
-            + (" (a lone 0 ends the ballots, but more lines follow it)" if value[token] == 0 else ""),
-        )
-    if (bad_weight := value[first] < 0).any():
-        token = int(first[np.argmax(bad_weight)])
-        raise BallotFileError(source, lines.of_token(token), "the weight must be a whole number")
-    if (open_end := value[last] != 0).any():
-        token = int(last[np.argmax(open_end)])
-        raise BallotFileError(source, lines.of_token(token), "a ballot line must end with 0")
-    inner = np.ones(value.size, bool)
-    inner[first] = False
-    inner[last] = False
-    wrong = inner & ((value == 0) | (value > candidates))
-    if wrong.any():
-        token = int(np.argmax(wrong))
-        number = int(value[token])
-        problem = (
-            "0 before the end of the ballot line (0 closes the line)"
-            if number == 0
-            else f"candidate {number} out of range 1..{candidates}"
-        )
-        raise BallotFileError(source, lines.of_token(token), problem)
+def _weights(items: _Items, first: Ints) -> Weights:
+    weights = items.value.take(first).astype(np.int64)
+    if items.long_index.size:
+        at = np.searchsorted(items.long_index, first).clip(max=items.long_index.size - 1)
+        long = items.long_index[at] == first
+        weights[long] = items.long_value[at[long]]
+    return weights
 
 
-def _columns(value: Ints, first: Ints, ranks: Ints) -> Marks:
-    """The marks matrix: row i holds the `ranks[i]` tokens after line i's weight, as codes."""
-    width = int(ranks.max(initial=0))
+def _rank_columns(
+    value: Small, first: Ints, ranks: Ints, weights: Weights, candidates: int
+) -> tuple[Marks, Weights]:
+    """Group lines by their marks, reading rank r of every line in one gather.
+
+    Lines are sorted longest first, so rank r is read from a prefix of them. When a whole
+    line fits in one integer (its marks as digits in base `candidates + 3`), lines are
+    grouped by that key and the marks decoded from the distinct keys; otherwise a marks
+    matrix is built and grouped.
+    """
+    if not first.size:
+        return np.zeros((0, 0), np.int32), weights
+    width = int(ranks.max())
+    order = np.argsort((width - ranks).astype(np.int16), kind="stable")
+    at = first[order] + 1
+    reaching = np.cumsum(np.bincount(ranks, minlength=width + 1)[::-1])[::-1]
+    base = candidates - LOWEST_CODE
+    if exact_width(base, width):
+        key = np.zeros(first.size, np.int64)
+        for rank in range(width):
+            head = int(reaching[rank + 1])
+            key_head, at_head = key[:head], at[:head]
+            key_head *= base
+            key_head += value.take(at_head)
+            at_head += 1
+        # A mark's digit is its item value - 1 - LOWEST_CODE, and padding's digit is that
+        # of the closing 0 (END == 0 - 1): shorter lines just shift left.
+        powers = base ** np.arange(width + 1, dtype=np.int64)
+        offset = int((-1 - LOWEST_CODE) * powers[:width].sum())
+        key *= powers[width - ranks[order]]
+        key += offset
+        return group_keys(key, weights[order], base, width)
     marks = np.full((first.size, width), END, np.int32)
     for rank in range(width):
-        rows = np.flatnonzero(ranks > rank)
-        marks[rows, rank] = value[first[rows] + 1 + rank] - 1
-    return marks
+        head = int(reaching[rank + 1])
+        marks[:head, rank] = value.take(at[:head] + rank) - 1
+    return group(marks, weights[order], candidates)
+
+
+def _read_lines(
+    data: bytes,
+    offset: int,
+    starts: Ints,
+    ends: Ints,
+    numbers: Ints,
+    candidates: int,
+    source: str,
+) -> tuple[Marks, Weights]:
+    rows: list[list[int]] = []
+    weights: list[int] = []
+    for start, end, number in zip(starts.tolist(), ends.tolist(), numbers.tolist(), strict=True):
+        weight, marks = _read_line(data[offset + start : offset + end], number, candidates, source)
+        rows.append(marks)
+        weights.append(weight)
+    matrix = np.full((len(rows), max(map(len, rows), default=0)), END, np.int32)
+    for index, row in enumerate(rows):
+        matrix[index, : len(row)] = row
+    return matrix, np.array(weights, dtype=np.int64)
+
+
+def _read_line(text: bytes, number: int, candidates: int, source: str) -> tuple[int, list[int]]:
+    """One ballot line, read exactly; every problem with a line is worded here."""
+    tokens = text.split()
+    if len(tokens) < 2:
+        lone_zero = tokens == [b"0"]
+        raise BallotFileError(
+            source,
+            number,
+            "a ballot line needs a weight, the preferences and a closing 0"
+            + (" (a lone 0 ends the ballots, but more ballot lines follow it)" if lone_zero else ""),
+        )
+    weight, *middle, closing = tokens
+    if not weight.isdigit():
+        raise BallotFileError(
+            source, number, f"the weight must be a whole number, found {_shown(weight)}"
+        )
+    if len(weight) > _LONGEST_NUMBER:
+        raise BallotFileError(source, number, "the weight is too large")
+    if not (closing.isdigit() and int(closing) == 0):
+        raise BallotFileError(
+            source, number, f"a ballot line must end with 0, found {_shown(closing)}"
+        )
+    return int(weight), [_read_mark(token, number, candidates, source) for token in middle]
+
+
+def _read_mark(token: bytes, number: int, candidates: int, source: str) -> int:
+    if token == b"-":
+        return SKIP
+    if token.isdigit():
+        if int(token) == 0:
+            raise BallotFileError(
+                source, number, "0 before the end of the ballot line (0 closes the line)"
+            )
+        if len(token) > _LONGEST_NUMBER or int(token) > candidates:
+            raise BallotFileError(
+                source, number, f"candidate {_shown(token)} out of range 1..{candidates}"
+            )
+        return int(token) - 1
+    if _JOINED.fullmatch(token):
+        for part in token.split(b"="):
+            if part != b"-" and not 1 <= int(part) <= candidates:
+                raise BallotFileError(
+                    source, number, f"candidate {_shown(part)} out of range 1..{candidates}"
+                )
+        return OVERVOTE
+    raise BallotFileError(
+        source,
+        number,
+        f"unexpected {_shown(token)}: a ballot line holds a weight, candidate numbers "
+        "('-' for a skipped rank, 'a=b' for an overvote) and a closing 0",
+    )
+
+
+def _shown(token: bytes) -> str:
+    text = token.decode("utf-8", "replace")
+    return text if len(text) <= 20 else text[:17] + "..."
+
+
+def _stack(
+    marks: Marks, weights: Weights, more_marks: Marks, more_weights: Weights
+) -> tuple[Marks, Weights]:
+    width = max(marks.shape[1], more_marks.shape[1])
+    joined = np.full((marks.shape[0] + more_marks.shape[0], width), END, np.int32)
+    joined[: marks.shape[0], : marks.shape[1]] = marks
+    joined[marks.shape[0] :, : more_marks.shape[1]] = more_marks
+    return joined, np.concatenate((weights, more_weights))

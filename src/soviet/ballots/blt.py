@@ -48,6 +48,7 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
         withdrawn=withdrawn,
         seats=seats,
         source=source,
+        grouped=True,
     )
 
 

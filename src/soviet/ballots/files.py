@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from soviet.ballots._marks import Marks, Weights, rankings_from_marks
+from soviet.ballots._marks import Marks, Weights, group, rankings_from_marks
 from soviet.ballots.rules import BallotRules
 from soviet.tally.profiles import Profile
 
@@ -36,9 +36,15 @@ def assemble(
     withdrawn: frozenset[int],
     seats: int | None,
     source: str,
+    grouped: bool = False,
 ) -> BallotFile:
-    """Apply the rules to marks read from a file and group them into a profile."""
+    """Apply the rules to marks read from a file and group them into a profile.
+
+    `grouped` says that identical rows of `marks` have already been merged.
+    """
     ballots = int(weights.sum())
+    if not grouped:
+        marks, weights = group(marks, weights, len(candidates))
     rankings, counts, empty = rankings_from_marks(marks, weights, len(candidates), rules)
     profile = Profile(
         candidates=tuple(candidates),

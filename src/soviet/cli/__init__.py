@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from soviet.errors import SovietError
@@ -27,14 +26,7 @@ def main() -> None:
     """Entry point: run the app, turning every user error into one line and exit code 2."""
     _register()
     try:
-        code = app(standalone_mode=False)
+        app()  # usage errors exit 2 here, as click does
     except SovietError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

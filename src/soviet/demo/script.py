@@ -19,7 +19,7 @@ from soviet.bootstrap import Settings, Soviet
 from soviet.demo import federation
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
-from soviet.services import audit, electorates, elections, recall
+from soviet.services import audit, elections, electorates, recall
 from soviet.services.founding import adopt
 from soviet.storage import views
 from soviet.storage.workspace import SqlWorkspace
@@ -173,7 +173,7 @@ class Demo:
         winners = ", ".join(str(w) for w in result["winners"])  # type: ignore[attr-defined]
         self.say(f"   {result['election']} {office_id}: {result['roll']} electors, "
                  f"{result['candidates']} candidates, {count['method']}{quota}, "
-                 f"{len(count["rounds"])} round(s) → [bold]{winners}[/bold]")
+                 f"{len(count['rounds'])} round(s) → [bold]{winners}[/bold]")
 
     def recall_chair(self) -> None:
         assert self.soviet is not None

@@ -89,9 +89,12 @@ def start(
     """Start the vote: the roll is frozen to the electorate as it is now."""
     if election.status != "nominating":
         raise Refused(f"election {election.id} is {election.status}: it cannot start again")
-    require_elector(actor, electorate, office, f"start election {election.id}")
     if not electorate:
-        raise Refused(f"election {election.id} cannot start: its roll would be empty")
+        raise Refused(
+            f"election {election.id} cannot start: its roll would be empty (the body "
+            f"{office.body!r} has no members yet; it waits for the bodies below)"
+        )
+    require_elector(actor, electorate, office, f"start election {election.id}")
     if not election.candidates:
         raise Refused(f"election {election.id} cannot start: nobody has been nominated")
     if open_seats < 1:

@@ -17,6 +17,8 @@ from types import MappingProxyType
 
 from soviet.tally.errors import ProfileError, TallyError
 from soviet.tally.irv import count_irv
+from soviet.tally.meek import OPTIONS as MEEK_OPTIONS
+from soviet.tally.meek import count_meek
 from soviet.tally.plurality import count_approval, count_plurality, count_yes_no
 from soviet.tally.profiles import Profile
 from soviet.tally.results import Number, Result, Round, Tie
@@ -62,6 +64,12 @@ METHODS: Mapping[str, Method] = _registry(
         "single transferable vote, Scottish rules (SSI 2007/42): Droop quota, "
         "weighted inclusive Gregory, 5 decimals",
         count_scottish,
+    ),
+    Method(
+        "meek",
+        "single transferable vote, Meek's method (droop's meek rule; PRF reference variant)",
+        count_meek,
+        MEEK_OPTIONS,
     ),
     Method(
         "yes-no",
