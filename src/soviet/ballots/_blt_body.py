@@ -93,7 +93,7 @@ def _items(raw: Bytes, candidates: int) -> _Items:
     """Every token end and newline of `raw`, with the value of the token ending there."""
     separator = raw <= _SPACE
     keep = np.empty(raw.size, bool)
-    np.logical_and(~separator[:-1], separator[1:], out=keep[:-1])
+    np.greater(separator[1:], separator[:-1], out=keep[:-1])  # a token byte, then a separator
     keep[-1] = False
     del separator
     keep |= raw == _NEWLINE
@@ -102,8 +102,9 @@ def _items(raw: Bytes, candidates: int) -> _Items:
     byte = raw.take(where)
     dtype = np.int8 if candidates < 127 else np.int16 if candidates < 32767 else np.int32
     value = _BYTE_VALUES.take(byte).astype(dtype)
-    before = raw.take(where - 1)  # index -1 is the body's last byte, a newline
-    joined = np.flatnonzero((before > _SPACE) & (byte != _NEWLINE))
+    is_newline = byte == _NEWLINE
+    line_end = np.flatnonzero(is_newline)
+    joined = _joined_tokens(raw, where, is_newline)
     long_index = np.zeros(0, np.int64)
     long_value = np.zeros(0, np.int64)
     if joined.size:
@@ -111,8 +112,22 @@ def _items(raw: Bytes, candidates: int) -> _Items:
         number = exact >= 0
         long_index, long_value = joined[number], exact[number]
         value[joined] = np.where(number, np.minimum(exact, candidates + 1), _ODD)
-    line_end = np.flatnonzero(byte == _NEWLINE)
     return _Items(value, line_end, where[line_end], long_index, long_value)
+
+
+def _joined_tokens(raw: Bytes, where: Ints, is_newline: npt.NDArray[np.bool_]) -> Ints:
+    """The items that end a token of two or more bytes.
+
+    A token one byte after the previous item, or two after a previous token (one separator
+    between), is a single byte; only the others need their byte before looked at.
+    """
+    gap = np.diff(where, prepend=-1)
+    after_line = np.empty(where.size, bool)
+    after_line[0] = True
+    after_line[1:] = is_newline[:-1]
+    single = (gap == 1) | ((gap == 2) & ~after_line) | is_newline
+    unsure = np.flatnonzero(~single)
+    return unsure[raw.take(where[unsure] - 1) > _SPACE]
 
 
 def _read_long_tokens(raw: Bytes, last: Ints) -> Ints:
@@ -144,7 +159,7 @@ def _plain_lines(
     value = items.value
     last = np.maximum(items.line_end - 1, 0)
     plain = (size >= 2) & (value.take(line_first) >= 0) & (value.take(last) == 0)
-    wrong = (value > candidates) | ((value <= 0) & (value != _SKIPPED))
+    wrong = _wrong_marks(value, candidates)
     wrong[items.line_end] = False
     wrong[line_first[size > 0]] = False
     wrong[last] = False
@@ -154,12 +169,27 @@ def _plain_lines(
     return plain
 
 
+def _wrong_marks(value: Small, candidates: int) -> npt.NDArray[np.bool_]:
+    """Items that cannot stand between a weight and the closing 0 (newlines among them)."""
+    if value.dtype == np.int8:
+        wrong = np.ones(256, bool)
+        wrong[1 : candidates + 1] = False
+        wrong[_SKIPPED % 256] = False
+        return wrong.take(value.view(np.uint8))
+    return (value > candidates) | ((value <= 0) & (value != _SKIPPED))
+
+
 def _weights(items: _Items, first: Ints) -> Weights:
     weights = items.value.take(first).astype(np.int64)
-    if items.long_index.size:
-        at = np.searchsorted(items.long_index, first).clip(max=items.long_index.size - 1)
-        long = items.long_index[at] == first
-        weights[long] = items.long_value[at[long]]
+    index = items.long_index
+    if index.size:
+        # Only the long numbers that open a line are weights.
+        opening = (index == 0) | (items.value.take(np.maximum(index - 1, 0)) == _LINE_END)
+        index, exact = index[opening], items.long_value[opening]
+        at = np.searchsorted(first, index)
+        found = at < first.size
+        found[found] &= first[at[found]] == index[found]
+        weights[at[found]] = exact[found]
     return weights
 
 

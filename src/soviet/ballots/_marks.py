@@ -81,10 +81,11 @@ def group_keys(key: Keys, weights: Weights, base: int, width: int) -> tuple[Mark
 def decode_keys(key: Keys, base: int, width: int) -> Marks:
     """The rows of marks that exact keys stand for."""
     marks = np.empty((key.size, width), np.int32)
-    rest = key.copy()
+    rest = key
     for column in range(width - 1, -1, -1):
-        marks[:, column] = rest % base + LOWEST_CODE
-        rest //= base
+        rest, digit = np.divmod(rest, base)
+        marks[:, column] = digit
+    marks += LOWEST_CODE
     return marks
 
 
@@ -144,17 +145,25 @@ def apply_rules(marks: Marks, rules: BallotRules, candidates: int) -> Marks:
     return ranking[:, : int(length.max(initial=0))]
 
 
-def is_plain(marks: Marks) -> bool:
+def is_plain(marks: Marks, candidates: int) -> bool:
     """Whether rows hold candidates only, each at most once, padded at the end: no rule bites."""
     if not marks.size:
         return True
     if int(marks.min()) < END:
         return False
-    ordered = np.sort(marks, axis=1)
-    if bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any()):
-        return False
     padding = marks == END
-    return not bool((padding[:, :-1] & ~padding[:, 1:]).any())
+    if bool((padding[:, :-1] & ~padding[:, 1:]).any()):
+        return False
+    if candidates > _BITMASK_LIMIT:
+        ordered = np.sort(marks, axis=1)
+        return not bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any())
+    seen = np.zeros(marks.shape[0], np.uint64)
+    repeated = np.zeros(marks.shape[0], bool)
+    for column in marks.T:
+        bit = np.left_shift(np.uint64(1), column.astype(np.uint64))  # END shifts by 2**64-1: 0
+        repeated |= (seen & bit) != 0
+        seen |= bit
+    return not bool(repeated.any())
 
 
 def rankings_from_marks(
@@ -168,7 +177,7 @@ def rankings_from_marks(
     keep = weights > 0
     if not keep.all():
         marks, weights = marks[keep], weights[keep]
-    if not is_plain(marks):
+    if not is_plain(marks, candidates):
         marks, weights = group(apply_rules(marks, rules, candidates), weights, candidates)
     filled = marks[:, 0] >= 0 if marks.shape[1] else np.zeros(marks.shape[0], bool)
     empty = int(weights[~filled].sum())

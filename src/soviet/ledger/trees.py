@@ -65,6 +65,17 @@ class MemoryTree:
     def consistency_proof(self, old: int, new: int | None = None) -> list[bytes]:
         return proofs.consistency(old, self._size(new)).build(self.nodes)
 
+    def subtree_inclusion_proof(self, index: int, start: int, end: int) -> list[bytes]:
+        """The audit path of entry `index` in the subtree `[start, end)`."""
+        self._size(end)
+        return proofs.subtree_inclusion(index, start, end).build(self.nodes)
+
+    def subtree_consistency_proof(
+        self, start: int, end: int, size: int | None = None
+    ) -> list[bytes]:
+        """The proof that the subtree `[start, end)` is part of the tree at `size`."""
+        return proofs.subtree_consistency(start, end, self._size(size)).build(self.nodes)
+
     def subtree_hash(self, start: int, end: int) -> bytes:
         """The hash of the subtree `[start, end)` (draft-ietf-plants-merkle-tree-certs)."""
         self._size(end)
