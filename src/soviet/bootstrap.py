@@ -14,8 +14,12 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from soviet.domain.clock import format_instant, parse_instant
+from soviet.domain.events import Recorded
+from soviet.domain.model import Charter
 from soviet.errors import DatabaseError, Refused
+from soviet.services.founding import adopt
 from soviet.storage import database
+from soviet.storage.keys import KeyFile
 from soviet.storage.workspace import SqlWorkspace
 
 DEFAULT_DB = "sqlite:///soviet.db"
@@ -58,6 +62,7 @@ class Soviet:
     def __init__(self, settings: Settings, *, create: bool = False) -> None:
         self.settings = settings
         self.engine: Engine = database.create_engine(settings.db_url)
+        self.keys = KeyFile(settings.key_path)
         self._prepare(create)
 
     def _prepare(self, create: bool) -> None:
@@ -81,7 +86,7 @@ class Soviet:
         with database.connect(self.engine) as conn:
             try:
                 with conn.begin():
-                    ws = SqlWorkspace(conn, self.now())
+                    ws = SqlWorkspace(conn, self.now(), self.keys)
                     yield ws
                     ws.flush()
             except IntegrityError as error:
@@ -95,6 +100,23 @@ class Soviet:
                 raise DatabaseError(
                     f"database error, nothing was written: {str(error.orig).splitlines()[0]}"
                 ) from None
+
+    def found(self, charter: Charter) -> list[Recorded]:
+        """Adopt a charter into this empty database, with a new signing key for its log:
+        the private key goes to its file beside the database, the verifier key into the
+        first event. If the founding fails, the key files are removed again."""
+        created = False
+        try:
+            with self.unit_of_work() as ws:
+                verifier = None
+                if not ws.is_founded():  # else `adopt` refuses, naming the database
+                    verifier = str(self.keys.create(charter.origin).verifier())
+                    created = True
+                return adopt(ws, charter, verifier)
+        except BaseException:
+            if created:
+                self.keys.remove()
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

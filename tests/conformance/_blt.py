@@ -13,6 +13,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from soviet.tally import Profile
@@ -79,6 +80,14 @@ class Report:
     stages: tuple[dict[str, Decimal], ...]
 
 
+@dataclass(frozen=True)
+class MeekReport:
+    """What a droop Meek report says: the elected, and each round's settled totals as shown."""
+
+    elected: frozenset[str]
+    rounds: tuple[dict[str, str], ...]
+
+
 _STATE = re.compile(r"^\t(Elected|Hopeful|Pending|Defeated):\s+(.*) \(([\d.]+)\)$")
 _TRANSFER_ACTIONS = ("Begin Count", "Surplus transferred", "Transfer defeated")
 
@@ -112,3 +121,45 @@ def read_scotland_report(path: Path) -> Report:
         if action.startswith("Count Complete") and state == "Elected":
             elected.add(name)
     return Report(quota, frozenset(elected), tuple(stages))
+
+
+def read_meek_report(path: Path) -> MeekReport:
+    """Each round of a droop Meek report: the totals its iteration settled on, as printed.
+
+    They are those of the round's first action that lists candidates (an election or the
+    first defeat), before any defeat's votes move: hopeful and elected candidates, and the
+    candidate being defeated if they hold votes.
+    """
+    rounds: list[dict[str, str]] = []
+    elected: set[str] = set()
+    taking = False
+    waiting = False
+    action = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("Round "):
+            waiting = True
+            continue
+        if line.startswith("Action:"):
+            action = line[len("Action: ") :]
+            taking = waiting and not action.startswith(("Iterate", "Break tie"))
+            if taking:
+                rounds.append({})
+                waiting = False
+            continue
+        match = _STATE.match(line)
+        if match is None:
+            continue
+        state, name, value = match.groups()
+        if taking and (state != "Defeated" or Decimal(value) != 0):
+            rounds[-1][name] = value
+        if action.startswith("Count Complete") and state == "Elected":
+            elected.add(name)
+    return MeekReport(frozenset(elected), tuple(rounds))
+
+
+def shown(value: Decimal | Fraction | int, places: int) -> str:
+    """A value as droop prints it: rounded half up to ``places`` decimals."""
+    exact = Fraction(value)
+    scaled = (exact * 10**places + Fraction(1, 2)).__floor__()
+    whole, part = divmod(scaled, 10**places)
+    return f"{whole}.{part:0{places}d}"

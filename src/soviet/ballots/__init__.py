@@ -12,7 +12,7 @@ from pathlib import Path
 
 from soviet.ballots.blt import read_blt
 from soviet.ballots.cvr import read_cvr
-from soviet.ballots.files import BallotFile
+from soviet.ballots.files import BallotFile, profile_from_rankings
 from soviet.ballots.rules import BallotRules, Overvote, Repeat, Skipped
 from soviet.errors import BallotFileError
 
@@ -24,6 +24,7 @@ __all__ = [
     "Repeat",
     "Skipped",
     "format_of",
+    "profile_from_rankings",
     "read_blt",
     "read_cvr",
     "read_file",

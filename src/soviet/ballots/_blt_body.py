@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +33,7 @@ from soviet.errors import BallotFileError
 
 Ints = npt.NDArray[np.int64]
 Bytes = npt.NDArray[np.uint8]
-Small = npt.NDArray[np.signedinteger[npt.NBitBase]]
+Small = npt.NDArray[np.signedinteger[Any]]
 
 _NEWLINE = 10
 _SPACE = 32
@@ -42,13 +43,9 @@ _LONGEST_NUMBER = 18
 # What an item reads as, besides a number: a mark's code is its item value - 1, so `-`
 # reads as SKIP and the closing 0 as END.
 _SKIPPED = SKIP + 1
-_LINE_END = -11
+_LINE_END = _NEWLINE - _ZERO  # a newline's byte, read as a digit
 _ODD = -100
 _JOINED = re.compile(rb"(?:\d+|-)(?:=(?:\d+|-))+")
-_BYTE_VALUES = np.full(256, _ODD, np.int16)
-_BYTE_VALUES[_ZERO : _ZERO + 10] = np.arange(10)
-_BYTE_VALUES[_NEWLINE] = _LINE_END
-_BYTE_VALUES[_DASH] = _SKIPPED
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class _Items:
 
     value: Small  # 0..candidates, candidates + 1 for any larger number, or a code above
     line_end: Ints  # the item index of every newline
-    line_end_byte: Ints  # the byte offset of every newline
+    newline: npt.NDArray[np.bool_]  # which bytes are newlines
     long_index: Ints  # items that are numbers of two or more digits…
     long_value: Ints  # …and their exact values
 
@@ -78,12 +75,15 @@ def parse_body(
     plain = _plain_lines(items, line_first, size, candidates)
     kept = np.flatnonzero(plain)
     weights = _weights(items, line_first[kept])
-    marks, weights = _rank_columns(items.value, line_first[kept], size[kept] - 2, weights, candidates)
+    marks, weights = _rank_columns(
+        items.value, line_first[kept], size[kept] - 2, weights, candidates
+    )
     odd = np.flatnonzero(~plain & (size > 0))
     if odd.size:
-        line_start = np.concatenate(([0], items.line_end_byte[:-1] + 1))
+        line_end = np.flatnonzero(items.newline)
+        line_start = np.concatenate(([0], line_end[:-1] + 1))
         more_marks, more_weights = _read_lines(
-            data, start, line_start[odd], items.line_end_byte[odd], first_line + odd, candidates, source
+            data, start, line_start[odd], line_end[odd], first_line + odd, candidates, source
         )
         marks, weights = group(*_stack(marks, weights, more_marks, more_weights), candidates)
     return marks, weights
@@ -95,39 +95,40 @@ def _items(raw: Bytes, candidates: int) -> _Items:
     keep = np.empty(raw.size, bool)
     np.greater(separator[1:], separator[:-1], out=keep[:-1])  # a token byte, then a separator
     keep[-1] = False
-    del separator
-    keep |= raw == _NEWLINE
+    newline = raw == _NEWLINE
+    keep |= newline
     where = np.flatnonzero(keep)
     del keep
-    byte = raw.take(where)
-    dtype = np.int8 if candidates < 127 else np.int16 if candidates < 32767 else np.int32
-    value = _BYTE_VALUES.take(byte).astype(dtype)
-    is_newline = byte == _NEWLINE
-    line_end = np.flatnonzero(is_newline)
-    joined = _joined_tokens(raw, where, is_newline)
-    long_index = np.zeros(0, np.int64)
+    value = _byte_values(raw.take(where), candidates)
+    line_end = np.flatnonzero(value == _LINE_END)
+    # Tokens of two or more bytes end where a token byte follows a token byte.
+    joined = np.zeros(raw.size, bool)
+    np.logical_and(separator[2:], ~separator[1:-1], out=joined[1:-1])
+    joined[1:-1] &= ~separator[:-2]
+    del separator
+    long_index = np.flatnonzero(joined.take(where))
     long_value = np.zeros(0, np.int64)
-    if joined.size:
-        exact = _read_long_tokens(raw, where[joined])
+    if long_index.size:
+        exact = _read_long_tokens(raw, where[long_index])
         number = exact >= 0
-        long_index, long_value = joined[number], exact[number]
-        value[joined] = np.where(number, np.minimum(exact, candidates + 1), _ODD)
-    return _Items(value, line_end, where[line_end], long_index, long_value)
+        value[long_index] = np.where(number, np.minimum(exact, candidates + 1), _ODD)
+        long_index, long_value = long_index[number], exact[number]
+    return _Items(value, line_end, newline, long_index, long_value)
 
 
-def _joined_tokens(raw: Bytes, where: Ints, is_newline: npt.NDArray[np.bool_]) -> Ints:
-    """The items that end a token of two or more bytes.
-
-    A token one byte after the previous item, or two after a previous token (one separator
-    between), is a single byte; only the others need their byte before looked at.
-    """
-    gap = np.diff(where, prepend=-1)
-    after_line = np.empty(where.size, bool)
-    after_line[0] = True
-    after_line[1:] = is_newline[:-1]
-    single = (gap == 1) | ((gap == 2) & ~after_line) | is_newline
-    unsure = np.flatnonzero(~single)
-    return unsure[raw.take(where[unsure] - 1) > _SPACE]
+def _byte_values(byte: Bytes, candidates: int) -> Small:
+    """What a one-byte token reads as: a digit, `-` (a skipped rank), a newline, or odd."""
+    value = (byte - np.uint8(_ZERO)).view(np.int8)  # digits 0..9, the rest wraps
+    odd = (value > 9) | ((value < 0) & (value != _LINE_END) & (value != _DASH - _ZERO))
+    if odd.any():
+        np.copyto(value, np.int8(_ODD), where=odd)
+    dash = value == _DASH - _ZERO
+    if dash.any():
+        np.copyto(value, np.int8(_SKIPPED), where=dash)
+    if candidates < 127:
+        return value
+    wider: Small = value.astype(np.int16 if candidates < 32767 else np.int32)
+    return wider
 
 
 def _read_long_tokens(raw: Bytes, last: Ints) -> Ints:
@@ -158,7 +159,9 @@ def _plain_lines(
     """The lines the bulk path reads: `weight marks… 0`, every mark in range or `-`."""
     value = items.value
     last = np.maximum(items.line_end - 1, 0)
-    plain = (size >= 2) & (value.take(line_first) >= 0) & (value.take(last) == 0)
+    plain: npt.NDArray[np.bool_] = (
+        (size >= 2) & (value.take(line_first) >= 0) & (value.take(last) == 0)
+    )
     wrong = _wrong_marks(value, candidates)
     wrong[items.line_end] = False
     wrong[line_first[size > 0]] = False
@@ -175,8 +178,10 @@ def _wrong_marks(value: Small, candidates: int) -> npt.NDArray[np.bool_]:
         wrong = np.ones(256, bool)
         wrong[1 : candidates + 1] = False
         wrong[_SKIPPED % 256] = False
-        return wrong.take(value.view(np.uint8))
-    return (value > candidates) | ((value <= 0) & (value != _SKIPPED))
+        found: npt.NDArray[np.bool_] = wrong.take(value.view(np.uint8))
+    else:
+        found = (value > candidates) | ((value <= 0) & (value != _SKIPPED))
+    return found
 
 
 def _weights(items: _Items, first: Ints) -> Weights:
@@ -262,7 +267,7 @@ def _read_line(text: bytes, number: int, candidates: int, source: str) -> tuple[
             source,
             number,
             "a ballot line needs a weight, the preferences and a closing 0"
-            + (" (a lone 0 ends the ballots, but more ballot lines follow it)" if lone_zero else ""),
+            + (" (a lone 0 ends the ballots, but more ballot lines follow it)" * lone_zero),
         )
     weight, *middle, closing = tokens
     if not weight.isdigit():

@@ -19,6 +19,7 @@ millions, are read as arrays (see `_blt_body`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from soviet.ballots._blt_body import parse_body
 from soviet.ballots.files import BallotFile, assemble
@@ -33,10 +34,14 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
     if isinstance(data, str):
         data = data.encode("utf-8")
     reader = _Reader(data, source)
-    candidates, seats, header_line = reader.header()
+    candidates, seats = reader.header()
     withdrawn = reader.withdrawn(candidates)
     body_start, body_line = reader.position, reader.line
-    marker_start, marker_line = reader.end_marker(header_line)
+    marker_start = reader.end_marker()
+
+    def marker_line() -> int:  # counted only for an error message: it costs a pass
+        return data.count(b"\n", 0, marker_start) + 1
+
     names, title = _names(data[marker_start:], marker_line, candidates, source)
     marks, weights = parse_body(data, body_start, marker_start, body_line, candidates, source)
     return assemble(
@@ -72,7 +77,7 @@ class _Reader:
                 return text, number
         return None
 
-    def header(self) -> tuple[int, int, int]:
+    def header(self) -> tuple[int, int]:
         found = self._next()
         if found is None:
             raise BallotFileError(self.source, None, "empty file: expected a BLT header line")
@@ -91,7 +96,7 @@ class _Reader:
             raise BallotFileError(
                 self.source, number, f"seats must be between 1 and {candidates}, not {seats}"
             )
-        return candidates, seats, number
+        return candidates, seats
 
     def withdrawn(self, candidates: int) -> frozenset[int]:
         """Read the optional line of withdrawn candidates (negative numbers), if it is there."""
@@ -125,8 +130,8 @@ class _Reader:
             withdrawn.add(int(field[1:]) - 1)
         return frozenset(withdrawn)
 
-    def end_marker(self, header_line: int) -> tuple[int, int]:
-        """Where the line `0` that ends the ballots starts, and its number.
+    def end_marker(self) -> int:
+        """Where the line `0` that ends the ballots starts.
 
         Found from the end of the file: it is the last line before the quoted names.
         """
@@ -140,33 +145,40 @@ class _Reader:
             if line_start == 0:
                 raise BallotFileError(self.source, None, "no ballots: the file holds only names")
             line_end = line_start - 1
-        number = data.count(b"\n", 0, line_start) + 1
-        if number <= header_line:
+        if line_start < self.position:
             raise BallotFileError(
-                self.source, number, "expected ballot lines and a line 0 after the header"
+                self.source, self.line, "expected ballot lines and a line 0 after the header"
             )
         if line_end == len(data) or not data[line_end:].strip():
             raise BallotFileError(
-                self.source, number, "expected the quoted candidate names after the ballots"
+                self.source,
+                data.count(b"\n", 0, line_start) + 1,
+                "expected the quoted candidate names after the line 0 that ends the ballots",
             )
         if text != b"0":
             raise BallotFileError(
                 self.source,
-                number,
-                f"expected the line 0 that ends the ballots before the names, found {_show(text)}",
+                data.count(b"\n", 0, line_start) + 1,
+                "expected the line 0 that ends the ballots, then quoted candidate names; "
+                f"found {_show(text)}",
             )
-        return line_start, number
+        return line_start
 
 
-def _names(trailer: bytes, first_line: int, candidates: int, source: str) -> tuple[list[str], str]:
-    """The quoted candidate names and the optional title after the line `0`."""
+def _names(
+    trailer: bytes, first_line: Callable[[], int], candidates: int, source: str
+) -> tuple[list[str], str]:
+    """The quoted candidate names and the optional title after the line `0`.
+
+    `first_line()` is the number of the line `0`; it is asked for only to word an error.
+    """
     try:
         text = trailer.decode("utf-8")
     except UnicodeDecodeError:
         text = trailer.decode("latin-1")
     strings: list[tuple[str, int]] = []
     for offset, line in enumerate(text.split("\n")[1:], start=1):
-        number = first_line + offset
+        number = offset  # from the line 0; made absolute where an error is raised
         position = 0
         while position < len(line.rstrip()):
             match = _QUOTED.match(line, position)
@@ -177,26 +189,31 @@ def _names(trailer: bytes, first_line: int, candidates: int, source: str) -> tup
                     if rest.startswith('"')
                     else f"expected a quoted name, found {rest!r}"
                 )
-                raise BallotFileError(source, number, problem)
+                raise BallotFileError(source, first_line() + number, problem)
             strings.append((match.group(1), number))
             position = match.end()
     if len(strings) < candidates:
-        line = strings[-1][1] if strings else first_line
+        last = strings[-1][1] if strings else 0
         raise BallotFileError(
-            source, line, f"expected {candidates} candidate names, found {len(strings)}"
+            source,
+            first_line() + last,
+            f"expected {candidates} candidate names, found {len(strings)}",
         )
     if len(strings) > candidates + 1:
         raise BallotFileError(
             source,
-            strings[candidates + 1][1],
+            first_line() + strings[candidates + 1][1],
             f"expected {candidates} candidate names and a title, found more quoted text",
         )
     names = [name for name, _ in strings[:candidates]]
     seen: dict[str, int] = {}
     for name, number in strings[:candidates]:
         if name in seen:
+            base = first_line()
             raise BallotFileError(
-                source, number, f"candidate name {name!r} appears twice (also line {seen[name]})"
+                source,
+                base + number,
+                f"candidate name {name!r} appears twice (also line {base + seen[name]})",
             )
         seen[name] = number
     title = strings[candidates][0] if len(strings) > candidates else ""

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from soviet.ballots._marks import OVERVOTE, SKIP, Marks
+from soviet.ballots._marks import OVERVOTE, SKIP, Marks, Weights
 from soviet.ballots.files import BallotFile, assemble
 from soviet.ballots.rules import BallotRules
 from soviet.errors import BallotFileError
@@ -40,46 +40,54 @@ def read_cvr(
 ) -> BallotFile:
     """The ballots of a cast-vote-record CSV; `candidates`, if given, fixes names and order.
 
-    Without `candidates`, every name found is a candidate, in alphabetical order.
+    Without `candidates`, every name found is a candidate, in alphabetical order. Cells are
+    read a column at a time, each distinct text looked up once.
     """
     text = _decode(data)
-    rows = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(rows)
-    except StopIteration:
-        raise BallotFileError(source, None, "empty file: expected a header row") from None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if header is None:
+            raise BallotFileError(source, None, "empty file: expected a header row")
+        rows = [row for row in reader if any(row)]
     except csv.Error as error:
-        raise BallotFileError(source, 1, f"unreadable CSV: {error}") from None
+        raise BallotFileError(source, None, f"unreadable CSV: {error}") from None
     ranks, count_column = _columns(header, source)
-    number: dict[str, int] = {}
-    if candidates is not None:
-        number = {name: index for index, name in enumerate(candidates)}
-        if len(number) != len(candidates):
-            raise ValueError("candidate names must be distinct")
+    widths = [len(row) for row in rows]
+    if rows and (min(widths) != len(header) or max(widths) != len(header)):
+        index = next(i for i, width in enumerate(widths) if width != len(header))
+        raise BallotFileError(
+            source,
+            _line_of(text, index),
+            f"expected {len(header)} fields as in the header, found {widths[index]}",
+        )
     fixed = candidates is not None
-    marks: list[list[int]] = []
-    weights: list[int] = []
-    try:
-        for row in rows:
-            if not any(cell.strip() for cell in row):
-                continue
-            line = rows.line_num
-            if len(row) != len(header):
-                raise BallotFileError(
-                    source, line, f"expected {len(header)} fields as in the header, found {len(row)}"
-                )
-            marks.append([_mark(row[column], number, fixed, source, line) for column in ranks])
-            weights.append(1 if count_column is None else _count(row[count_column], source, line))
-    except csv.Error as error:
-        raise BallotFileError(source, rows.line_num, f"unreadable CSV: {error}") from None
+    number = {name: index for index, name in enumerate(candidates or ())}
+    if fixed and len(number) != len(candidates or ()):
+        raise ValueError("candidate names must be distinct")
+    matrix = np.empty((len(rows), len(ranks)), np.int32)
+    unknown: list[tuple[int, str]] = []
+    for rank, column in enumerate(ranks):
+        cells = [row[column] for row in rows]
+        codes = _codes(cells, number, fixed)
+        unknown += [(cells.index(c), c.strip()) for c, code in codes.items() if code is None]
+        if not unknown:
+            matrix[:, rank] = np.fromiter(map(codes.__getitem__, cells), np.int32, len(cells))
+    if unknown:
+        index, name = min(unknown)
+        raise BallotFileError(source, _line_of(text, index), f"unknown candidate {name!r}")
+    weights = (
+        np.ones(len(rows), np.int64)
+        if count_column is None
+        else _counts([row[count_column] for row in rows], source, text)
+    )
     names = list(number)
-    matrix = np.array(marks, dtype=np.int32).reshape(len(marks), len(ranks))
     if not fixed:
         names, matrix = _alphabetical(names, matrix)
     return assemble(
         names,
         matrix,
-        np.array(weights, dtype=np.int64),
+        weights,
         rules or BallotRules(),
         title="",
         withdrawn=frozenset(),
@@ -121,27 +129,50 @@ def _columns(header: Sequence[str], source: str) -> tuple[list[int], int | None]
     return ranks, counts[0] if counts else None
 
 
-def _mark(cell: str, number: dict[str, int], fixed: bool, source: str, line: int) -> int:
-    name = cell.strip()
-    code = number.get(name)
-    if code is not None:
-        return code
-    marker = _MARKERS.get(name.lower())
-    if marker is not None:
-        return marker
-    if fixed:
-        raise BallotFileError(source, line, f"unknown candidate {name!r}")
-    number[name] = len(number)
-    return number[name]
+def _codes(cells: list[str], number: dict[str, int], fixed: bool) -> dict[str, int | None]:
+    """The mark each distinct cell text of a rank column stands for; new names join `number`.
+
+    With the candidates `fixed`, a name not among them maps to None.
+    """
+    codes: dict[str, int | None] = {}
+    for cell in sorted(set(cells)):
+        name = cell.strip()
+        code = number.get(name)
+        if code is None:
+            code = _MARKERS.get(name.lower())
+        if code is None and not fixed:
+            code = number[name] = len(number)
+        codes[cell] = code
+    return codes
 
 
-def _count(cell: str, source: str, line: int) -> int:
-    text = cell.strip()
-    if not text.isdigit():
-        raise BallotFileError(
-            source, line, f"the count must be a whole number of ballots, found {text!r}"
-        )
-    return int(text)
+def _counts(cells: list[str], source: str, text: str) -> Weights:
+    """The count column: whole numbers of ballots."""
+    try:
+        counts = np.fromiter(map(int, cells), np.int64, len(cells))
+    except (ValueError, OverflowError):
+        counts = None
+    if counts is not None and (not counts.size or int(counts.min()) >= 0):
+        return counts
+    index = next(i for i, cell in enumerate(cells) if not cell.strip().isdigit())
+    raise BallotFileError(
+        source,
+        _line_of(text, index),
+        f"the count must be a whole number of ballots, found {cells[index].strip()!r}",
+    )
+
+
+def _line_of(text: str, index: int) -> int:
+    """The line on which data row `index` (not counting the header or blank rows) ends."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    seen = -1
+    for row in reader:
+        if any(row):
+            seen += 1
+            if seen == index:
+                return reader.line_num
+    return reader.line_num
 
 
 def _alphabetical(names: list[str], matrix: Marks) -> tuple[list[str], Marks]:

@@ -19,7 +19,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to `app`; imported here so `app` exists first.
-    from soviet.cli import acts, count, demo, reading  # noqa: F401
+    from soviet.cli import acts, count, demo, ledger, reading  # noqa: F401
 
 
 def main() -> None:

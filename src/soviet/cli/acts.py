@@ -16,7 +16,6 @@ from soviet.domain.charter import parse_charter
 from soviet.errors import CharterError
 from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
-from soviet.services.founding import adopt
 from soviet.storage.workspace import SqlWorkspace
 
 T = TypeVar("T")
@@ -65,8 +64,7 @@ def init(
     settings = Settings.from_env(db)
     soviet = Soviet(settings, create=True)
     try:
-        with soviet.unit_of_work() as ws:
-            events = adopt(ws, adopted, None)
+        events = soviet.found(adopted)
     finally:
         soviet.dispose()
     if as_json:
@@ -76,6 +74,11 @@ def init(
         f"Founded [bold]{adopted.name}[/bold] in {settings.db_url}: {len(adopted.bodies)} "
         f"bodies, {len(adopted.offices)} offices, {len(adopted.members)} members "
         f"({len(events)} events). Next: `soviet audit --schedule` opens the first elections."
+    )
+    console.print(
+        f"The log's signing key is in [bold]{soviet.keys.path}[/bold] (keep it private: it "
+        f"signs the checkpoints); its verifier key, for anyone, is in {soviet.keys.public_path}"
+        " and in the log's first event."
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, r
 from soviet.cli import app
 from soviet.errors import BallotFileError
 from soviet.tally import METHODS, count
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _PROGRESS_FROM_BYTES = 8 << 20
 
@@ -41,7 +44,8 @@ def count_file(
         typer.Option(
             "--method",
             "-m",
-            help=f"Counting method: {', '.join(METHODS)}. Default: irv for one seat, stv for more.",
+            help=f"Counting method: {', '.join(METHODS)}. "
+            "Default: irv for one seat, stv for more.",
             show_default=False,
         ),
     ] = None,
@@ -53,7 +57,9 @@ def count_file(
     ] = None,
     format: Annotated[
         Format | None,
-        typer.Option("--format", help="File format. Default: from the extension.", show_default=False),
+        typer.Option(
+            "--format", help="File format. Default: from the extension.", show_default=False
+        ),
     ] = None,
     skipped: Annotated[
         Skipped,
@@ -65,14 +71,19 @@ def count_file(
     ] = Skipped.SKIP,
     overvote: Annotated[
         Overvote,
-        typer.Option("--overvote", help="Several marks at one rank: exhaust the ballot or skip the rank."),
+        typer.Option(
+            "--overvote", help="Several marks at one rank: exhaust the ballot or skip the rank."
+        ),
     ] = Overvote.EXHAUST,
     repeat: Annotated[
         Repeat,
-        typer.Option("--repeat", help="A candidate ranked again later: skip the repeat or exhaust."),
+        typer.Option(
+            "--repeat", help="A candidate ranked again later: skip the repeat or exhaust."
+        ),
     ] = Repeat.SKIP,
     seed: Annotated[
-        str, typer.Option("--seed", help="Seed for any lot the count must draw.", show_default=False)
+        str,
+        typer.Option("--seed", help="Seed for any lot the count must draw.", show_default=False),
     ] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:

@@ -20,7 +20,6 @@ from soviet.demo import federation
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
 from soviet.services import audit, elections, electorates, recall
-from soviet.services.founding import adopt
 from soviet.storage import views
 from soviet.storage.workspace import SqlWorkspace
 
@@ -92,6 +91,8 @@ class Demo:
         self.folder.mkdir(parents=True, exist_ok=True)
         for leftover in self.folder.glob("soviet.db*"):
             leftover.unlink()
+        for key_file in ("soviet.key", "soviet.pub"):  # the key of the previous run's log
+            (self.folder / key_file).unlink(missing_ok=True)
         charter_path = self.folder / "charter.toml"
         charter_path.write_text(federation.charter_toml(self.seed), encoding="utf-8")
         (self.folder / "members.csv").write_text(federation.members_csv(self.seed),
@@ -103,7 +104,7 @@ class Demo:
         )
         settings = Settings(self.url, format_instant(self.clock), self.folder / "soviet.key")
         self.soviet = Soviet(settings, create=True)
-        self.work(lambda ws: adopt(ws, charter, None))
+        self.soviet.found(charter)  # a new signing key: every close logs a checkpoint
         self.say(f"[bold]1. {charter.name}[/bold] adopts its charter ({charter_path}): "
                  f"{len(charter.bodies)} bodies, {len(charter.offices)} offices, "
                  f"{len(charter.members)} members. Founders, acting provisionally: "

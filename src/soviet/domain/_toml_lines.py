@@ -108,14 +108,13 @@ class _Scanner:
                 self.expect("]]")
             elif self.peek() == "[":
                 self.pos += 1
-                table = self.resolve(self.key())
-                self.record(table, line)
+                table = self.resolve(self.key(), line)
                 self.expect("]")
             else:
                 self.key_value(table)
 
     def array_header(self, keys: list[str], line: int) -> Path:
-        parent = self.resolve(keys[:-1])
+        parent = self.resolve(keys[:-1], line)
         array = (*parent, keys[-1])
         index = self._arrays.get(array, 0)
         self._arrays[array] = index + 1
@@ -124,11 +123,12 @@ class _Scanner:
         self.record(element, line)
         return element
 
-    def resolve(self, keys: list[str]) -> Path:
+    def resolve(self, keys: list[str], line: int) -> Path:
         """The concrete path of a header: a key naming an array of tables means its last."""
         path: Path = ()
         for key in keys:
             path = (*path, key)
+            self.record(path, line)
             if path in self._arrays:
                 path = (*path, self._arrays[path] - 1)
         return path

@@ -38,6 +38,7 @@ __all__ = [
     "SigningKey",
     "VerifierKey",
     "generate_key",
+    "is_valid_name",
     "key_id",
     "open_checkpoint",
     "open_note",
@@ -113,12 +114,5 @@ def open_checkpoint(note: bytes, verifier: VerifierKey, origin: str | None = Non
     checkpoint = Checkpoint.parse(opened.text)
     expected = verifier.name if origin is None else origin
     if checkpoint.origin != expected or checkpoint.origin != verifier.name:
-        raise LedgerError(
-            f"the checkpoint is for the log {checkpoint.origin!r}, not {expected!r}"
-        )
+        raise LedgerError(f"the checkpoint is for the log {checkpoint.origin!r}, not {expected!r}")
     return checkpoint
-
-
-def valid_origin(origin: str) -> bool:
-    """Whether `origin` can also name the log's key (no spaces, no '+')."""
-    return is_valid_name(origin)

@@ -1,4 +1,4 @@
-"""Tree coordinates: nodes of complete subtrees, compact ranges, and how a tree grows.
+r"""Tree coordinates: nodes of complete subtrees, compact ranges, and how a tree grows.
 
 A node `(level, index)` is the root of the complete subtree over leaves
 `[index * 2**level, (index + 1) * 2**level)`; level 0 holds the leaf hashes. Every hash
@@ -15,18 +15,22 @@ is the right fold of the complete subtrees whose sizes are the set bits of `n`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from hashlib import sha256
-from typing import NamedTuple
 
 from soviet.errors import LedgerError
 from soviet.ledger.hashing import EMPTY_ROOT, HASH_SIZE, NODE_PREFIX, node_hash
 
 
-class NodeID(NamedTuple):
+@dataclass(frozen=True, order=True, slots=True)
+class NodeID:
     """The root of the complete subtree of height `level` at position `index` in its level."""
 
     level: int
     index: int
+
+    def __str__(self) -> str:
+        return f"({self.level}, {self.index})"
 
     @property
     def begin(self) -> int:
@@ -135,13 +139,11 @@ def completed_nodes(
                 current.insert(0, border_hashes[left])
             except KeyError:
                 raise LedgerError(
-                    f"the stored tree lacks node {tuple(left)} needed to extend it"
+                    f"the stored tree lacks node {left} needed to extend it"
                 ) from None
             offset -= 1
-        current = [
-            hash_(NODE_PREFIX + a + b).digest()
-            for a, b in zip(current[0::2], current[1::2], strict=False)
-        ]
+        pairs = iter(current)
+        current = [hash_(NODE_PREFIX + a + b).digest() for a, b in zip(pairs, pairs, strict=False)]
         level += 1
         offset >>= 1
         yield level, offset, current
@@ -161,8 +163,9 @@ class Range:
     passes through in O(log n) memory, which is how a replay recomputes the log's roots.
     """
 
-    def __init__(self, begin: int = 0, end: int | None = None,
-                 hashes: Sequence[bytes] = ()) -> None:
+    def __init__(
+        self, begin: int = 0, end: int | None = None, hashes: Sequence[bytes] = ()
+    ) -> None:
         end = begin if end is None else end
         if len(hashes) != len(range_nodes(begin, end)):
             raise ValueError(f"[{begin}, {end}) has {len(range_nodes(begin, end))} nodes")

@@ -102,8 +102,7 @@ def consistency(old: int, new: int) -> Nodes:
     """PROOF(old, D[0:new]): proves the tree of `old` leaves a prefix of the tree of `new`."""
     if not 0 < old <= new:
         raise InputError(
-            f"no consistency proof from size {old} to size {new}: "
-            "it needs 0 < old size <= new size"
+            f"no consistency proof from size {old} to size {new}: it needs 0 < old size <= new size"
         )
     return _subproof(0, old, 0, new) if old < new else Nodes(())
 
@@ -159,9 +158,7 @@ class ConsistencyProof:
 
     def verify(self, old_root: bytes, new_root: bytes) -> None:
         """Raise unless the proof leads from `old_root` to `new_root`."""
-        verify.verify_consistency(
-            self.old_size, self.new_size, self.hashes, old_root, new_root
-        )
+        verify.verify_consistency(self.old_size, self.new_size, self.hashes, old_root, new_root)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,6 +25,7 @@ class MemoryTree:
 
     def __init__(self, leaves: Iterable[bytes] = ()) -> None:
         self.levels: list[list[bytes]] = [[]]
+        self._last_root = (0, EMPTY_ROOT)  # a past root never changes
         self.append(list(leaves))
 
     @property
@@ -46,7 +47,8 @@ class MemoryTree:
         return self.levels[node.level][node.index]
 
     def nodes(self, ids: Sequence[NodeID]) -> list[bytes]:
-        return [self.levels[level][index] for level, index in ids]
+        levels = self.levels
+        return [levels[node.level][node.index] for node in ids]
 
     def leaf(self, index: int) -> bytes:
         if not 0 <= index < self.size:
@@ -56,8 +58,11 @@ class MemoryTree:
     def root(self, size: int | None = None) -> bytes:
         """The root hash of the tree at `size` leaves (now, by default)."""
         size = self._size(size)
-        plan = proofs.root(size)
-        return plan.build(self.nodes)[0] if size else EMPTY_ROOT
+        if size == 0:
+            return EMPTY_ROOT
+        if self._last_root[0] != size:
+            self._last_root = (size, proofs.root(size).build(self.nodes)[0])
+        return self._last_root[1]
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         return proofs.inclusion(index, self._size(size)).build(self.nodes)

@@ -53,9 +53,7 @@ def _path_root(fn: int, sn: int, leaf_hash: bytes, proof: Sequence[bytes]) -> by
     return r
 
 
-def root_from_inclusion(
-    index: int, size: int, leaf_hash: bytes, proof: Sequence[bytes]
-) -> bytes:
+def root_from_inclusion(index: int, size: int, leaf_hash: bytes, proof: Sequence[bytes]) -> bytes:
     """The root an inclusion proof leads to from leaf `index` in a tree of `size`."""
     if not 0 <= index < size:
         raise LedgerError(f"entry {index} is not in a tree of {size} entries")

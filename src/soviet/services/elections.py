@@ -10,7 +10,10 @@ from soviet.domain import elections as rules
 from soviet.domain import events as ev
 from soviet.domain.audit import open_seats
 from soviet.domain.clock import after_days
+from soviet.domain.model import Office
+from soviet.domain.records import ElectionRecord
 from soviet.services import electorates
+from soviet.services.checkpoints import log_checkpoint
 from soviet.services.consequences import end_mandate, fill_vacancy
 from soviet.services.ports import Workspace
 
@@ -79,19 +82,14 @@ def vote(ws: Workspace, election_id: str, choice: Sequence[str], voter: str) -> 
     return ws.record(event)
 
 
-def close(ws: Workspace, election_id: str, actor: str) -> ev.Recorded:
-    """`soviet election close ELECTION --as MEMBER`: count, record the result with every
-    round, and grant one mandate per seat won.
+def count(
+    ws: Workspace, election: ElectionRecord, office: Office, eligible: frozenset[str], seed: bytes
+) -> tuple[tally.Result, list[str]]:
+    """The count of an election's ballots and its winners, as the close makes it — and as
+    `soviet verify` redoes it from the log, in the state the log had at the close.
 
-    Candidates no longer eligible at the close are withdrawn from the count; ties broken
-    by lot are drawn from the log's root hash before the close, which anyone can redo.
+    Candidates not in `eligible` are withdrawn from the count; lots are drawn from `seed`.
     """
-    _member(ws, actor)
-    election = ws.election(election_id)
-    office = electorates.office(ws, election.office)
-    rules.may_close(election, actor, ws.now)
-    eligible = electorates.eligible(ws, office)
-
     candidates = election.candidates
     index = {name: number for number, name in enumerate(candidates)}
     ballots = ws.ballots(election.id)
@@ -101,9 +99,24 @@ def close(ws: Workspace, election_id: str, actor: str) -> ev.Recorded:
     withdrawn = frozenset(index[c] for c in candidates if c not in eligible)
     if withdrawn:
         profile = replace(profile, withdrawn=withdrawn)
-    seed = ws.root_hash()
     result = tally.count(profile, office.method, election.seats, seed=seed)
-    winners = list(result.winners)[: election.seats]
+    return result, list(result.winners)[: election.seats]
+
+
+def close(ws: Workspace, election_id: str, actor: str) -> ev.Recorded:
+    """`soviet election close ELECTION --as MEMBER`: count, record the result with every
+    round, grant one mandate per seat won, and log a signed checkpoint of it all.
+
+    Candidates no longer eligible at the close are withdrawn from the count; ties broken
+    by lot are drawn from the log's root hash before the close, which anyone can redo.
+    """
+    _member(ws, actor)
+    election = ws.election(election_id)
+    office = electorates.office(ws, election.office)
+    rules.may_close(election, actor, ws.now)
+    eligible = electorates.eligible(ws, office)
+    seed = ws.root_hash()
+    result, winners = count(ws, election, office, eligible, seed)
 
     closed = ws.record(
         ev.Event(
@@ -154,4 +167,5 @@ def close(ws: Workspace, election_id: str, actor: str) -> ev.Recorded:
                 refill=False,
             )
     fill_vacancy(ws, office, cause=closed.seq)
+    log_checkpoint(ws, cause=closed.seq)
     return closed

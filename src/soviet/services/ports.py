@@ -68,3 +68,8 @@ class Workspace(Protocol):
     def root_hash(self) -> bytes:
         """The Merkle root of the log as it stands in this unit of work."""
         ...
+
+    def checkpoint(self) -> str | None:
+        """The checkpoint of the log as it stands in this unit of work, signed by the log's
+        key as a note; None for a log founded without a key."""
+        ...

@@ -30,14 +30,15 @@ def size(conn: Connection) -> int:
 
 def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
     """The events-table row of an event and its recorded form (data as stored: JSON)."""
-    data: Mapping[str, Any] = json.loads(canonical(dict(event.data)))
+    text = canonical(dict(event.data))  # canonical JSON is its own canonical form
+    data: Mapping[str, Any] = json.loads(text)
     entry = encode_event(seq, at, event.type, event.actor, data)
     row = {
         "seq": seq,
         "at": at,
         "type": event.type,
         "actor": event.actor,
-        "data": canonical(dict(data)).decode("utf-8"),
+        "data": text.decode("utf-8"),
         "leaf": leaf_hash(entry),
     }
     return row, Recorded(seq, at, event.type, event.actor, data)

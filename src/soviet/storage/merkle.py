@@ -50,9 +50,7 @@ def append_leaves(conn: Connection, size: int, leaves: Sequence[bytes]) -> None:
     check_leaves(leaves)
     new_size = size + len(leaves)
     needed = [
-        node
-        for node in border(size)
-        if new_size >> (node.level + 1) > size >> (node.level + 1)
+        node for node in border(size) if new_size >> (node.level + 1) > size >> (node.level + 1)
     ]
     known = dict(zip(needed, _read(conn, needed), strict=True))
     flat: list[object] = []
@@ -120,15 +118,15 @@ def _read(conn: Connection, ids: Sequence[NodeID]) -> list[bytes]:
     params: dict[str, int] = {}
     for i, index in enumerate(leaves):
         params[f"s{i}"] = index + 1
-    for i, (level, index) in enumerate(inner):
-        params[f"l{i}"] = level
-        params[f"i{i}"] = index
+    for i, node in enumerate(inner):
+        params[f"l{i}"] = node.level
+        params[f"i{i}"] = node.index
     rows = conn.execute(_node_query(len(leaves), len(inner)), params)
     found = {NodeID(level, index): bytes(digest) for level, index, digest in rows}
     try:
         return [found[node] for node in ids]
     except KeyError as missing:
-        raise LedgerError(f"the stored tree lacks node {tuple(missing.args[0])}") from None
+        raise LedgerError(f"the stored tree lacks node {missing.args[0]}") from None
 
 
 @lru_cache(maxsize=512)

@@ -15,9 +15,10 @@ from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 from soviet.errors import ClockError, NotFound
 from soviet.ledger.hashing import EMPTY_ROOT
 from soviet.services.ports import IdKind
-from soviet.storage import log, merkle, projectors
+from soviet.storage import log, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.database import lock_writers
+from soviet.storage.keys import KeyFile
 
 _PREFIX: dict[IdKind, tuple[str, Any]] = {
     "election": ("E", t.elections),
@@ -61,8 +62,9 @@ class SqlWorkspace:
     """One unit of work: begins with the writers' lock, checks the clock, and holds the
     events recorded so far so their Merkle nodes are written before the commit."""
 
-    def __init__(self, conn: Connection, now: str) -> None:
+    def __init__(self, conn: Connection, now: str, keys: KeyFile | None = None) -> None:
         self.conn = conn
+        self._keys = keys
         lock_writers(conn)
         self.size, last_at = log.last(conn)
         if last_at is not None and now < last_at:
@@ -102,6 +104,12 @@ class SqlWorkspace:
     def root_hash(self) -> bytes:
         self.flush()
         return merkle.root(self.conn, self.size) if self.size else EMPTY_ROOT
+
+    def checkpoint(self) -> str | None:
+        """The signed checkpoint of the tree as it stands in this unit of work, or None for
+        a log founded without a key."""
+        self.flush()
+        return proving.signed_checkpoint(self.conn, self.size, self._keys)
 
     # -- reading -------------------------------------------------------------------------
 

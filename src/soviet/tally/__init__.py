@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from soviet.tally.condorcet import count_ranked_pairs, count_schulze
 from soviet.tally.errors import ProfileError, TallyError
 from soviet.tally.irv import count_irv
 from soviet.tally.meek import OPTIONS as MEEK_OPTIONS
@@ -70,6 +71,10 @@ METHODS: Mapping[str, Method] = _registry(
         "single transferable vote, Meek's method (droop's meek rule; PRF reference variant)",
         count_meek,
         MEEK_OPTIONS,
+    ),
+    Method("schulze", "Schulze's beat-path Condorcet method over margins", count_schulze),
+    Method(
+        "ranked-pairs", "Tideman's ranked pairs Condorcet method over margins", count_ranked_pairs
     ),
     Method(
         "yes-no",

@@ -62,7 +62,7 @@ class Arithmetic:
 
     def cmp(self, a: Any, b: Any) -> int:
         """-1, 0 or 1 as ``a`` is less than, equal to or greater than ``b``."""
-        return (a > b) - (a < b)
+        return int(a > b) - int(a < b)
 
     def spent(self, weights: Array) -> Array:
         """Which ballot weights are used up (no longer above zero)."""

@@ -109,7 +109,9 @@ class _MeekCount:
         self.hopeful = [c for c in range(self.n) if c not in profile.withdrawn]
         self.state[self.hopeful] = HOPEFUL
         self.elected: list[int] = []
-        self.kf: list[Any] = [self.a.one if c in self.hopeful else self.a.zero for c in range(self.n)]
+        self.kf: list[Any] = [
+            self.a.one if c in self.hopeful else self.a.zero for c in range(self.n)
+        ]
         self.votes: list[Any] = [self.a.zero] * self.n
         self.quota: Any = self.a.div_int(self.a.of(self.total), seats + 1)
         if not self.a.exact:
@@ -162,7 +164,9 @@ class _MeekCount:
         note = "continuing candidates no more than vacancies: deemed elected"
         if self.rounds:
             last = self.rounds[-1]
-            self.rounds[-1] = replace(last, elected=last.elected + names, note=f"{last.note}; {note}")
+            self.rounds[-1] = replace(
+                last, elected=last.elected + names, note=f"{last.note}; {note}"
+            )
             return
         first = self._first_preferences()
         blank = self.total - sum(int(v) for v in first.values())
@@ -319,7 +323,6 @@ class _MeekCount:
 
     def _left(self) -> int:
         return self.seats - len(self.elected)
-
 
 
 def count_meek(

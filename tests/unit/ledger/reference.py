@@ -56,9 +56,7 @@ def proof(m: int, leaves: Sequence[bytes]) -> list[bytes]:
     return _subproof(m, leaves, True) if m < len(leaves) else []
 
 
-def _subtree_subproof(
-    start: int, end: int, leaves: Sequence[bytes], complete: bool
-) -> list[bytes]:
+def _subtree_subproof(start: int, end: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
     n = len(leaves)
     if start == 0 and end == n:
         return [] if complete else [mth(leaves)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -78,7 +80,7 @@ def test_compact_range_tiles_the_range_with_the_fewest_aligned_nodes(r: tuple[in
         position = node.end
     assert position == end
     # no two neighbours could merge into their parent: the tiling is minimal
-    for left, right in zip(nodes, nodes[1:], strict=False):
+    for left, right in itertools.pairwise(nodes):
         assert not (left.level == right.level and left.index % 2 == 0)
 
 
@@ -124,9 +126,7 @@ def test_appending_completes_exactly_the_new_complete_subtrees(size: int, count:
             produced[NodeID(level, first + offset)] = digest
     new = size + count
     expected = {
-        node: digest
-        for node, digest in NODES.items()
-        if node.level > 0 and size < node.end <= new
+        node: digest for node, digest in NODES.items() if node.level > 0 and size < node.end <= new
     }
     assert produced == expected
 

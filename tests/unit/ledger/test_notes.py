@@ -26,10 +26,13 @@ GO_TEXT = (
     b"If you think cryptography is the answer to your problem,\n"
     b"then you don't know what your problem is.\n"
 )
-GO_NOTE = GO_TEXT + (
-    "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FF"
-    "YC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
-).encode()
+GO_NOTE = (
+    GO_TEXT
+    + (
+        "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FF"
+        "YC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    ).encode()
+)
 
 KEY = generate_key("councils.example.org/line-workers", bytes(range(32)))
 TEXT = b"councils.example.org/line-workers\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"

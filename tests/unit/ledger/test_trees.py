@@ -58,3 +58,12 @@ def test_the_tree_hashes_its_subtrees() -> None:
 def test_the_tree_refuses_leaf_hashes_of_the_wrong_length() -> None:
     with pytest.raises(LedgerError, match="leaf hash 0 has 3 bytes"):
         MemoryTree([b"abc"])
+
+
+def test_a_past_root_stays_the_same_as_the_tree_grows() -> None:
+    tree = MemoryTree(LEAVES[:5])
+    fifth = tree.root(5)
+    assert tree.root(0) == EMPTY_ROOT
+    tree.append(LEAVES[5:9])
+    assert tree.root() == reference.mth(LEAVES[:9])
+    assert tree.root(5) == fifth == reference.mth(LEAVES[:5])

@@ -1,0 +1,312 @@
+"""Commands of the open record: checkpoint, prove, verify-proof, export and verify."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from sqlalchemy import make_url
+
+from soviet.bootstrap import Settings, Soviet
+from soviet.cli import app
+from soviet.cli._options import Db, Json
+from soviet.cli.render import console, print_json
+from soviet.errors import InputError
+from soviet.ledger import proofs
+from soviet.ledger.checkpoints import Checkpoint, parse_note
+from soviet.services.proof_checks import check_proof
+from soviet.services.verification import Report
+from soviet.storage import export as exports
+from soviet.storage import merkle, proving
+from soviet.storage import verification as checking
+from soviet.storage.keys import read_verifier
+
+prove_app = typer.Typer(
+    help="Print proofs as JSON: an event is in the log; the log only grew.",
+    no_args_is_help=True,
+)
+app.add_typer(prove_app, name="prove")
+
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        help="The log's verifier key: a file such as soviet.pub, or the key's text.",
+        show_default=False,
+    ),
+]
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read the {what} {path}: {error.strerror}") from None
+
+
+# -- checkpoint and prove ----------------------------------------------------------------
+
+
+@app.command()
+def checkpoint(
+    key: Annotated[
+        bool, typer.Option("--key", help="Print the log's verifier key instead.")
+    ] = False,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """The log's current checkpoint, signed by its key (C2SP signed note)."""
+    soviet = Soviet(Settings.from_env(db))
+    try:
+        with soviet.reading() as conn:
+            origin, verifier = proving.log_key(conn)
+            note = None
+            if not key and verifier is not None:
+                note = proving.signed_checkpoint(conn, merkle.tree_size(conn), soviet.keys)
+    finally:
+        soviet.dispose()
+    if verifier is None:
+        raise InputError("this log was founded without a key: it signs no checkpoint")
+    if key:
+        if as_json:
+            print_json({"origin": origin, "verifier_key": verifier})
+        else:
+            sys.stdout.write(verifier + "\n")
+        return
+    assert note is not None
+    if as_json:
+        body = Checkpoint.parse(parse_note(note.encode())[0])
+        print_json({"origin": body.origin, "size": body.size,
+                    "root": body.root.hex(), "note": note})
+    else:
+        sys.stdout.write(note)
+
+
+@prove_app.command("inclusion")
+def prove_inclusion(
+    seq: Annotated[int, typer.Argument(help="The event's seq.")],
+    size: Annotated[
+        int | None, typer.Option("--size", help="The log's size to prove at (default: now).")
+    ] = None,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Prove that event SEQ is in the log (JSON, either way)."""
+    soviet = Soviet(Settings.from_env(db))
+    try:
+        with soviet.reading() as conn:
+            proof = proving.inclusion(conn, seq, size)
+    finally:
+        soviet.dispose()
+    sys.stdout.write(proofs.dumps(proof) + "\n")
+
+
+@prove_app.command("consistency")
+def prove_consistency(
+    old: Annotated[int, typer.Argument(help="The earlier size.")],
+    new: Annotated[int, typer.Argument(help="The later size.")],
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Prove that the log at size OLD is a prefix of the log at size NEW (JSON, either way)."""
+    soviet = Soviet(Settings.from_env(db))
+    try:
+        with soviet.reading() as conn:
+            proof = proving.consistency(conn, old, new)
+    finally:
+        soviet.dispose()
+    sys.stdout.write(proofs.dumps(proof) + "\n")
+
+
+@app.command("verify-proof")
+def verify_proof(
+    proof_file: Annotated[Path, typer.Argument(metavar="PROOF", help="A proof from `prove`.")],
+    checkpoints: Annotated[
+        list[Path],
+        typer.Option("--checkpoint", help="A signed checkpoint at the proof's size (repeat "
+                     "for a consistency proof: one at each size)."),
+    ],
+    key: Annotated[str, typer.Option("--key", help="The log's verifier key: file or text.")],
+    leaf: Annotated[
+        str | None,
+        typer.Option("--leaf", help="The event the proof is for: its JSON line (as `log "
+                     "--json` prints it), or a file holding it."),
+    ] = None,
+    seq: Annotated[int | None, typer.Option("--seq", help="The seq the proof is for.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Check a proof offline, with no database: exit 0 if it holds, 1 if not."""
+    proof = proofs.loads(_read(proof_file, "proof"), str(proof_file))
+    notes = [_read(path, "checkpoint") for path in checkpoints]
+    event = None if leaf is None else _event(leaf)
+    if event is not None and not isinstance(proof, proofs.InclusionProof):
+        raise InputError("--leaf goes with an inclusion proof, and this is a consistency proof")
+    shown = check_proof(proof, notes, read_verifier(key), event, seq)
+    if as_json:
+        print_json({"ok": True, "shown": shown, "proof": proof.to_json()})
+    else:
+        console.print(f"[green]ok[/green]: {shown}")
+
+
+def _event(value: str) -> dict[str, Any]:
+    text = value
+    if not value.lstrip().startswith("{"):
+        path = Path(value)
+        lines = [line for line in _read(path, "event file").decode("utf-8", "replace")
+                 .splitlines() if line.strip()]
+        if len(lines) != 1:
+            raise InputError(f"{path}: expected one event line, found {len(lines)}")
+        text = lines[0]
+    try:
+        event = json.loads(text)
+    except ValueError as error:
+        raise InputError(f"--leaf: the event is not JSON ({error})") from None
+    if not isinstance(event, dict):
+        raise InputError("--leaf: the event is a JSON object {seq, at, type, actor, data}")
+    return event
+
+
+# -- export and verify -------------------------------------------------------------------
+
+
+@app.command("export")
+def export_log(
+    file: Annotated[Path, typer.Argument(help="Where to write the log ('-': standard output).")],
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Write the log as JSON lines, one event a line, then its signed checkpoint."""
+    soviet = Soviet(Settings.from_env(db))
+    try:
+        with soviet.reading() as conn:
+            size = merkle.tree_size(conn)
+            _, verifier = proving.log_key(conn)
+            note, signed = None, "none"
+            if verifier is not None and soviet.keys.exists():
+                note, signed = proving.signed_checkpoint(conn, size, soviet.keys), "now"
+            elif (logged := proving.latest_logged(conn)) is not None:
+                note, signed = logged[1], "logged"
+            count = _write(file, lambda out: exports.write(conn, out, size, note))
+    finally:
+        soviet.dispose()
+    covered = Checkpoint.parse(parse_note(note.encode())[0]).size if note else 0
+    if as_json:
+        print_json({"file": str(file), "events": count, "checkpoint_size": covered if note
+                    else None, "checkpoint": signed})
+        return
+    say = Console(stderr=True, highlight=False) if str(file) == "-" else console
+    tail = {
+        "now": f"a checkpoint of all {covered:,} signed now",
+        "logged": f"the latest logged checkpoint, at size {covered:,} (no signing key here)",
+        "none": "no checkpoint: the log was founded without a key",
+    }[signed]
+    say.print(f"Exported {count:,} events to {file}, then {tail}.")
+
+
+def _write(file: Path, writer: Any) -> int:
+    if str(file) == "-":
+        count: int = writer(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return count
+    partial = file.with_name(file.name + ".partial")
+    try:
+        with partial.open("wb") as out:
+            count = writer(out)
+        os.replace(partial, file)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write {file}: {error.strerror}") from None
+    return count
+
+
+@app.command()
+def verify(
+    export_file: Annotated[
+        Path | None,
+        typer.Option("--export", help="Verify this export instead of the database."),
+    ] = None,
+    key: KeyOption = None,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="An earlier signed checkpoint: check the log only grew."),
+    ] = None,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Recompute the log and check it: leaves, tree, signed checkpoints, replay, recounts.
+    Exit 0 if everything holds, 1 at the first discrepancy."""
+    verifier = None if key is None else read_verifier(key)
+    earlier = None if since is None else _read(since, "checkpoint")
+    if export_file is not None:
+        total = exports.ExportFile(export_file).events
+        with _progress(total) as told:
+            report = checking.verify_export(export_file, key=verifier, since=earlier, progress=told)
+    else:
+        settings = Settings.from_env(db)
+        soviet = Soviet(settings)
+        try:
+            with checking.snapshot(soviet.engine) as conn, _progress(
+                checking.total_events(conn)
+            ) as told:
+                report = checking.verify_database(conn, source=_safe(settings.db_url),
+                                         key=verifier, since=earlier, progress=told)
+        finally:
+            soviet.dispose()
+    if as_json:
+        print_json(report.to_json())
+    else:
+        _print(report)
+    report.raise_if_failed()
+
+
+def _safe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[checking.Progress | None]:
+    """A progress bar on standard error, for long logs, when it is a terminal."""
+    err = Console(stderr=True)
+    if not err.is_terminal or total < 4 * checking.STEP:
+        yield None
+        return
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("verifying", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _print(report: Report) -> None:
+    origin = report.origin or "(no organization)"
+    console.print(f"Verified the log [bold]{origin}[/bold] from {report.source}: "
+                  f"{report.size:,} events, root {report.root.hex()}")
+    for check in report.checks.values():
+        if not check.ran:
+            mark = "[dim]skip[/dim]"
+        elif check.ok:
+            mark = "[green] ok [/green]"
+        else:
+            mark = "[red]FAIL[/red]"
+        text = check.summary
+        if check.found:
+            found = check.found[0]
+            more = f" (and {check.failures - 1:,} more)" if check.failures > 1 else ""
+            text = f"{found.where()}: {found.detail}{more}"
+        console.print(f"  {mark} {check.name:<12} {text}")
+    for note in report.notes:
+        console.print(f"  [dim]note[/dim] {note}")
+    first = report.first
+    if first is None:
+        console.print("[green]Everything holds.[/green]")
+    else:
+        console.print(f"[red]First discrepancy[/red] at {first.where()}: {first.detail}")
+

@@ -1,0 +1,461 @@
+"""Verifying a log from its events alone: order, leaves, roots, signed checkpoints, replay
+and recounts, in one pass.
+
+`LogCheck` is fed the events of a log in order, as a database or an export holds them. For
+each it checks the seq and time follow on, recomputes the leaf (the RFC 8785 entry) and
+compares it with the one stored, grows the tree (a compact range: O(log n) memory), opens
+every logged checkpoint with the log's key and compares its root with the recomputed root
+at its size, replays the event into an empty database (the `Replica`) through the same
+projectors as the live path, and before each election's close recounts its ballots in the
+state the log had then, with the seed the close logged (itself checked: the root before
+the close). What it finds is a `Discrepancy`, naming the seq and type of the event.
+
+The storage side (`soviet.storage.verification`) reads the events, provides the replica,
+and adds what only a database has: the stored Merkle nodes and the live projections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from soviet.domain import events as ev
+from soviet.domain.events import Recorded
+from soviet.errors import LedgerError, SovietError
+from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint, parse_note
+from soviet.ledger.compact import Range
+from soviet.ledger.entries import canonical, encode_event
+from soviet.ledger.hashing import EMPTY_ROOT, leaf_hash
+from soviet.services import electorates
+from soviet.services.elections import count
+from soviet.services.ports import Workspace
+
+#: Discrepancies kept per check; past that they are only counted.
+KEPT = 10
+
+
+class Replica(Protocol):
+    """An empty database that the log is replayed into, event by event."""
+
+    def project(self, event: Recorded) -> None:
+        """Apply one event through the projectors; LedgerError if it cannot be applied."""
+        ...
+
+    def workspace(self, now: str) -> Workspace:
+        """A read view of the replayed state, for recounting a close."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One event as a log holds it, with what was stored for it.
+
+    `data_text` is the stored data (a database row) and `line` the stored entry (an
+    export line); each, when given, must be exactly the canonical form. `leaf` is the
+    stored leaf hash, when the source stores one.
+    """
+
+    seq: int
+    at: str
+    type: str
+    actor: str | None
+    data: Mapping[str, Any]
+    data_text: bytes | None = None
+    line: bytes | None = None
+    leaf: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Something that does not hold: which check, where in the log, and what differs."""
+
+    check: str
+    detail: str
+    seq: int | None = None
+    type: str | None = None
+
+    def where(self) -> str:
+        if self.seq is None:
+            return "the log"
+        return f"seq {self.seq}" + (f" ({self.type})" if self.type else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.check, "seq": self.seq, "type": self.type, "detail": self.detail}
+
+
+@dataclass
+class Check:
+    """One kind of check, what it covered (with counts), and its discrepancies."""
+
+    name: str
+    summary: str = ""
+    found: list[Discrepancy] = field(default_factory=list)
+    failures: int = 0
+    ran: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.failures == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.name,
+            "ok": self.ok,
+            "ran": self.ran,
+            "summary": self.summary,
+            "failures": self.failures,
+        }
+
+
+#: The checks, in the order they are reported.
+CHECKS = (
+    "entries", "leaves", "tree", "checkpoints", "since", "replay", "projections", "counts",
+)
+
+
+@dataclass
+class Report:
+    """What `soviet verify` checked, and every discrepancy it found (the first few of each)."""
+
+    source: str
+    origin: str | None = None
+    size: int = 0
+    root: bytes = EMPTY_ROOT
+    key: str | None = None
+    checks: dict[str, Check] = field(default_factory=lambda: {n: Check(n) for n in CHECKS})
+    notes: list[str] = field(default_factory=list)
+
+    def fail(self, check: str, detail: str, seq: int | None = None,
+             type: str | None = None) -> None:
+        entry = self.checks[check]
+        entry.failures += 1
+        if len(entry.found) < KEPT:
+            entry.found.append(Discrepancy(check, detail, seq, type))
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks.values())
+
+    @property
+    def discrepancies(self) -> list[Discrepancy]:
+        """Every kept discrepancy, earliest in the log first."""
+        found = [d for c in self.checks.values() for d in c.found]
+        return sorted(found, key=lambda d: (d.seq is None, d.seq or 0))
+
+    @property
+    def first(self) -> Discrepancy | None:
+        found = self.discrepancies
+        return found[0] if found else None
+
+    def to_json(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "ok": self.ok,
+            "source": self.source,
+            "origin": self.origin,
+            "size": self.size,
+            "root": self.root.hex(),
+            "key": self.key,
+            "checks": [c.to_json() for c in self.checks.values()],
+            "first_discrepancy": None if first is None else first.to_json(),
+            "discrepancies": [d.to_json() for d in self.discrepancies],
+            "notes": list(self.notes),
+        }
+
+    def raise_if_failed(self) -> None:
+        """LedgerError (exit 1) naming the first discrepancy, unless everything held."""
+        first = self.first
+        if first is not None:
+            raise LedgerError(
+                f"the log does not verify: {first.check} at {first.where()}: {first.detail}"
+            )
+
+
+class LogCheck:
+    """The one pass over a log's events; see the module's docstring."""
+
+    def __init__(
+        self,
+        report: Report,
+        *,
+        key: VerifierKey | None = None,
+        anchors: Iterable[tuple[str, bytes]] = (),
+        replica: Replica | None = None,
+    ) -> None:
+        self.report = report
+        self.given_key = key
+        self.key = key
+        self.replica = replica
+        self.tree = Range()
+        self.expected = 1
+        self.last_at = ""
+        # Signed checkpoints from outside the log (an earlier one with --since, the one an
+        # export ends with), checked at the end against the root recomputed at their size.
+        self.anchors = [(check, note, _unsigned_size(note)) for check, note in anchors]
+        self.roots: dict[int, bytes] = {0: EMPTY_ROOT}
+        self.wanted = {size for _, _, size in self.anchors if size is not None}
+        #: Per level of the tree: SHA-256 over the recomputed nodes in order, and how many.
+        self.levels: list[tuple[Any, int]] = []
+        self.counts = {"checkpoints": 0, "unchecked": 0, "recounted": 0, "ballots": 0}
+        self.latest: Checkpoint | None = None
+        #: The last seq a signature covers: a logged checkpoint's own event included.
+        self.signed_through = 0
+
+    # -- the pass --------------------------------------------------------------------------
+
+    def feed(self, e: Entry) -> None:
+        """Check one event, the next in the log."""
+        report = self.report
+        if e.seq != self.expected:
+            if e.seq > self.expected:
+                missing = f"{self.expected}" if e.seq == self.expected + 1 else (
+                    f"{self.expected} to {e.seq - 1}")
+                detail = f"entries {missing} are missing: the log jumps to {e.seq}"
+            else:
+                detail = f"seq {e.seq} comes again after {self.expected - 1}"
+            report.fail("entries", detail, e.seq, e.type)
+            self.expected = e.seq
+        self.expected += 1
+        if e.at < self.last_at:
+            report.fail("entries", f"its time {e.at} is before the previous event's "
+                        f"{self.last_at}", e.seq, e.type)
+        self.last_at = max(self.last_at, e.at)
+        if self.tree.end == 0 and e.type != ev.ORGANIZATION_FOUNDED:
+            report.fail("entries", "the log does not begin with organization.founded",
+                        e.seq, e.type)
+
+        leaf = self._leaf(e)
+        root_before = self.tree.root() if e.type in _ROOTED else b""
+        if e.type == ev.ORGANIZATION_FOUNDED and self.tree.end == 0:
+            self._founded(e)
+        elif e.type == ev.CHECKPOINT_LOGGED:
+            self._checkpoint(e, root_before)
+        elif e.type == ev.ELECTION_CLOSED:
+            self._recount(e, root_before)
+        self._grow(leaf)
+        self._replay(e)
+
+    def skip(self, seq: int, type: str, leaf: bytes | None, detail: str) -> None:
+        """An event that cannot be read: counted as a discrepancy, its stored leaf (if any)
+        kept in the tree so the events after it keep their places."""
+        self.report.fail("leaves", detail, seq, type)
+        self.expected = seq + 1
+        self._grow(leaf if leaf is not None else EMPTY_ROOT)
+        if self.replica is not None:
+            self.report.fail("replay", "it cannot be replayed: it cannot be read", seq, type)
+            self._stop_replay()
+
+    def _grow(self, leaf: bytes) -> None:
+        for level, _, digest in self.tree.append(leaf):
+            while len(self.levels) < level:
+                self.levels.append((hashlib.sha256(), 0))
+            hasher, n = self.levels[level - 1]
+            hasher.update(digest)
+            self.levels[level - 1] = (hasher, n + 1)
+        if self.tree.end in self.wanted:
+            self.roots[self.tree.end] = self.tree.root()
+
+    def finish(self) -> Report:
+        """Check the outside checkpoints, write the summaries, and return the report."""
+        report = self.report
+        report.size = self.tree.end
+        report.root = self.tree.root()
+        checks = report.checks
+        n = report.size
+        checks["entries"].summary = (f"{n:,} events, seq 1 to {n:,}, in order, time never "
+                                     "going back")
+        checks["leaves"].summary = (f"{n:,} leaf hashes recomputed from the canonical "
+                                    "(RFC 8785) events")
+        logged, unchecked = self.counts["checkpoints"], self.counts["unchecked"]
+        checks["checkpoints"].summary = (
+            f"{logged:,} logged checkpoints opened with the log's key, each the root at its size"
+            + (f"; {unchecked:,} not checked: no key" if unchecked else "")
+        )
+        checks["counts"].summary = (
+            f"{self.counts['recounted']:,} closed elections recounted from "
+            f"{self.counts['ballots']:,} logged ballots with their logged seeds"
+        )
+        if not any(check == "since" for check, _, _ in self.anchors):
+            checks["since"].ran = False
+            checks["since"].summary = "no earlier checkpoint given (--since)"
+        for check, note, _ in self.anchors:
+            self._anchor(check, note)
+        if self.latest is not None and self.signed_through < n:
+            tail = n - self.signed_through
+            report.notes.append(
+                f"{tail:,} event{'s' if tail > 1 else ''} after the latest checkpoint (size "
+                f"{self.latest.size:,}) {'are' if tail > 1 else 'is'} covered by no signature "
+                "yet"
+            )
+        return report
+
+    # -- one event -------------------------------------------------------------------------
+
+    def _leaf(self, e: Entry) -> bytes:
+        entry = encode_event(e.seq, e.at, e.type, e.actor, e.data)
+        if e.line is not None and e.line != entry:
+            self.report.fail("leaves", "the line is not the event's canonical (RFC 8785) form",
+                             e.seq, e.type)
+        if e.data_text is not None and e.data_text != canonical(dict(e.data)):
+            self.report.fail("leaves", "its data is not stored in canonical (RFC 8785) form",
+                             e.seq, e.type)
+        leaf = leaf_hash(entry)
+        if e.leaf is not None and e.leaf != leaf:
+            self.report.fail("leaves", f"the stored leaf hash {e.leaf.hex()[:16]}… is not the "
+                             f"hash of the event, {leaf.hex()[:16]}…", e.seq, e.type)
+        return leaf
+
+    def _founded(self, e: Entry) -> None:
+        report = self.report
+        report.origin = str(e.data.get("origin"))
+        carried = e.data.get("verifier_key")
+        if self.given_key is not None:
+            report.key = str(self.given_key)
+            if carried is not None and carried != str(self.given_key):
+                report.fail("checkpoints", f"the log's first event carries the key {carried}, "
+                            f"not the key given, {self.given_key}", e.seq, e.type)
+            return
+        if carried is None:
+            report.notes.append("the log was founded without a key: no checkpoint is signed")
+            return
+        try:
+            self.key = VerifierKey.parse(str(carried))
+        except SovietError as error:
+            report.fail("checkpoints", f"its verifier key does not parse: {error}", e.seq, e.type)
+            return
+        report.key = str(self.key)
+        report.notes.append("checked with the verifier key the log's first event carries; "
+                            "give --key to check against a key you hold")
+
+    def _checkpoint(self, e: Entry, root_before: bytes) -> None:
+        note = e.data.get("checkpoint")
+        if self.key is None:
+            self.counts["unchecked"] += 1
+            return
+        self.counts["checkpoints"] += 1
+        try:
+            checkpoint = open_checkpoint(str(note).encode(), self.key, self.report.origin)
+        except SovietError as error:
+            self.report.fail("checkpoints", f"its checkpoint does not open: {error}",
+                             e.seq, e.type)
+            return
+        size = e.seq - 1
+        if checkpoint.size != size:
+            self.report.fail("checkpoints", f"it signs the log at size {checkpoint.size}, not "
+                             f"at {size}, the events before it", e.seq, e.type)
+        elif checkpoint.root != root_before:
+            self.report.fail("checkpoints", f"it signs the root {checkpoint.root.hex()}, but the "
+                             f"log's events give {root_before.hex()} at size {size}",
+                             e.seq, e.type)
+        self.latest = checkpoint
+        self.signed_through = e.seq
+
+    def _recount(self, e: Entry, root_before: bytes) -> None:
+        if self.replica is None:
+            return
+        report = self.report
+        data = e.data
+        seed = str(data.get("seed"))
+        if seed != root_before.hex():
+            report.fail("counts", f"its seed {seed} is not the log's root before the close, "
+                        f"{root_before.hex()}", e.seq, e.type)
+        try:
+            ws = self.replica.workspace(e.at)
+            election = ws.election(str(data["election"]))
+            office = electorates.office(ws, election.office)
+            eligible = electorates.eligible(ws, office)
+            result, winners = count(ws, election, office, eligible, bytes.fromhex(seed))
+        except (SovietError, KeyError, ValueError) as error:
+            report.fail("counts", f"the recount fails: {error}", e.seq, e.type)
+            return
+        self.counts["recounted"] += 1
+        self.counts["ballots"] += len(election.voters)
+        recounted = {"result": json.loads(canonical(result.to_json())), "winners": winners}
+        logged = {"result": data.get("result"), "winners": data.get("winners")}
+        difference = first_difference(logged, recounted)
+        if difference is not None:
+            report.fail("counts", f"the recount of {election.id} differs: {difference}",
+                        e.seq, e.type)
+
+    def _replay(self, e: Entry) -> None:
+        if self.replica is None:
+            return
+        try:
+            self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data))
+        except SovietError as error:
+            self.report.fail("replay", f"it cannot be replayed: {error}", e.seq, e.type)
+            self._stop_replay()
+
+    def _stop_replay(self) -> None:
+        # The replayed state is broken from here on: nothing more to recount or compare.
+        self.replica = None
+        for check in ("counts", "projections"):
+            self.report.checks[check].ran = False
+
+    # -- outside checkpoints ---------------------------------------------------------------
+
+    def _anchor(self, check: str, note: bytes) -> None:
+        report = self.report
+        if self.key is None:
+            report.fail(check, "no verifier key: give --key to check this checkpoint")
+            return
+        try:
+            checkpoint = open_checkpoint(note, self.key, report.origin)
+        except SovietError as error:
+            report.fail(check, f"the checkpoint does not open: {error}")
+            return
+        n = self.tree.end
+        if checkpoint.size > n:
+            report.fail(check, f"the checkpoint signs {checkpoint.size:,} entries, the log "
+                        f"has {n:,}: entries were removed")
+        elif checkpoint.root != self.roots.get(checkpoint.size):
+            report.fail(check, f"the log's first {checkpoint.size:,} events give the root "
+                        f"{self.roots[checkpoint.size].hex()}, the checkpoint signs "
+                        f"{checkpoint.root.hex()}: the log was rewritten")
+        else:
+            done = report.checks[check]
+            text = (f"the log only grew since the signed checkpoint at size {checkpoint.size:,}"
+                    if check == "since" else
+                    f"the export's checkpoint signs the root of its first {checkpoint.size:,} "
+                    "events")
+            done.summary = f"{done.summary}; {text}" if done.summary else text
+            if checkpoint.size > self.signed_through:
+                self.latest = checkpoint
+                self.signed_through = checkpoint.size
+
+
+#: Events checked against the root of the log before them.
+_ROOTED = frozenset({ev.CHECKPOINT_LOGGED, ev.ELECTION_CLOSED})
+
+
+def _unsigned_size(note: bytes) -> int | None:
+    """The tree size a checkpoint note claims, read before its signature is checked."""
+    try:
+        return Checkpoint.parse(parse_note(note)[0]).size
+    except SovietError:
+        return None
+
+
+def first_difference(logged: Any, recounted: Any, path: str = "") -> str | None:
+    """Where two JSON values first differ, as `path: logged X, recounted Y`."""
+    if isinstance(logged, dict) and isinstance(recounted, dict):
+        for key in [*logged, *(k for k in recounted if k not in logged)]:
+            found = first_difference(logged.get(key), recounted.get(key),
+                                     f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(logged, list) and isinstance(recounted, list):
+        for i, (a, b) in enumerate(zip(logged, recounted, strict=False)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        if len(logged) == len(recounted):
+            return None
+    if logged == recounted and type(logged) is type(recounted):
+        return None
+    return (f"{path or 'value'}: logged {json.dumps(logged, ensure_ascii=False)}, recounted "
+            f"{json.dumps(recounted, ensure_ascii=False)}")

@@ -1,0 +1,87 @@
+"""Checkpoints and proofs from the stored tree: what `soviet checkpoint` signs and
+`soviet prove` prints, each read in O(log n) stored nodes."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, select
+
+from soviet.domain import events as ev
+from soviet.errors import DatabaseError, InputError
+from soviet.ledger.checkpoints import Checkpoint, sign_checkpoint
+from soviet.ledger.proofs import ConsistencyProof, InclusionProof
+from soviet.storage import merkle
+from soviet.storage import schema as t
+from soviet.storage.keys import KeyFile
+
+
+def log_key(conn: Connection) -> tuple[str, str | None]:
+    """The log's origin and the verifier key its first event carries (None if founded
+    without one)."""
+    row = conn.execute(select(t.organization.c.origin, t.organization.c.verifier_key)).first()
+    if row is None:
+        raise DatabaseError("this database holds no organization yet: adopt a charter first")
+    return str(row.origin), row.verifier_key
+
+
+def signed_checkpoint(conn: Connection, size: int, keys: KeyFile | None) -> str | None:
+    """The signed note of the checkpoint of the stored tree at `size` entries, by the log's
+    own key; None for a log founded without a key.
+
+    Refuses a key that is not the one the log's first event names, so a checkpoint is
+    never signed by a key the log's readers would not check it with.
+    """
+    origin, verifier = log_key(conn)
+    if verifier is None:
+        return None
+    key = (keys or KeyFile(None)).require()
+    if str(key.verifier()) != verifier:
+        where = f" in {keys.path}" if keys is not None and keys.path is not None else ""
+        raise InputError(
+            f"the signing key{where} ({key.name}+{key.key_id.hex()}) is not this log's key "
+            f"({'+'.join(verifier.split('+')[:2])}); set SOVIET_KEY to the log's own key file"
+        )
+    checkpoint = Checkpoint(origin, size, merkle.root(conn, size))
+    return sign_checkpoint(checkpoint, key).decode("utf-8")
+
+
+def latest_logged(conn: Connection) -> tuple[int, str] | None:
+    """The seq and signed note of the latest `checkpoint.logged` event, if any."""
+    row = conn.execute(
+        select(t.events.c.seq, t.events.c.data)
+        .where(t.events.c.type == ev.CHECKPOINT_LOGGED)
+        .order_by(t.events.c.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return int(row.seq), str(json.loads(row.data)["checkpoint"])
+
+
+def inclusion(conn: Connection, seq: int, size: int | None = None) -> InclusionProof:
+    """The proof that event `seq` is in the log at `size` entries (now, by default)."""
+    have = merkle.tree_size(conn)
+    size = have if size is None else size
+    if not 0 < size <= have:
+        raise InputError(f"the log has {have} entries: --size must be 1 to {have}, not {size}")
+    if not 0 < seq <= size:
+        raise InputError(f"seq {seq} is not in the log at size {size} (seqs run 1 to {size})")
+    index = seq - 1
+    return InclusionProof(
+        index=index,
+        size=size,
+        leaf_hash=merkle.leaf(conn, index),
+        hashes=tuple(merkle.inclusion_proof(conn, index, size)),
+    )
+
+
+def consistency(conn: Connection, old: int, new: int) -> ConsistencyProof:
+    """The proof that the log at `old` entries is a prefix of the log at `new` entries."""
+    have = merkle.tree_size(conn)
+    if not 0 < old <= new <= have:
+        raise InputError(
+            f"no consistency proof from size {old} to size {new}: the sizes must satisfy "
+            f"0 < OLD <= NEW <= {have} (the log's size)"
+        )
+    return ConsistencyProof(old, new, tuple(merkle.consistency_proof(conn, old, new)))

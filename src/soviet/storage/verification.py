@@ -1,0 +1,203 @@
+"""`soviet verify`: a database's log, or an export, checked from its events alone.
+
+Both read the events in order into `soviet.services.verification.LogCheck`, replaying
+them into an empty in-memory SQLite database. A database has more to compare: its stored
+Merkle nodes with the recomputed ones, its stored tree's consistency from the latest
+logged checkpoint to now, and every live projection table with the replayed one, row by
+row; an export has only its events and the checkpoint it ends with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from soviet.domain.events import Recorded
+from soviet.errors import LedgerError
+from soviet.ledger.checkpoints import VerifierKey
+from soviet.ledger.verify import verify_consistency
+from soviet.services.verification import Entry, LogCheck, Report
+from soviet.storage import _comparison, database, merkle, projectors
+from soviet.storage import schema as t
+from soviet.storage.export import ExportFile
+from soviet.storage.workspace import SqlWorkspace
+
+#: Called with the number of events checked so far, now and then.
+Progress = Callable[[int], None]
+#: How often progress is told, in events.
+STEP = 5000
+
+
+class MemoryReplica:
+    """An empty in-memory SQLite database at the current schema, the log replayed into it."""
+
+    def __init__(self) -> None:
+        self.engine: Engine = database.create_engine("sqlite://")
+        self.conn = self.engine.connect()
+        self.conn.begin()
+        database.migrate(self.conn)
+
+    def project(self, event: Recorded) -> None:
+        if event.type not in projectors.PROJECTORS:
+            raise LedgerError(f"no event type {event.type!r} is known")
+        try:
+            projectors.project(self.conn, event)
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            raise LedgerError(reason) from None
+        except (KeyError, TypeError, ValueError) as error:
+            raise LedgerError(f"its data does not fit its type ({error!r})") from None
+
+    def workspace(self, now: str) -> SqlWorkspace:
+        return SqlWorkspace(self.conn, now)
+
+    def close(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+
+def verify_database(
+    conn: Connection,
+    *,
+    source: str = "the database",
+    key: VerifierKey | None = None,
+    since: bytes | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check a database's log, stored tree and projections; see the module docstring."""
+    report = Report(source)
+    replica = MemoryReplica()
+    try:
+        anchors = [("since", since)] if since is not None else []
+        check = LogCheck(report, key=key, anchors=anchors, replica=replica)
+        writes = _comparison.Writers()
+        query = select(t.events).order_by(t.events.c.seq).execution_options(yield_per=STEP)
+        for done, row in enumerate(conn.execute(query), start=1):
+            stored = bytes(row.leaf) if row.leaf is not None else None
+            try:
+                data = json.loads(row.data)
+            except (TypeError, ValueError):
+                data = None
+            if not isinstance(data, dict):
+                check.skip(row.seq, row.type, stored, "its data is not a JSON object")
+            else:
+                text = row.data.encode("utf-8")
+                check.feed(Entry(row.seq, row.at, row.type, row.actor, data, text, None, stored))
+                writes.note(row.seq, row.type, data)
+            if progress is not None and done % STEP == 0:
+                progress(done)
+        check.finish()
+        _check_tree(conn, check, report)
+        if report.checks["projections"].ran:
+            rows = _comparison.projections(conn, replica.conn, writes, report)
+            report.checks["projections"].summary = (
+                f"{rows:,} rows of {len(t.PROJECTIONS)} projection tables equal to the replay's"
+            )
+        _replay_summary(report)
+    finally:
+        replica.close()
+    return report
+
+
+def verify_export(
+    path: Path,
+    *,
+    key: VerifierKey | None = None,
+    since: bytes | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check an export: its events, its logged checkpoints and the checkpoint it ends with,
+    and that it replays into an empty database."""
+    export = ExportFile(path)
+    report = Report(f"the export {path}")
+    anchors = [("since", since)] if since is not None else []
+    if export.checkpoint is not None:
+        anchors.append(("checkpoints", export.checkpoint))
+    else:
+        report.notes.append("the export ends with no signed checkpoint")
+    replica = MemoryReplica()
+    try:
+        check = LogCheck(report, key=key, anchors=anchors, replica=replica)
+        for done, line in enumerate(export.lines(), start=1):
+            event = line.event
+            if event is None:
+                check.skip(done, "", None, line.problem)
+            else:
+                check.feed(Entry(event["seq"], event["at"], event["type"], event["actor"],
+                                 event["data"], None, line.raw, None))
+            if progress is not None and done % STEP == 0:
+                progress(done)
+        check.finish()
+        for name in ("tree", "projections"):
+            report.checks[name].ran = False
+            report.checks[name].summary = "an export holds no stored tree or projections"
+        _replay_summary(report, replica.conn)
+    finally:
+        replica.close()
+    return report
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read transaction that sees one state of the database throughout: the log and the
+    projections as one commit left them (REPEATABLE READ on PostgreSQL; a SQLite
+    transaction is one already)."""
+    with database.connect(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+def total_events(conn: Connection) -> int:
+    """How many events a database's log holds, for a progress bar."""
+    return merkle.tree_size(conn)
+
+
+def _replay_summary(report: Report, replica: Connection | None = None) -> None:
+    summary = f"{report.size:,} events replayed into an empty database"
+    if replica is not None and report.checks["replay"].ok:
+        counts = [(table.name, _count(replica, table)) for table in t.PROJECTIONS]
+        rows = ", ".join(f"{n:,} {name}" for name, n in counts if n)
+        summary += f": {rows}"
+    report.checks["replay"].summary = summary
+
+
+def _count(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _check_tree(conn: Connection, check: LogCheck, report: Report) -> None:
+    """The stored Merkle nodes against the recomputed ones, level by level; the stored
+    root; and the stored tree's consistency proof from the latest checkpoint to now."""
+    nodes = _comparison.tree(conn, check.levels, report)
+    n = report.size
+    summary = f"{nodes:,} stored Merkle nodes equal to the recomputed ones"
+    if n and report.checks["tree"].ok:
+        try:
+            stored_root = merkle.root(conn, n)
+        except LedgerError as error:
+            report.fail("tree", f"the stored tree has no root at size {n}: {error}")
+            return
+        if stored_root != report.root:
+            report.fail("tree", f"the stored tree's root {stored_root.hex()} is not the "
+                        f"recomputed {report.root.hex()}")
+            return
+        summary += f"; root {report.root.hex()} at size {n:,}"
+        latest = check.latest
+        if latest is not None and latest.size and latest.size < n:
+            proof = merkle.consistency_proof(conn, latest.size, n)
+            try:
+                verify_consistency(latest.size, n, proof, latest.root, report.root)
+            except LedgerError as error:
+                report.fail("tree", f"the stored tree proves no consistency from the latest "
+                            f"checkpoint (size {latest.size:,}) to now: {error}")
+                return
+            summary += (f"; consistent with the latest checkpoint (size {latest.size:,}) "
+                        f"by a proof of {len(proof)} hashes")
+    report.checks["tree"].summary = summary

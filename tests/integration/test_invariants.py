@@ -1,0 +1,668 @@
+"""Random sequences of acts on a small federation keep the rules of DESIGN.md.
+
+A hypothesis state machine founds a federation (two or three assemblies that send
+deputies to one council, which elects a chair and a two-seat committee; sometimes with a
+holder imported from before the charter), then mixes every act — elections, ballots,
+recall, leaving and joining, the purge, the clock — valid and invalid. After every step
+it checks what must always hold; at the end of each example it replays the log into an
+empty database and compares every projection.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import ClassVar
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from integration.conftest import Databases, Organization, assert_replay_identical, office
+from soviet.domain import events as ev
+from soviet.domain.audit import open_seats
+from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
+from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.errors import NotFound, Refused
+from soviet.services import audit, electorates, elections, members, recall
+from soviet.storage import log, merkle
+from soviet.storage import schema as t
+from soviet.storage.workspace import SqlWorkspace, mandate_from_row
+
+SETTINGS = settings(
+    max_examples=30,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+RULES = Rules(term_days=20, voting_days=3)
+COUNCIL = "soviet"
+SINGLE_SEAT = ("irv", "plurality", "approval")
+MULTI_SEAT = ("stv", "meek", "plurality", "approval")
+ENDINGS = frozenset(ev.MANDATE_ENDINGS)
+
+
+# -- the federation ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What varies between the federations the machine founds."""
+
+    assemblies: tuple[tuple[int, int, str], ...]  # (members, deputy seats, method)
+    chair_method: str
+    committee_method: str
+    committee_open_to_members: bool
+    shared_member: bool  # a1-1 also belongs to a2
+    imported: int  # 0: nobody; 1: a deputy of a1; 2: that deputy also chairs the council
+    recall_immediate: Fraction
+
+
+def _assembly() -> st.SearchStrategy[tuple[int, int, str]]:
+    return st.integers(5, 8).flatmap(
+        lambda size: st.sampled_from((1, 2)).flatmap(
+            lambda seats: st.tuples(
+                st.just(size),
+                st.just(seats),
+                st.sampled_from(SINGLE_SEAT if seats == 1 else MULTI_SEAT),
+            )
+        )
+    )
+
+
+shapes = st.builds(
+    Shape,
+    assemblies=st.lists(_assembly(), min_size=2, max_size=3).map(tuple),
+    chair_method=st.sampled_from(SINGLE_SEAT),
+    committee_method=st.sampled_from(MULTI_SEAT),
+    committee_open_to_members=st.booleans(),
+    shared_member=st.booleans(),
+    imported=st.sampled_from((0, 1, 2)),
+    recall_immediate=st.sampled_from((Fraction(1, 2), Fraction(2, 3))),
+)
+
+
+def charter_of(shape: Shape) -> Charter:
+    rules = Rules(
+        term_days=RULES.term_days,
+        voting_days=RULES.voting_days,
+        recall_immediate=shape.recall_immediate,
+    )
+    bodies = [Body(COUNCIL, "The Soviet", "council")]
+    offices: list[Office] = []
+    people: list[Member] = []
+    for number, (size, seats, method) in enumerate(shape.assemblies, start=1):
+        ident = f"a{number}"
+        bodies.append(Body(ident, f"Assembly {number}", "assembly", COUNCIL))
+        offices.append(office(f"{ident}.deputy", ident, seats, method, seat_in=COUNCIL,
+                              rules=rules))
+        for i in range(1, size + 1):
+            both = shape.shared_member and ident == "a1" and i == 1
+            people.append(Member(f"{ident}-{i}", f"{ident}-{i}", ("a1", "a2") if both
+                                 else (ident,)))
+    offices.append(office(f"{COUNCIL}.chair", COUNCIL, 1, shape.chair_method, rules=rules))
+    offices.append(office(
+        f"{COUNCIL}.committee", COUNCIL, 2, shape.committee_method, rules=rules,
+        eligible="members" if shape.committee_open_to_members else "electorate",
+    ))
+    holdings = []
+    if shape.imported >= 1:
+        holdings.append(Holding("a1.deputy", "a1-2"))
+    if shape.imported == 2:
+        holdings.append(Holding(f"{COUNCIL}.chair", "a1-2"))
+    return Charter(
+        name="Random Federation",
+        origin="councils.example.org/random",
+        rules=rules,
+        bodies=tuple(bodies),
+        offices=tuple(offices),
+        members=tuple(people),
+        founders=("a1-1", "a2-1"),
+        holdings=tuple(holdings),
+    )
+
+
+# -- what the machine reads before each step -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """The state as the handlers see it."""
+
+    now: str
+    offices: dict[str, Office]
+    members: tuple[str, ...]
+    assemblies: tuple[str, ...]
+    bodies_of: dict[str, tuple[str, ...]]
+    electorate: dict[str, frozenset[str]]
+    eligible: dict[str, frozenset[str]]
+    seated: frozenset[str]
+    open_seats: dict[str, list[int]]
+    elections: tuple[ElectionRecord, ...]
+    mandates: tuple[MandateRecord, ...]
+    petitions: tuple[PetitionRecord, ...]
+
+    def election(self, status: str) -> list[ElectionRecord]:
+        return [e for e in self.elections if e.status == status]
+
+    def active(self) -> list[MandateRecord]:
+        return [m for m in self.mandates if m.active]
+
+    def live_petitions(self, status: str | None = None) -> list[PetitionRecord]:
+        wanted = (status,) if status else ("open", "voting")
+        return [p for p in self.petitions if p.status in wanted]
+
+    def mandate(self, ident: str) -> MandateRecord:
+        return next(m for m in self.mandates if m.id == ident)
+
+
+def read_view(ws: SqlWorkspace) -> View:
+    offices = ws.offices()
+    ids = sorted(ws.member_ids())
+    conn = ws.conn
+    election_ids = conn.execute(select(t.elections.c.id).order_by(t.elections.c.number))
+    petition_ids = conn.execute(select(t.petitions.c.id).order_by(t.petitions.c.number))
+    mandates = conn.execute(select(t.mandates).order_by(t.mandates.c.number))
+    eligible = {o.id: electorates.eligible(ws, o) for o in offices.values()}
+    rows = [(r.member, r.body) for r in conn.execute(select(t.memberships))]
+    return View(
+        now=ws.now,
+        offices=offices,
+        members=tuple(ids),
+        assemblies=tuple(b.id for b in ws.bodies().values() if b.kind == "assembly"),
+        bodies_of={m: tuple(sorted(b for n, b in rows if n == m)) for m in ids},
+        electorate={o.id: electorates.electorate(ws, o) for o in offices.values()},
+        eligible=eligible,
+        seated=ws.seated(COUNCIL),
+        open_seats={
+            o.id: open_seats(o, ws.active_mandates(office=o.id), eligible[o.id], ws.now)
+            for o in offices.values()
+        },
+        elections=tuple(ws.election(e) for e in election_ids.scalars()),
+        mandates=tuple(mandate_from_row(row) for row in mandates),
+        petitions=tuple(ws.petition(p) for p in petition_ids.scalars()),
+    )
+
+
+# -- the machine ---------------------------------------------------------------------------
+
+
+class FederationMachine(RuleBasedStateMachine):
+    """Acts on a founded federation; `databases` and `tally` are set by the test."""
+
+    databases: ClassVar[Databases]
+    tally: ClassVar[Counter[str]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.org: Organization | None = None
+        self.seen: list[ev.Recorded] = []
+        self.view: View | None = None
+        self.before: tuple[int, object] | None = None
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @property
+    def o(self) -> Organization:
+        assert self.org is not None
+        return self.org
+
+    @property
+    def v(self) -> View:
+        assert self.view is not None
+        return self.view
+
+    def attempt(self, act: Callable[[SqlWorkspace], object], *, valid: bool = False) -> bool:
+        """Run one act. A refusal must come from the rules (not from the database) and
+        write nothing; an act `valid` by the rules must not be refused."""
+        try:
+            self.o.act(act)
+        except (Refused, NotFound) as error:
+            assert not valid, f"a valid act was refused: {error}"
+            assert not isinstance(error.__context__, DBAPIError), f"database error: {error}"
+            assert self.o.snapshot() == self.before, "a refused act wrote something"
+            self.tally["refused"] += 1
+            return False
+        self.before = self.o.snapshot()
+        self.tally["done"] += 1
+        return True
+
+    def refresh(self) -> None:
+        self.view = self.o.read(read_view)
+        self.before = self.o.snapshot()
+
+    def pick(self, data: st.DataObject, likely: Sequence[str], label: str) -> str:
+        """Mostly one of `likely` (the acts the rules allow), sometimes anyone."""
+        if likely and data.draw(st.integers(0, 9), label=f"{label} likely") < 8:
+            return data.draw(st.sampled_from(sorted(likely)), label=label)
+        return data.draw(st.sampled_from(self.v.members), label=label)
+
+    def choice(self, data: st.DataObject, election: ElectionRecord) -> list[str] | None:
+        """A ballot the rules accept, or None when there is no eligible candidate."""
+        of = self.v.offices[election.office]
+        pool = [c for c in election.candidates if c in self.v.eligible[of.id]]
+        if not pool:
+            return None
+        most = min(len(pool), election.seats) if of.method == "plurality" else len(pool)
+        size = data.draw(st.integers(1, most), label="ballot size")
+        ranking: list[str] = data.draw(st.permutations(pool), label="ballot")
+        return ranking[:size]
+
+    def ballot_is_valid(self, election: ElectionRecord, voter: str, choice: list[str]) -> bool:
+        of = self.v.offices[election.office]
+        return (
+            election.status == "voting"
+            and election.voting_ends is not None
+            and self.o.now <= election.voting_ends
+            and voter in election.roll
+            and voter not in election.voters
+            and bool(choice)
+            and len(set(choice)) == len(choice)
+            and all(c in election.candidates and c in self.v.eligible[of.id] for c in choice)
+            and (of.method != "plurality" or len(choice) <= election.seats)
+        )
+
+    # -- founding ------------------------------------------------------------------------
+
+    @initialize(shape=shapes, purge=st.booleans())
+    def found(self, shape: Shape, purge: bool) -> None:
+        self.org = Organization(self.databases.new(), charter_of(shape))
+        if purge:
+            self.org.act(audit.schedule)
+        self.tally["examples"] += 1
+        self.refresh()
+
+    # -- the clock and the purge ---------------------------------------------------------
+
+    @rule(hours=st.sampled_from((1, 6, 25, 80, 8 * 24, 25 * 24)))
+    def time_passes(self, hours: int) -> None:
+        self.o.tick(hours=hours)
+
+    @rule()
+    def purge_with_schedule(self) -> None:
+        self.attempt(audit.schedule, valid=True)
+
+    # -- elections -----------------------------------------------------------------------
+
+    @rule(data=st.data())
+    def open_election(self, data: st.DataObject) -> None:
+        of = data.draw(st.sampled_from(sorted(self.v.offices)), label="office")
+        actor = self.pick(data, self.v.electorate[of], "opener")
+        self.attempt(lambda ws: elections.open_election(ws, of, actor))
+
+    @precondition(lambda self: bool(self.v.elections))
+    @rule(data=st.data())
+    def nominate(self, data: st.DataObject) -> None:
+        election = data.draw(st.sampled_from(self.v.elections), label="election")
+        eligible = self.v.eligible[election.office]
+        candidate = self.pick(data, eligible - set(election.candidates), "candidate")
+        actor = self.pick(data, self.v.electorate[election.office], "nominator")
+        self.attempt(lambda ws: elections.nominate(ws, election.id, candidate, actor))
+
+    @precondition(lambda self: bool(self.v.election("nominating")))
+    @rule(data=st.data())
+    def nominate_several(self, data: st.DataObject) -> None:
+        election = data.draw(st.sampled_from(self.v.election("nominating")), label="election")
+        electors = sorted(self.v.electorate[election.office])
+        pool = sorted(self.v.eligible[election.office] - set(election.candidates))
+        if not electors or not pool:
+            return
+        chosen = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4,
+                                    unique=True), label="candidates")
+        for candidate in chosen:
+            actor = data.draw(st.sampled_from(electors), label="nominator")
+            self.attempt(lambda ws, c=candidate, a=actor: elections.nominate(
+                ws, election.id, c, a), valid=True)
+
+    @precondition(lambda self: bool(self.v.election("nominating")))
+    @rule(data=st.data())
+    def start(self, data: st.DataObject) -> None:
+        election = data.draw(st.sampled_from(self.v.election("nominating")), label="election")
+        electorate = self.v.electorate[election.office]
+        actor = self.pick(data, electorate, "starter")
+        valid = (
+            actor in electorate
+            and bool(election.candidates)
+            and bool(self.v.open_seats[election.office])
+        )
+        self.attempt(lambda ws: elections.start(ws, election.id, actor), valid=valid)
+
+    @precondition(lambda self: bool(self.v.elections))
+    @rule(data=st.data())
+    def vote(self, data: st.DataObject) -> None:
+        election = data.draw(st.sampled_from(self.v.elections), label="election")
+        voter = self.pick(data, election.roll - election.voters, "voter")
+        valid_choice = self.choice(data, election)
+        spoil = data.draw(st.sampled_from(("no", "empty", "twice", "stranger", "many")),
+                          label="spoil")
+        choice = list(valid_choice or election.candidates[:1])
+        if spoil == "empty":
+            choice = []
+        elif spoil == "twice" and choice:
+            choice = [choice[0], choice[0]]
+        elif spoil == "stranger":
+            choice = [*choice, data.draw(st.sampled_from(self.v.members), label="stranger")]
+        elif spoil == "many":
+            choice = list(election.candidates)
+        valid = self.ballot_is_valid(election, voter, choice)
+        self.attempt(lambda ws: elections.vote(ws, election.id, choice, voter), valid=valid)
+
+    @precondition(lambda self: bool(self.v.election("voting")))
+    @rule(data=st.data())
+    def vote_many(self, data: st.DataObject) -> None:
+        election = data.draw(st.sampled_from(self.v.election("voting")), label="election")
+        waiting = sorted(election.roll - election.voters)
+        if not waiting:
+            return
+        voters = data.draw(st.lists(st.sampled_from(waiting), min_size=1, unique=True),
+                           label="voters")
+        for voter in voters:
+            choice = self.choice(data, election)
+            if choice is None:
+                return
+            valid = self.ballot_is_valid(election, voter, choice)
+            self.attempt(lambda ws, v=voter, c=choice: elections.vote(ws, election.id, c, v),
+                         valid=valid)
+
+    @precondition(lambda self: bool(self.v.election("nominating") + self.v.election("voting")))
+    @rule(data=st.data())
+    def an_election_runs_its_course(self, data: st.DataObject) -> None:
+        """Valid acts only: nominate, start, everyone votes, the period ends, close."""
+        under_way = self.v.election("nominating") + self.v.election("voting")
+        election = data.draw(st.sampled_from(under_way), label="election")
+        if election.status == "nominating":
+            electors = sorted(self.v.electorate[election.office])
+            pool = sorted(self.v.eligible[election.office] - set(election.candidates))
+            if not electors or not (pool or election.candidates):
+                return  # it waits for electors or candidates
+            chosen = data.draw(st.lists(st.sampled_from(pool), min_size=0 if
+                                        election.candidates else 1, max_size=3, unique=True)
+                               if pool else st.just([]), label="candidates")
+            for candidate in chosen:
+                self.attempt(lambda ws, c=candidate: elections.nominate(
+                    ws, election.id, c, electors[0]), valid=True)
+            started = self.attempt(lambda ws: elections.start(ws, election.id, electors[-1]),
+                                   valid=bool(self.v.open_seats[election.office]))
+            if not started:
+                return
+            election = self.o.read(lambda ws: ws.election(election.id))
+        for voter in sorted(election.roll - election.voters):
+            choice = self.choice(data, election)
+            if choice is None or not data.draw(st.integers(0, 5), label="turns out"):
+                continue
+            self.attempt(lambda ws, v=voter, c=choice: elections.vote(ws, election.id, c, v),
+                         valid=self.ballot_is_valid(election, voter, choice))
+        self.o.tick(days=RULES.voting_days)
+        closer = sorted(election.roll)[0]
+        if self.attempt(lambda ws: elections.close(ws, election.id, closer), valid=True):
+            self.tally["closed"] += 1
+
+    @precondition(lambda self: bool(self.v.election("voting")))
+    @rule(data=st.data())
+    def close(self, data: st.DataObject) -> None:
+        election = data.draw(st.sampled_from(self.v.election("voting")), label="election")
+        actor = self.pick(data, election.roll, "closer")
+        over = election.voting_ends is not None and self.o.now >= election.voting_ends
+        valid = actor in election.roll and (over or election.voters >= election.roll)
+        if self.attempt(lambda ws: elections.close(ws, election.id, actor), valid=valid):
+            self.tally["closed"] += 1
+
+    # -- recall --------------------------------------------------------------------------
+
+    @precondition(lambda self: bool(self.v.active()))
+    @rule(data=st.data())
+    def open_petition(self, data: st.DataObject) -> None:
+        mandate = data.draw(st.sampled_from(self.v.mandates), label="mandate")
+        actor = self.pick(data, self.v.electorate[mandate.office], "petitioner")
+        reason = data.draw(st.sampled_from(("broke the mandate", " ")), label="reason")
+        self.attempt(lambda ws: recall.open_petition(ws, mandate.id, reason, actor))
+
+    @precondition(lambda self: bool(self.v.petitions))
+    @rule(data=st.data())
+    def sign(self, data: st.DataObject) -> None:
+        petition = data.draw(st.sampled_from(self.v.petitions), label="petition")
+        electorate = self.v.electorate[self.v.mandate(petition.mandate).office]
+        actor = self.pick(data, electorate - petition.signers, "signer")
+        self.attempt(lambda ws: recall.sign(ws, petition.id, actor))
+
+    @precondition(lambda self: bool(self.v.live_petitions()))
+    @rule(data=st.data())
+    def sign_many(self, data: st.DataObject) -> None:
+        petition = data.draw(st.sampled_from(self.v.live_petitions()), label="petition")
+        electorate = self.v.electorate[self.v.mandate(petition.mandate).office]
+        pool = sorted(electorate - petition.signers)
+        if not pool:
+            return
+        for signer in data.draw(st.lists(st.sampled_from(pool), min_size=1, unique=True),
+                                label="signers"):
+            self.attempt(lambda ws, s=signer: recall.sign(ws, petition.id, s))
+
+    @precondition(lambda self: bool(self.v.live_petitions("voting")))
+    @rule(data=st.data())
+    def recall_vote(self, data: st.DataObject) -> None:
+        petition = data.draw(st.sampled_from(self.v.live_petitions("voting")), label="petition")
+        voters = data.draw(st.lists(st.sampled_from(self.v.members), min_size=1, unique=True),
+                           label="voters")
+        for voter in voters:
+            choice = data.draw(st.sampled_from(("yes", "no", "maybe")), label="vote")
+            valid = (
+                voter in petition.roll
+                and voter not in petition.votes
+                and choice != "maybe"
+                and petition.voting_ends is not None
+                and self.v.now <= petition.voting_ends
+            )
+            if self.attempt(lambda ws, v=voter, c=choice: recall.vote(ws, petition.id, c, v),
+                            valid=valid):
+                petition = self.o.read(lambda ws, p=petition.id: ws.petition(p))
+
+    @precondition(lambda self: bool(self.v.live_petitions("voting")))
+    @rule(data=st.data())
+    def recall_close(self, data: st.DataObject) -> None:
+        petition = data.draw(st.sampled_from(self.v.live_petitions("voting")), label="petition")
+        actor = self.pick(data, petition.roll, "closer")
+        over = petition.voting_ends is not None and self.v.now >= petition.voting_ends
+        valid = actor in petition.roll and (over or set(petition.votes) >= petition.roll)
+        self.attempt(lambda ws: recall.close(ws, petition.id, actor), valid=valid)
+
+    # -- membership ----------------------------------------------------------------------
+
+    @rule(data=st.data())
+    def leave(self, data: st.DataObject) -> None:
+        member = data.draw(st.sampled_from(self.v.members), label="member")
+        body = data.draw(st.sampled_from(self.v.assemblies), label="assembly")
+        valid = body in self.v.bodies_of[member]
+        self.attempt(lambda ws: members.leave(ws, member, body, member), valid=valid)
+
+    @rule(data=st.data())
+    def join(self, data: st.DataObject) -> None:
+        member = data.draw(st.sampled_from(self.v.members), label="member")
+        body = data.draw(st.sampled_from(self.v.assemblies), label="assembly")
+        founder = data.draw(st.sampled_from(("a1-1", "a2-1")), label="founder")
+        valid = body not in self.v.bodies_of[member]
+        self.attempt(lambda ws: members.join(ws, member, body, founder), valid=valid)
+
+    # -- what holds after every step ------------------------------------------------------
+
+    @invariant()
+    def the_rules_hold(self) -> None:
+        if self.org is None:
+            return
+        new = self.read_new_events()
+        self.refresh()
+        check_seats(self.v)
+        check_provenance(self.v, self.seen)
+        check_ballots(self.v, self.seen)
+        check_entitlement(self.v)
+        check_petitions(self.v)
+        check_consequences(new)
+        check_refills(self.v, new)
+        for event in new:
+            self.tally[event.type] += 1
+
+    def read_new_events(self) -> list[ev.Recorded]:
+        with self.o.soviet.reading() as conn:
+            new = list(log.read(conn, len(self.seen) + 1))
+            for offset, event in enumerate(new, start=len(self.seen) + 1):
+                assert event.seq == offset, f"the log jumps from {offset - 1} to {event.seq}"
+            size = len(self.seen) + len(new)
+            assert log.size(conn) == merkle.tree_size(conn) == size
+            merkle.root(conn)  # every node of the tree is stored
+        self.seen.extend(new)
+        return new
+
+    def teardown(self) -> None:
+        if self.org is None:
+            return
+        try:
+            assert_replay_identical(self.org.url, self.databases.new())
+            self.tally["replayed"] += 1
+        finally:
+            self.org.dispose()
+
+
+# -- the invariants ------------------------------------------------------------------------
+
+
+def check_seats(view: View) -> None:
+    """Never more active mandates in an office than seats, one per seat, one per holder."""
+    for of in view.offices.values():
+        active = [m for m in view.active() if m.office == of.id]
+        seats = [m.seat for m in active]
+        assert len(active) <= of.seats, f"{of.id}: {len(active)} mandates for {of.seats} seats"
+        assert len(set(seats)) == len(seats), f"{of.id}: two mandates in one seat {seats}"
+        assert all(1 <= s <= of.seats for s in seats), f"{of.id}: seats {seats}"
+        holders = [m.holder for m in active]
+        assert len(set(holders)) == len(holders), f"{of.id}: one holder in two seats {holders}"
+    pending = [e.office for e in view.elections if e.status != "closed"]
+    assert len(set(pending)) == len(pending), f"two elections under way for one office {pending}"
+
+
+def check_provenance(view: View, log_events: Sequence[ev.Recorded]) -> None:
+    """Every active mandate was granted by a closed election that names its holder among
+    the winners, or imported at the founding."""
+    created = {
+        e.data["mandate"]: e
+        for e in log_events
+        if e.type in (ev.MANDATE_GRANTED, ev.MANDATE_IMPORTED)
+    }
+    closes = {e.data["election"]: e for e in log_events if e.type == ev.ELECTION_CLOSED}
+    for m in view.active():
+        origin = created[m.id]
+        if m.election is None:
+            assert origin.type == ev.MANDATE_IMPORTED, f"{m.id} has no election"
+            assert origin.data["cause"] == 1
+            continue
+        assert origin.type == ev.MANDATE_GRANTED and origin.data["election"] == m.election
+        closed = closes[m.election]
+        assert m.holder in closed.data["winners"], f"{m.id}: {m.holder} did not win"
+        assert origin.data["cause"] == closed.seq
+        election = next(e for e in view.elections if e.id == m.election)
+        assert election.status == "closed"
+
+
+def check_ballots(view: View, log_events: Sequence[ev.Recorded]) -> None:
+    """Nobody has two ballots in one election; every ballot is from the frozen roll."""
+    rolls = {
+        e.data["election"]: frozenset(e.data["roll"])
+        for e in log_events
+        if e.type == ev.ELECTION_STARTED
+    }
+    cast = Counter(
+        (e.data["election"], e.actor) for e in log_events if e.type == ev.BALLOT_CAST
+    )
+    assert all(n == 1 for n in cast.values()), f"two ballots: {cast.most_common(1)}"
+    for (election, voter), _ in cast.items():
+        assert voter in rolls[election], f"{voter} voted in {election} off the roll"
+    for election in view.elections:
+        assert election.voters <= election.roll
+        assert election.roll == rolls.get(election.id, frozenset())
+        assert len(election.voters) == sum(1 for (e, _) in cast if e == election.id)
+
+
+def check_entitlement(view: View) -> None:
+    """Nobody holds a seat or an office they are not entitled to, and the council is
+    exactly its seated deputies."""
+    deputies = {
+        m.holder for m in view.active() if view.offices[m.office].seat_in == COUNCIL
+    }
+    assert view.seated == deputies
+    for of in view.offices.values():
+        if of.body == COUNCIL:
+            assert view.electorate[of.id] == deputies
+        else:
+            assert view.electorate[of.id] == {
+                m for m, bodies in view.bodies_of.items() if of.body in bodies
+            }
+    for m in view.active():
+        of = view.offices[m.office]
+        if of.eligible == "electorate":
+            assert m.holder in view.electorate[of.id], (
+                f"{m.holder} holds {of.id} ({m.id}) outside its electorate"
+            )
+
+
+def check_petitions(view: View) -> None:
+    """A petition is live only against an active mandate, one at a time; recall ballots
+    come from the recall vote's roll."""
+    live = [p.mandate for p in view.live_petitions()]
+    assert len(set(live)) == len(live), f"two live petitions against one mandate {live}"
+    for p in view.petitions:
+        if p.status in ("open", "voting"):
+            assert view.mandate(p.mandate).active, f"{p.id} is live against an ended mandate"
+        assert set(p.votes) <= p.roll
+
+
+def check_consequences(new: Sequence[ev.Recorded]) -> None:
+    """What the system does by itself names the earlier event that caused it."""
+    for e in new:
+        cause = e.data.get("cause")
+        if cause is not None:
+            assert e.actor is None, f"#{e.seq} has an actor and a cause"
+            assert 1 <= cause < e.seq, f"#{e.seq} is caused by #{cause}"
+        elif e.actor is None:
+            assert e.type == ev.ORGANIZATION_FOUNDED or e.data.get("reason") is not None, (
+                f"#{e.seq} {e.type} has neither actor nor cause"
+            )
+
+
+def check_refills(view: View, new: Sequence[ev.Recorded]) -> None:
+    """A seat lost in this step is up for election: its office has an election under way,
+    or no open seat."""
+    ended = {view.mandate(e.data["mandate"]).office for e in new if e.type in ENDINGS}
+    pending = {e.office for e in view.elections if e.status != "closed"}
+    for of in ended:
+        assert of in pending or not view.open_seats[of], f"{of} lost a seat and no election"
+
+
+# -- the test ------------------------------------------------------------------------------
+
+
+def test_random_sequences_of_acts_keep_every_rule_and_replay_identically(
+    databases: Databases,
+) -> None:
+    tally: Counter[str] = Counter()
+
+    class Machine(FederationMachine):
+        pass
+
+    Machine.databases = databases
+    Machine.tally = tally
+    run_state_machine_as_test(Machine, settings=SETTINGS)
+    print(dict(tally))
+    # the sequences reached what the invariants are about
+    assert tally["replayed"] == tally["examples"] > 0
+    for reached in ("refused", "closed", ev.MANDATE_GRANTED, ev.PETITION_OPENED,
+                    ev.MANDATE_LAPSED, ev.RECALL_VOTE_OPENED):
+        assert tally[reached] > 0, f"no example reached {reached}"

@@ -1,0 +1,65 @@
+"""A plain reference reader, ballot by ballot, to check the bulk readers against.
+
+It reads the same BLT ballot lines and applies the same rules, the slow and obvious way:
+one Python loop per ballot, one per rank. The bulk reader must agree with it exactly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from soviet.ballots import BallotRules, Overvote, Repeat
+
+Ranking = tuple[int, ...]
+
+
+def marks_of(token: str) -> int | str:
+    """A BLT rank token as a 0-based candidate, or 'skip' / 'overvote'."""
+    if token == "-":
+        return "skip"
+    if "=" in token:
+        return "overvote"
+    return int(token) - 1
+
+
+def ranking(marks: list[int | str], rules: BallotRules) -> Ranking:
+    """The ranking a ballot's marks stand for under `rules`, read rank by rank."""
+    out: list[int] = []
+    last_marked = -1
+    limit = rules.max_skipped
+    for rank, mark in enumerate(marks):
+        if mark == "skip":
+            continue
+        if limit is not None and rank - last_marked > limit + 1:
+            break
+        last_marked = rank
+        if mark == "overvote":
+            if rules.overvote is Overvote.EXHAUST:
+                break
+            continue
+        assert isinstance(mark, int)
+        if mark in out:
+            if rules.repeat is Repeat.EXHAUST:
+                break
+            continue
+        out.append(mark)
+    return tuple(out)
+
+
+def read_ballot_lines(lines: list[str], rules: BallotRules) -> tuple[Counter[Ranking], int]:
+    """Counts of each non-empty ranking, and the weight of ballots left empty."""
+    counts: Counter[Ranking] = Counter()
+    empty = 0
+    for line in lines:
+        tokens = line.split()
+        if not tokens:
+            continue
+        weight = int(tokens[0])
+        if weight == 0:
+            continue
+        found = ranking([marks_of(t) for t in tokens[1:-1]], rules)
+        if found:
+            counts[found] += weight
+        else:
+            empty += weight
+    return counts, empty

@@ -1,0 +1,238 @@
+"""BLT files: the ERS format, the US tokens, every malformed line named by its number."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, read_blt
+from soviet.errors import BallotFileError, InputError
+
+from .reference import read_ballot_lines
+
+NAMES = '"Castor"\n"Pollux"\n"Helen"\n"Paris"\n"Greek heroes"\n'
+
+
+def blt(body: str, header: str = "4 2", names: str = NAMES) -> str:
+    return f"{header}\n{body}0\n{names}"
+
+
+def rows(ballots: BallotFile) -> dict[tuple[str, ...], int]:
+    """The profile as {ranking by name: count}, to compare without caring for row order."""
+    profile = ballots.profile
+    out: dict[tuple[str, ...], int] = {}
+    for row, count in zip(profile.rankings.tolist(), profile.counts.tolist(), strict=True):
+        out[tuple(profile.candidates[c] for c in row if c >= 0)] = count
+    return out
+
+
+def test_reads_candidates_seats_title_and_ballots() -> None:
+    ballots = read_blt(blt("3 1 2 0\n2 4 0\n"), "heroes.blt")
+    assert ballots.profile.candidates == ("Castor", "Pollux", "Helen", "Paris")
+    assert ballots.profile.title == "Greek heroes"
+    assert ballots.seats == 2
+    assert ballots.ballots == 5
+    assert ballots.empty == 0
+    assert rows(ballots) == {("Castor", "Pollux"): 3, ("Paris",): 2}
+
+
+def test_identical_ballot_lines_are_grouped_and_their_weights_added() -> None:
+    ballots = read_blt(blt("1 1 2 0\n1 3 0\n1 1 2 0\n5 1 2 0\n"), "x.blt")
+    assert rows(ballots) == {("Castor", "Pollux"): 7, ("Helen",): 1}
+    assert ballots.profile.rankings.dtype == np.int32
+    assert ballots.profile.counts.dtype == np.int64
+
+
+def test_a_withdrawn_line_withdraws_the_candidates_it_negates() -> None:
+    ballots = read_blt(blt("-2 -4\n1 1 2 0\n"), "x.blt")
+    assert ballots.profile.withdrawn == frozenset({1, 3})
+    assert rows(ballots) == {("Castor", "Pollux"): 1}
+
+
+def test_comment_lines_before_the_header_are_ignored() -> None:
+    ballots = read_blt("# Created by a converter\n\n" + blt("1 1 0\n"), "x.blt")
+    assert ballots.seats == 2
+    assert rows(ballots) == {("Castor",): 1}
+
+
+def test_the_title_may_be_left_out() -> None:
+    ballots = read_blt(blt("1 1 0\n", names='"A"\n"B"\n"C"\n"D"\n'), "x.blt")
+    assert ballots.profile.title == ""
+
+
+def test_names_may_share_a_line_and_hold_spaces_and_accents() -> None:
+    ballots = read_blt(blt("1 4 0\n", names='"A" "B b"\n"C"\n"GASCÓN"\n"T"\n'), "x.blt")
+    assert ballots.profile.candidates == ("A", "B b", "C", "GASCÓN")
+    assert ballots.profile.title == "T"
+
+
+def test_multi_digit_candidates_and_weights_are_read_whole() -> None:
+    header = "12 1"
+    names = "".join(f'"C{i}"\n' for i in range(1, 13))
+    ballots = read_blt(blt("135 12 10 1 0\n1 11 0\n", header, names), "x.blt")
+    assert rows(ballots) == {("C12", "C10", "C1"): 135, ("C11",): 1}
+    assert ballots.ballots == 136
+
+
+def test_carriage_returns_tabs_extra_spaces_and_blank_lines_are_separators() -> None:
+    text = blt("  1\t1  2 0 \r\n\r\n1 3 0\r\n\n")
+    assert rows(read_blt(text.replace("\n", "\r\n"), "x.blt")) == {
+        ("Castor", "Pollux"): 1,
+        ("Helen",): 1,
+    }
+
+
+def test_text_and_bytes_read_alike() -> None:
+    text = blt("1 1 2 0\n")
+    assert rows(read_blt(text, "x.blt")) == rows(read_blt(text.encode(), "x.blt"))
+
+
+def test_a_skipped_rank_is_passed_over_by_default() -> None:
+    assert rows(read_blt(blt("1 - 1 - 2 0\n"), "x.blt")) == {("Castor", "Pollux"): 1}
+
+
+def test_an_overvote_stops_the_ballot_by_default() -> None:
+    ballots = read_blt(blt("1 1 2=3 4 0\n1 -=- 2 0\n"), "x.blt")
+    assert rows(ballots) == {("Castor",): 1}
+    assert ballots.empty == 1
+    assert ballots.ballots == 2
+
+
+def test_an_overvote_can_be_skipped_instead() -> None:
+    rules = BallotRules(overvote=Overvote.SKIP)
+    assert rows(read_blt(blt("1 1 2=3 4 0\n"), "x.blt", rules)) == {("Castor", "Paris"): 1}
+
+
+def test_a_repeated_candidate_is_ignored_by_default_or_stops_the_ballot() -> None:
+    text = blt("1 1 1 2 1 3 0\n")
+    assert rows(read_blt(text, "x.blt")) == {("Castor", "Pollux", "Helen"): 1}
+    stop = BallotRules(repeat=Repeat.EXHAUST)
+    assert rows(read_blt(text, "x.blt", stop)) == {("Castor",): 1}
+
+
+def test_two_skipped_ranks_in_a_row_can_stop_the_ballot() -> None:
+    rules = BallotRules(skipped=Skipped.EXHAUST_AT_TWO)
+    text = blt("1 1 - 2 - - 3 0\n1 - - 4 0\n")
+    ballots = read_blt(text, "x.blt", rules)
+    assert rows(ballots) == {("Castor", "Pollux"): 1}
+    assert ballots.empty == 1
+
+
+def test_a_blank_ballot_and_weight_zero_ballots_leave_the_profile() -> None:
+    ballots = read_blt(blt("3 0\n0 1 2 0\n1 2 0\n"), "x.blt")
+    assert rows(ballots) == {("Pollux",): 1}
+    assert ballots.empty == 3
+    assert ballots.ballots == 4
+    assert ballots.profile.total == 1
+
+
+def test_a_file_without_ballots_reads_as_an_empty_profile() -> None:
+    ballots = read_blt(blt(""), "x.blt")
+    assert ballots.profile.total == 0
+    assert ballots.ballots == 0
+
+
+def test_many_candidates_on_long_ballots_are_grouped_exactly() -> None:
+    # 40 candidates ranked 40 deep do not fit one integer key: the hashed path groups them.
+    n = 40
+    names = "".join(f'"C{i}"\n' for i in range(n))
+    forward = " ".join(str(c) for c in range(1, n + 1))
+    backward = " ".join(str(c) for c in range(n, 0, -1))
+    text = blt(f"1 {forward} 0\n2 {backward} 0\n1 {forward} 0\n", f"{n} 3", names)
+    ballots = read_blt(text, "x.blt")
+    counts = sorted(ballots.profile.counts.tolist())
+    assert counts == [2, 2]
+    assert ballots.profile.rankings.shape == (2, n)
+
+
+def test_more_than_a_hundred_candidates_read_correctly() -> None:
+    n = 300
+    names = "".join(f'"C{i}"\n' for i in range(1, n + 1))
+    ballots = read_blt(blt("1 300 127 128 0\n2 255 0\n", f"{n} 1", names), "x.blt")
+    assert rows(ballots) == {("C300", "C127", "C128"): 1, ("C255",): 2}
+
+
+MALFORMED = [
+    ("", None, "empty file"),
+    ("4\n", 1, "expected the header"),
+    ("4 5\n0\n" + NAMES, 1, "seats must be between 1 and 4"),
+    (blt("1 1 5 0\n"), 2, "candidate 5 out of range 1..4"),
+    (blt("1 1 2=9 0\n"), 2, "candidate 9 out of range 1..4"),
+    (blt("1 1 2 0\n1 1 2\n"), 3, "must end with 0, found 2"),
+    (blt("1 1 0 2 0\n"), 2, "0 before the end"),
+    (blt("1 1 2 0\n1 1 two 0\n"), 3, "unexpected two"),
+    (blt("1 1 -3 0\n"), 2, "unexpected -3"),
+    (blt("x 1 0\n"), 2, "the weight must be a whole number"),
+    (blt("1.5 1 0\n"), 2, "the weight must be a whole number"),
+    (blt("1 1 0\n0\n1 2 0\n"), 3, "a lone 0 ends the ballots"),
+    (blt("1 1 0\n1\n"), 3, "needs a weight, the preferences and a closing 0"),
+    (blt("99999999999999999999 1 0\n"), 2, "the weight is too large"),
+    ("4 2\n1 1 0\n" + NAMES, 2, "expected the line 0 that ends the ballots, then"),
+    ("4 2\n1 1 0\n0\n", 3, "expected the quoted candidate names"),
+    (blt("1 1 0\n", names='"A"\n"B"\n"C"\n'), 6, "expected 4 candidate names, found 3"),
+    (blt("1 1 0\n", names='"A"\n"B"\n"C"\n"D"\n"T"\n"extra"\n'), 9, "found more quoted text"),
+    (blt("1 1 0\n", names='"A"\n"B\n"C"\n"D"\n'), 5, "closing quote is missing"),
+    (blt("1 1 0\n", names='"A"\nB\n"C"\n"D"\n'), 5, "then quoted candidate names; found 'B'"),
+    (blt("1 1 0\n", names='"A"\n"B"\n"A"\n"D"\n'), 6, "'A' appears twice (also line 4)"),
+    (blt("-5\n1 1 0\n"), 2, "withdrawn candidate 5 out of range"),
+    (blt("-1 2\n1 1 0\n"), 2, "negative candidate numbers only"),
+    (blt("[nick a b c d]\n1 1 0\n"), 2, "option lines in brackets"),
+    ('"A"\n"B"\n', 1, "expected the header"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "problem"), MALFORMED)
+def test_a_malformed_file_is_refused_naming_the_line(
+    text: str, line: int | None, problem: str
+) -> None:
+    with pytest.raises(BallotFileError) as raised:
+        read_blt(text, "bad.blt")
+    assert raised.value.line == line
+    assert problem in raised.value.problem
+    where = "bad.blt" if line is None else f"bad.blt:{line}"
+    assert str(raised.value).startswith(f"{where}: ")
+    assert isinstance(raised.value, InputError)
+
+
+def test_the_first_malformed_line_is_the_one_named() -> None:
+    text = blt("1 1 0\n" * 50 + "1 1 9 0\n" + "1 1 0\n" * 50 + "1 1 2=8 0\n")
+    with pytest.raises(BallotFileError, match=r"bad\.blt:52: candidate 9"):
+        read_blt(text, "bad.blt")
+
+
+token = st.one_of(
+    st.integers(1, 12).map(str),
+    st.just("-"),
+    st.tuples(st.integers(1, 12), st.integers(1, 12)).map(lambda p: f"{p[0]}={p[1]}"),
+    st.just("-=-"),
+)
+line = st.tuples(st.integers(0, 30), st.lists(token, max_size=14)).map(
+    lambda wl: " ".join([str(wl[0]), *wl[1], "0"])
+)
+rules = st.builds(
+    BallotRules,
+    skipped=st.sampled_from(Skipped),
+    overvote=st.sampled_from(Overvote),
+    repeat=st.sampled_from(Repeat),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.one_of(line, st.just("")), max_size=40), rules=rules)
+def test_the_bulk_reader_agrees_with_a_ballot_by_ballot_reference(
+    lines: list[str], rules: BallotRules
+) -> None:
+    names = "".join(f'"C{i}"\n' for i in range(1, 13))
+    ballots = read_blt(blt("".join(f"{ln}\n" for ln in lines), "12 2", names), "x.blt", rules)
+    expected, empty = read_ballot_lines(lines, rules)
+    profile = ballots.profile
+    found: Counter[tuple[int, ...]] = Counter()
+    for row, count in zip(profile.rankings.tolist(), profile.counts.tolist(), strict=True):
+        found[tuple(c for c in row if c >= 0)] += count
+    assert found == expected
+    assert ballots.empty == empty
+    assert ballots.ballots == sum(int(ln.split()[0]) for ln in lines if ln)
