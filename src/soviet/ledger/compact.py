@@ -150,7 +150,7 @@ def completed_nodes(
 
 
 def check_leaves(leaves: Sequence[bytes]) -> None:
-    """Refuse leaf hashes that are not SHA-256 digests."""
+    """Refuse leaf hashes that are not 32 bytes long."""
     if any(length != HASH_SIZE for length in set(map(len, leaves))):
         i, leaf = next((i, x) for i, x in enumerate(leaves) if len(x) != HASH_SIZE)
         raise LedgerError(f"leaf hash {i} has {len(leaf)} bytes, not {HASH_SIZE}")

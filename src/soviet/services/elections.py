@@ -8,7 +8,7 @@ from dataclasses import replace
 from soviet import tally
 from soviet.domain import elections as rules
 from soviet.domain import events as ev
-from soviet.domain.audit import open_seats
+from soviet.domain.audit import is_live, open_seats
 from soviet.domain.clock import after_days
 from soviet.domain.model import Office
 from soviet.domain.records import ElectionRecord
@@ -88,7 +88,9 @@ def count(
     """The count of an election's ballots and its winners, as the close makes it — and as
     `soviet verify` redoes it from the log, in the state the log had at the close.
 
-    Candidates not in `eligible` are withdrawn from the count; lots are drawn from `seed`.
+    Candidates not in `eligible` are withdrawn from the count, and so are those who hold
+    another seat of the office by a live mandate: one person holds one seat of an office.
+    Lots are drawn from `seed`.
     """
     candidates = election.candidates
     index = {name: number for number, name in enumerate(candidates)}
@@ -96,7 +98,10 @@ def count(
     profile = tally.Profile.from_ballots(
         candidates, [[index[c] for c in choice] for _, choice in ballots], title=election.id
     )
-    withdrawn = frozenset(index[c] for c in candidates if c not in eligible)
+    seated = {
+        m.holder for m in ws.active_mandates(office=office.id) if is_live(m, eligible, ws.now)
+    }
+    withdrawn = frozenset(index[c] for c in candidates if c not in eligible or c in seated)
     if withdrawn:
         profile = replace(profile, withdrawn=withdrawn)
     result = tally.count(profile, office.method, election.seats, seed=seed)

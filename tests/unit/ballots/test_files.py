@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from soviet.ballots import format_of, read_file
+from soviet.ballots import format_of, profile_from_rankings, read_file
 from soviet.errors import BallotFileError
 
 BLT = '2 1\n1 1 2 0\n2 2 0\n0\n"Ada"\n"Bo"\n"Test"\n'
@@ -46,3 +47,21 @@ def test_progress_is_reported_up_to_the_file_size(tmp_path: Path) -> None:
     ballots = read_file(path, progress=lambda done, total: seen.append((done, total)))
     assert ballots.profile.total == 3
     assert seen[-1] == (path.stat().st_size, path.stat().st_size)
+
+
+def test_a_profile_is_grouped_in_bulk_from_one_ranking_per_row() -> None:
+    rows = np.array([[0, 1, -1], [2, -1, -1], [0, 1, -1], [1, 0, 2]], dtype=np.int32)
+    profile = profile_from_rankings(["a", "b", "c"], rows, [1, 1, 2, 1], title="t")
+    found = {
+        tuple(r): int(c)
+        for r, c in zip(profile.rankings.tolist(), profile.counts.tolist(), strict=True)
+    }
+    assert found == {(0, 1, -1): 3, (2, -1, -1): 1, (1, 0, 2): 1}
+    assert (profile.total, profile.title) == (5, "t")
+
+
+def test_a_profile_from_rankings_refuses_numbers_that_name_no_candidate() -> None:
+    with pytest.raises(ValueError, match=r"candidate numbers 0\.\.1 or -1"):
+        profile_from_rankings(["a", "b"], np.array([[0, 2]]))
+    with pytest.raises(ValueError, match="2-D"):
+        profile_from_rankings(["a", "b"], np.array([0, 1]))

@@ -17,7 +17,7 @@ from pref_voting.scoring_methods import plurality as pv_plurality
 
 from soviet.tally import Number, Profile, Result, count
 
-NAMES = "abcdef"
+NAMES = "abcdefg"
 
 
 @st.composite
@@ -58,7 +58,7 @@ def _name_numbers(result: Result) -> list[int]:
     return [NAMES.index(w) for w in result.winners]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(full_rankings())
 def test_irv_agrees_with_pref_voting_when_no_tie_is_broken(
     case: tuple[int, list[list[int]], list[int]],
@@ -69,7 +69,7 @@ def test_irv_agrees_with_pref_voting_when_no_tie_is_broken(
         assert _name_numbers(result) == pv_instant_runoff(theirs)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(full_rankings())
 def test_plurality_agrees_with_pref_voting(case: tuple[int, list[list[int]], list[int]]) -> None:
     ours, theirs = _both(case)
@@ -80,7 +80,7 @@ def test_plurality_agrees_with_pref_voting(case: tuple[int, list[list[int]], lis
         assert not result.ties
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(full_rankings())
 def test_schulze_agrees_with_pref_voting(case: tuple[int, list[list[int]], list[int]]) -> None:
     ours, theirs = _both(case)
@@ -92,7 +92,7 @@ def test_schulze_agrees_with_pref_voting(case: tuple[int, list[list[int]], list[
     assert {NAMES.index(c) for c in top} == set(expected)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(full_rankings())
 def test_ranked_pairs_winner_is_a_pref_voting_ranked_pairs_winner(
     case: tuple[int, list[list[int]], list[int]],
@@ -105,7 +105,7 @@ def test_ranked_pairs_winner_is_a_pref_voting_ranked_pairs_winner(
         assert [_name_numbers(result)[0]] == expected
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.integers(2, 6).flatmap(
         lambda n: st.tuples(
@@ -129,7 +129,7 @@ def test_approval_agrees_with_pref_voting(
         assert not result.ties
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(truncated_rankings())
 def test_stv_for_one_seat_elects_the_irv_winner(
     case: tuple[int, list[list[int]], list[int]],
@@ -146,7 +146,7 @@ def _decimal(value: Number) -> Decimal:
     return Decimal(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(truncated_rankings(), st.integers(1, 4))
 def test_stv_conserves_votes_and_elects_below_quota_only_at_the_end(
     case: tuple[int, list[list[int]], list[int]], seats: int
