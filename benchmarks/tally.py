@@ -340,7 +340,7 @@ def report(case: Case, timings: list[Timing]) -> None:
         fastest = min(peers) if peers else None
         for t in here:
             if t.cpu is None or t.seconds is None:
-                rows.append([t.library, f"{size:,}", "", "", "", "", "", t.failure])
+                rows.append([t.library, f"{size:,}", "", "", "", "", "", "", t.failure])
                 continue
             ratio = f"{t.cpu / fastest:.3f}" if fastest else "no peer"
             rows.append(
@@ -349,6 +349,7 @@ def report(case: Case, timings: list[Timing]) -> None:
                     f"{size:,}",
                     f"{t.seconds:.3f}",
                     f"{t.cpu:.3f}",
+                    f"{t.cpu / size * 1e6:.2f}",
                     ratio,
                     megabytes(t.peak),
                     megabytes(t.rise),
@@ -357,10 +358,10 @@ def report(case: Case, timings: list[Timing]) -> None:
             )
     print(
         table(
-            ["library", "ballots", "wall s", "cpu s", "× fastest peer", "peak MB", "rise MB",
-             "winners"],
+            ["library", "ballots", "wall s", "cpu s", "cpu µs/ballot", "× fastest peer",
+             "peak MB", "rise MB", "winners"],
             rows,
-            right={1, 2, 3, 4, 5, 6},
+            right={1, 2, 3, 4, 5, 6, 7},
         )
     )
 
@@ -492,7 +493,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             if case.name not in wanted:
                 continue
             path = Path(directory) / f"{case.name}.npy"
-            in_child("--generate", case.name, str(path), str(case.ballots), "--seed", str(args.seed))
+            seed = str(args.seed)
+            in_child("--generate", case.name, str(path), str(case.ballots), "--seed", seed)
             sizes = {e.library: min(case.ballots, args.peer_ballots or e.cap or case.ballots)
                      for e in case.entrants}
             sizes.pop("soviet.tally")

@@ -61,7 +61,7 @@ class Soviet:
 
     def __init__(self, settings: Settings, *, create: bool = False) -> None:
         self.settings = settings
-        self.engine: Engine = database.create_engine(settings.db_url)
+        self.engine: Engine = database.create_engine(settings.db_url, create=create)
         self.keys = KeyFile(settings.key_path)
         self._prepare(create)
 

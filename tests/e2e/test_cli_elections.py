@@ -72,7 +72,8 @@ def test_an_election_freezes_its_roll_at_the_start_counts_by_stv_and_grants_the_
 
     elections = by_id(cli.json("show", "elections"))
     stv = elections["E1"]
-    assert (stv["office"], stv["status"], stv["winners"]) == ("foundry.deputy", "closed", ["chen", "ada"])
+    assert (stv["office"], stv["status"]) == ("foundry.deputy", "closed")
+    assert stv["winners"] == ["chen", "ada"]
     result = stv["result"]
     assert (result["method"], result["seats"], result["winners"]) == ("stv", 2, ["chen", "ada"])
     assert result["quota"] == 2  # Droop: 4 ballots, 2 seats

@@ -11,10 +11,10 @@ empty database and compares every projection.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -26,12 +26,12 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 
 from integration.conftest import Databases, Organization, assert_replay_identical, office
 from soviet.domain import events as ev
-from soviet.domain.audit import open_seats
+from soviet.domain.audit import is_live, open_seats
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 from soviet.errors import NotFound, Refused
@@ -149,9 +149,18 @@ class View:
     eligible: dict[str, frozenset[str]]
     seated: frozenset[str]
     open_seats: dict[str, list[int]]
+    live_holders: dict[str, frozenset[str]]
     elections: tuple[ElectionRecord, ...]
     mandates: tuple[MandateRecord, ...]
     petitions: tuple[PetitionRecord, ...]
+
+    def candidates_for(self, election: ElectionRecord) -> frozenset[str]:
+        """Who may still be nominated in an election."""
+        return (
+            self.eligible[election.office]
+            - set(election.candidates)
+            - self.live_holders[election.office]
+        )
 
     def election(self, status: str) -> list[ElectionRecord]:
         return [e for e in self.elections if e.status == status]
@@ -168,30 +177,83 @@ class View:
 
 
 def read_view(ws: SqlWorkspace) -> View:
+    """Everything the machine draws from and checks, in a few queries."""
+    conn = ws.conn
     offices = ws.offices()
     ids = sorted(ws.member_ids())
-    conn = ws.conn
-    election_ids = conn.execute(select(t.elections.c.id).order_by(t.elections.c.number))
-    petition_ids = conn.execute(select(t.petitions.c.id).order_by(t.petitions.c.number))
-    mandates = conn.execute(select(t.mandates).order_by(t.mandates.c.number))
+    memberships = [(r.member, r.body) for r in conn.execute(select(t.memberships))]
+    mandates = tuple(
+        mandate_from_row(row)
+        for row in conn.execute(select(t.mandates).order_by(t.mandates.c.number))
+    )
     eligible = {o.id: electorates.eligible(ws, o) for o in offices.values()}
-    rows = [(r.member, r.body) for r in conn.execute(select(t.memberships))]
+    active = {o: [m for m in mandates if m.active and m.office == o] for o in offices}
     return View(
         now=ws.now,
         offices=offices,
         members=tuple(ids),
         assemblies=tuple(b.id for b in ws.bodies().values() if b.kind == "assembly"),
-        bodies_of={m: tuple(sorted(b for n, b in rows if n == m)) for m in ids},
+        bodies_of={m: tuple(sorted(b for n, b in memberships if n == m)) for m in ids},
         electorate={o.id: electorates.electorate(ws, o) for o in offices.values()},
         eligible=eligible,
         seated=ws.seated(COUNCIL),
-        open_seats={
-            o.id: open_seats(o, ws.active_mandates(office=o.id), eligible[o.id], ws.now)
-            for o in offices.values()
+        open_seats={o.id: open_seats(o, active[o.id], eligible[o.id], ws.now)
+                    for o in offices.values()},
+        live_holders={
+            o: frozenset(m.holder for m in active[o] if is_live(m, eligible[o], ws.now))
+            for o in offices
         },
-        elections=tuple(ws.election(e) for e in election_ids.scalars()),
-        mandates=tuple(mandate_from_row(row) for row in mandates),
-        petitions=tuple(ws.petition(p) for p in petition_ids.scalars()),
+        elections=_elections(conn),
+        mandates=mandates,
+        petitions=_petitions(conn),
+    )
+
+
+def _grouped(rows: Iterable[Any]) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = {}
+    for key, value in rows:
+        groups.setdefault(key, []).append(value)
+    return groups
+
+
+def _elections(conn: Connection) -> tuple[ElectionRecord, ...]:
+    candidates = _grouped(conn.execute(
+        select(t.candidates.c.election, t.candidates.c.member).order_by(t.candidates.c.position)
+    ))
+    rolls = _grouped(conn.execute(select(t.rolls.c.election, t.rolls.c.member)))
+    voters = _grouped(conn.execute(select(t.ballots.c.election, t.ballots.c.voter)))
+    return tuple(
+        ElectionRecord(
+            id=r.id,
+            office=r.office,
+            status=r.status,
+            seats=r.seats,
+            candidates=tuple(candidates.get(r.id, ())),
+            roll=frozenset(rolls.get(r.id, ())),
+            voters=frozenset(voters.get(r.id, ())),
+            voting_ends=r.voting_ends,
+        )
+        for r in conn.execute(select(t.elections).order_by(t.elections.c.number))
+    )
+
+
+def _petitions(conn: Connection) -> tuple[PetitionRecord, ...]:
+    signers = _grouped(conn.execute(select(t.signatures.c.petition, t.signatures.c.member)))
+    rolls = _grouped(conn.execute(select(t.recall_rolls.c.petition, t.recall_rolls.c.member)))
+    votes = _grouped(
+        (r.petition, (r.voter, r.vote)) for r in conn.execute(select(t.recall_ballots))
+    )
+    return tuple(
+        PetitionRecord(
+            id=r.id,
+            mandate=r.mandate,
+            status=r.status,
+            signers=frozenset(signers.get(r.id, ())),
+            roll=frozenset(rolls.get(r.id, ())),
+            votes=dict(votes.get(r.id, ())),
+            voting_ends=r.voting_ends,
+        )
+        for r in conn.execute(select(t.petitions).order_by(t.petitions.c.number))
     )
 
 
@@ -305,25 +367,16 @@ class FederationMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def nominate(self, data: st.DataObject) -> None:
         election = data.draw(st.sampled_from(self.v.elections), label="election")
-        eligible = self.v.eligible[election.office]
-        candidate = self.pick(data, eligible - set(election.candidates), "candidate")
-        actor = self.pick(data, self.v.electorate[election.office], "nominator")
-        self.attempt(lambda ws: elections.nominate(ws, election.id, candidate, actor))
-
-    @precondition(lambda self: bool(self.v.election("nominating")))
-    @rule(data=st.data())
-    def nominate_several(self, data: st.DataObject) -> None:
-        election = data.draw(st.sampled_from(self.v.election("nominating")), label="election")
-        electors = sorted(self.v.electorate[election.office])
-        pool = sorted(self.v.eligible[election.office] - set(election.candidates))
-        if not electors or not pool:
-            return
-        chosen = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4,
-                                    unique=True), label="candidates")
-        for candidate in chosen:
-            actor = data.draw(st.sampled_from(electors), label="nominator")
-            self.attempt(lambda ws, c=candidate, a=actor: elections.nominate(
-                ws, election.id, c, a), valid=True)
+        electorate = self.v.electorate[election.office]
+        candidate = self.pick(data, self.v.candidates_for(election), "candidate")
+        actor = self.pick(data, electorate, "nominator")
+        valid = (
+            election.status == "nominating"
+            and actor in electorate
+            and candidate in self.v.candidates_for(election)
+        )
+        self.attempt(lambda ws: elections.nominate(ws, election.id, candidate, actor),
+                     valid=valid)
 
     @precondition(lambda self: bool(self.v.election("nominating")))
     @rule(data=st.data())
@@ -360,35 +413,38 @@ class FederationMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: bool(self.v.election("voting")))
     @rule(data=st.data())
-    def vote_many(self, data: st.DataObject) -> None:
+    def close(self, data: st.DataObject) -> None:
         election = data.draw(st.sampled_from(self.v.election("voting")), label="election")
-        waiting = sorted(election.roll - election.voters)
-        if not waiting:
-            return
-        voters = data.draw(st.lists(st.sampled_from(waiting), min_size=1, unique=True),
-                           label="voters")
-        for voter in voters:
-            choice = self.choice(data, election)
-            if choice is None:
-                return
-            valid = self.ballot_is_valid(election, voter, choice)
-            self.attempt(lambda ws, v=voter, c=choice: elections.vote(ws, election.id, c, v),
-                         valid=valid)
+        actor = self.pick(data, election.roll, "closer")
+        over = election.voting_ends is not None and self.o.now >= election.voting_ends
+        valid = actor in election.roll and (over or election.voters >= election.roll)
+        if self.attempt(lambda ws: elections.close(ws, election.id, actor), valid=valid):
+            self.tally["closed"] += 1
 
     @precondition(lambda self: bool(self.v.election("nominating") + self.v.election("voting")))
     @rule(data=st.data())
-    def an_election_runs_its_course(self, data: st.DataObject) -> None:
-        """Valid acts only: nominate, start, everyone votes, the period ends, close."""
+    def elections_run_their_course(self, data: st.DataObject) -> None:
+        """Valid acts only, for some of the elections under way, the assemblies' first:
+        nominate, start, most of the roll votes, the period ends, close."""
         under_way = self.v.election("nominating") + self.v.election("voting")
-        election = data.draw(st.sampled_from(under_way), label="election")
+        chosen = data.draw(st.lists(st.sampled_from(under_way), min_size=1, unique=True),
+                           label="elections")
+        for election in sorted(chosen, key=lambda e: (e.office.startswith(COUNCIL), e.id)):
+            self.run_its_course(data, self.o.read(lambda ws, e=election: ws.election(e.id)))
+            self.refresh()
+
+    def run_its_course(self, data: st.DataObject, election: ElectionRecord) -> None:
         if election.status == "nominating":
             electors = sorted(self.v.electorate[election.office])
-            pool = sorted(self.v.eligible[election.office] - set(election.candidates))
+            pool = sorted(self.v.candidates_for(election))
             if not electors or not (pool or election.candidates):
                 return  # it waits for electors or candidates
-            chosen = data.draw(st.lists(st.sampled_from(pool), min_size=0 if
-                                        election.candidates else 1, max_size=3, unique=True)
-                               if pool else st.just([]), label="candidates")
+            least = 0 if election.candidates else 1
+            chosen = data.draw(
+                st.lists(st.sampled_from(pool), min_size=least, max_size=3, unique=True)
+                if pool else st.just([]),
+                label="candidates",
+            )
             for candidate in chosen:
                 self.attempt(lambda ws, c=candidate: elections.nominate(
                     ws, election.id, c, electors[0]), valid=True)
@@ -408,44 +464,62 @@ class FederationMachine(RuleBasedStateMachine):
         if self.attempt(lambda ws: elections.close(ws, election.id, closer), valid=True):
             self.tally["closed"] += 1
 
-    @precondition(lambda self: bool(self.v.election("voting")))
-    @rule(data=st.data())
-    def close(self, data: st.DataObject) -> None:
-        election = data.draw(st.sampled_from(self.v.election("voting")), label="election")
-        actor = self.pick(data, election.roll, "closer")
-        over = election.voting_ends is not None and self.o.now >= election.voting_ends
-        valid = actor in election.roll and (over or election.voters >= election.roll)
-        if self.attempt(lambda ws: elections.close(ws, election.id, actor), valid=valid):
-            self.tally["closed"] += 1
-
     # -- recall --------------------------------------------------------------------------
 
     @precondition(lambda self: bool(self.v.active()))
     @rule(data=st.data())
     def open_petition(self, data: st.DataObject) -> None:
-        mandate = data.draw(st.sampled_from(self.v.mandates), label="mandate")
+        ended = not data.draw(st.integers(0, 4), label="active")
+        mandate = data.draw(st.sampled_from(list(self.v.mandates) if ended else self.v.active()),
+                            label="mandate")
         actor = self.pick(data, self.v.electorate[mandate.office], "petitioner")
-        reason = data.draw(st.sampled_from(("broke the mandate", " ")), label="reason")
+        reason = "broke the mandate" if data.draw(st.integers(0, 4), label="reason") else " "
         self.attempt(lambda ws: recall.open_petition(ws, mandate.id, reason, actor))
+
+    @precondition(lambda self: bool(self.v.active()))
+    @rule(data=st.data())
+    def a_recall_runs_its_course(self, data: st.DataObject) -> None:
+        """Valid acts only: a petition against an active mandate (or the live one), then
+        signatures until the recall vote opens or the mandate ends, then most of the roll
+        votes, the period ends, close."""
+        mandate = data.draw(st.sampled_from(self.v.active()), label="mandate")
+        electors = sorted(self.v.electorate[mandate.office])
+        if not electors:
+            return
+        petition = self.o.read(lambda ws: ws.live_petition(mandate.id))
+        if petition is None:
+            opener = data.draw(st.sampled_from(electors), label="petitioner")
+            self.attempt(lambda ws: recall.open_petition(ws, mandate.id, "no", opener),
+                         valid=True)
+            petition = self.o.read(lambda ws: ws.live_petition(mandate.id))
+        while petition is not None and petition.status == "open":
+            signer = next((e for e in electors if e not in petition.signers), None)
+            if signer is None:
+                return
+            self.attempt(lambda ws, s=signer, p=petition.id: recall.sign(ws, p, s), valid=True)
+            petition = self.o.read(lambda ws, p=petition.id: ws.petition(p))
+        if petition is None or petition.status != "voting":
+            return
+        for voter in sorted(petition.roll - set(petition.votes)):
+            if data.draw(st.integers(0, 5), label="turns out"):
+                choice = data.draw(st.sampled_from(("yes", "no")), label="vote")
+                self.attempt(lambda ws, v=voter, c=choice, p=petition.id: recall.vote(
+                    ws, p, c, v), valid=True)
+        self.o.tick(days=RULES.voting_days)
+        closer = sorted(petition.roll)[0]
+        self.attempt(lambda ws, p=petition.id: recall.close(ws, p, closer), valid=True)
 
     @precondition(lambda self: bool(self.v.petitions))
     @rule(data=st.data())
     def sign(self, data: st.DataObject) -> None:
+        """One signature (perhaps one the rules refuse), then perhaps more valid ones."""
         petition = data.draw(st.sampled_from(self.v.petitions), label="petition")
         electorate = self.v.electorate[self.v.mandate(petition.mandate).office]
         actor = self.pick(data, electorate - petition.signers, "signer")
-        self.attempt(lambda ws: recall.sign(ws, petition.id, actor))
-
-    @precondition(lambda self: bool(self.v.live_petitions()))
-    @rule(data=st.data())
-    def sign_many(self, data: st.DataObject) -> None:
-        petition = data.draw(st.sampled_from(self.v.live_petitions()), label="petition")
-        electorate = self.v.electorate[self.v.mandate(petition.mandate).office]
-        pool = sorted(electorate - petition.signers)
-        if not pool:
+        if not self.attempt(lambda ws: recall.sign(ws, petition.id, actor)):
             return
-        for signer in data.draw(st.lists(st.sampled_from(pool), min_size=1, unique=True),
-                                label="signers"):
+        for signer in data.draw(st.lists(st.sampled_from(sorted(electorate)), unique=True),
+                                label="more signers"):
             self.attempt(lambda ws, s=signer: recall.sign(ws, petition.id, s))
 
     @precondition(lambda self: bool(self.v.live_petitions("voting")))

@@ -18,17 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from soviet.ballots._marks import (
-    END,
-    LOWEST_CODE,
-    OVERVOTE,
-    SKIP,
-    Marks,
-    Weights,
-    exact_width,
-    group,
-    group_keys,
-)
+from soviet.ballots._marks import END, OVERVOTE, SKIP, Marks, Weights, group
 from soviet.errors import BallotFileError
 
 Ints = npt.NDArray[np.int64]
@@ -46,6 +36,7 @@ _SKIPPED = SKIP + 1
 _LINE_END = _NEWLINE - _ZERO  # a newline's byte, read as a digit
 _ODD = -100
 _JOINED = re.compile(rb"(?:\d+|-)(?:=(?:\d+|-))+")
+_PIECE = 1 << 21  # bytes of ballot lines read at a time
 
 
 @dataclass(frozen=True)
@@ -65,18 +56,40 @@ def parse_body(
     """Marks and weights of the ballot lines in `data[start:end]`, which begins at `first_line`.
 
     Identical lines come back grouped; `data[end - 1]` must be a newline (or `start == end`).
+    The lines are read a piece of a few megabytes at a time, so that every pass works in
+    cache on memory it reuses, and only the marks of all lines are kept to be grouped.
     """
-    if end <= start:
-        return np.zeros((0, 0), np.int32), np.zeros(0, np.int64)
+    dtype = np.int8 if candidates < 125 else np.int16 if candidates < 32000 else np.int32
+    pieces: list[tuple[Small, Weights]] = []
+    line = first_line
+    while start < end:
+        stop = data.find(b"\n", min(start + _PIECE, end) - 1) + 1 or end
+        marks, weights, lines = _parse_piece(data, start, stop, line, candidates, source)
+        pieces.append((marks.astype(dtype, copy=False), weights))
+        start, line = stop, line + lines
+    width = max((marks.shape[1] for marks, _ in pieces), default=0)
+    rows = sum(marks.shape[0] for marks, _ in pieces)
+    joined = np.full((rows, width), END, dtype)
+    row = 0
+    for marks, _ in pieces:
+        joined[row : row + marks.shape[0], : marks.shape[1]] = marks
+        row += marks.shape[0]
+    weights = np.concatenate([w for _, w in pieces]) if pieces else np.zeros(0, np.int64)
+    return group(joined, weights, candidates)
+
+
+def _parse_piece(
+    data: bytes, start: int, end: int, first_line: int, candidates: int, source: str
+) -> tuple[Small, Weights, int]:
+    """The marks and weights of the lines in `data[start:end]`, and how many lines it holds."""
     raw = np.frombuffer(data, np.uint8, count=end - start, offset=start)
     items = _items(raw, candidates)
     line_first = np.concatenate(([0], items.line_end[:-1] + 1))
     size = items.line_end - line_first
     plain = _plain_lines(items, line_first, size, candidates)
     kept = np.flatnonzero(plain)
-    weights = _weights(items, line_first[kept])
     marks, weights = _rank_columns(
-        items.value, line_first[kept], size[kept] - 2, weights, candidates
+        items.value, line_first[kept], size[kept] - 2, _weights(items, line_first[kept])
     )
     odd = np.flatnonzero(~plain & (size > 0))
     if odd.size:
@@ -85,8 +98,8 @@ def parse_body(
         more_marks, more_weights = _read_lines(
             data, start, line_start[odd], line_end[odd], first_line + odd, candidates, source
         )
-        marks, weights = group(*_stack(marks, weights, more_marks, more_weights), candidates)
-    return marks, weights
+        marks, weights = _stack(marks, weights, more_marks, more_weights)
+    return marks, weights, int(items.line_end.size)
 
 
 def _items(raw: Bytes, candidates: int) -> _Items:
@@ -199,42 +212,26 @@ def _weights(items: _Items, first: Ints) -> Weights:
 
 
 def _rank_columns(
-    value: Small, first: Ints, ranks: Ints, weights: Weights, candidates: int
-) -> tuple[Marks, Weights]:
-    """Group lines by their marks, reading rank r of every line in one gather.
+    value: Small, first: Ints, ranks: Ints, weights: Weights
+) -> tuple[Small, Weights]:
+    """The marks of the lines opening at `first`, rank r of every line read in one gather.
 
-    Lines are sorted longest first, so rank r is read from a prefix of them. When a whole
-    line fits in one integer (its marks as digits in base `candidates + 3`), lines are
-    grouped by that key and the marks decoded from the distinct keys; otherwise a marks
-    matrix is built and grouped.
+    Lines are sorted longest first, so rank r is read from a prefix of them; the weights
+    come back in the same order.
     """
     if not first.size:
-        return np.zeros((0, 0), np.int32), weights
+        return np.zeros((0, 0), value.dtype), weights
     width = int(ranks.max())
     order = np.argsort((width - ranks).astype(np.int16), kind="stable")
     at = first[order] + 1
     reaching = np.cumsum(np.bincount(ranks, minlength=width + 1)[::-1])[::-1]
-    base = candidates - LOWEST_CODE
-    if exact_width(base, width):
-        key = np.zeros(first.size, np.int64)
-        for rank in range(width):
-            head = int(reaching[rank + 1])
-            key_head, at_head = key[:head], at[:head]
-            key_head *= base
-            key_head += value.take(at_head)
-            at_head += 1
-        # A mark's digit is its item value - 1 - LOWEST_CODE, and padding's digit is that
-        # of the closing 0 (END == 0 - 1): shorter lines just shift left.
-        powers = base ** np.arange(width + 1, dtype=np.int64)
-        offset = int((-1 - LOWEST_CODE) * powers[:width].sum())
-        key *= powers[width - ranks[order]]
-        key += offset
-        return group_keys(key, weights[order], base, width)
-    marks = np.full((first.size, width), END, np.int32)
+    marks = np.full((first.size, width), END, value.dtype)
     for rank in range(width):
         head = int(reaching[rank + 1])
-        marks[:head, rank] = value.take(at[:head] + rank) - 1
-    return group(marks, weights[order], candidates)
+        at_head = at[:head]
+        np.subtract(value.take(at_head), 1, out=marks[:head, rank])
+        at_head += 1
+    return marks, weights[order]
 
 
 def _read_lines(
@@ -317,8 +314,8 @@ def _shown(token: bytes) -> str:
 
 
 def _stack(
-    marks: Marks, weights: Weights, more_marks: Marks, more_weights: Weights
-) -> tuple[Marks, Weights]:
+    marks: Small, weights: Weights, more_marks: Marks, more_weights: Weights
+) -> tuple[Small, Weights]:
     width = max(marks.shape[1], more_marks.shape[1])
     joined = np.full((marks.shape[0] + more_marks.shape[0], width), END, np.int32)
     joined[: marks.shape[0], : marks.shape[1]] = marks

@@ -7,6 +7,8 @@ here works column by column over all rows at once, never ballot by ballot.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -33,7 +35,9 @@ def exact_width(base: int, width: int) -> bool:
     return bool(base**width < 2**63)
 
 
-def group(marks: Marks, weights: Weights, candidates: int) -> tuple[Marks, Weights]:
+def group(
+    marks: npt.NDArray[np.signedinteger[Any]], weights: Weights, candidates: int
+) -> tuple[Marks, Weights]:
     """Merge identical rows of marks over `candidates` candidates, adding their weights.
 
     Rows are keyed by one integer each — exact when a row fits in 63 bits, otherwise a hash
@@ -41,14 +45,15 @@ def group(marks: Marks, weights: Weights, candidates: int) -> tuple[Marks, Weigh
     """
     rows, width = marks.shape
     if rows <= 1:
-        return marks, weights
+        return marks.astype(np.int32, copy=False), weights
     base = candidates - LOWEST_CODE
     if exact_width(base, width):
         key = np.zeros(rows, np.int64)
         for column in marks.T:
             key *= base
             key += column
-            key -= LOWEST_CODE
+        # Each cell's digit is its code - LOWEST_CODE: add that shift for every place.
+        key -= LOWEST_CODE * sum(base**place for place in range(width))
         return group_keys(key, weights, base, width)
     hashed = np.zeros(rows, np.uint64)
     for column in marks.T:
@@ -62,7 +67,8 @@ def group(marks: Marks, weights: Weights, candidates: int) -> tuple[Marks, Weigh
     members = np.repeat(representatives, np.diff(np.append(starts, rows)))
     if not np.array_equal(marks[order], marks[members]):
         return _group_exactly(marks, weights)
-    return marks[representatives], np.add.reduceat(weights[order], starts)
+    counts = np.add.reduceat(weights[order], starts)
+    return marks[representatives].astype(np.int32, copy=False), counts
 
 
 def group_keys(key: Keys, weights: Weights, base: int, width: int) -> tuple[Marks, Weights]:
@@ -98,7 +104,9 @@ def _run_starts(ordered: npt.NDArray[np.int64] | npt.NDArray[np.uint64]) -> npt.
     return np.flatnonzero(change)
 
 
-def _group_exactly(marks: Marks, weights: Weights) -> tuple[Marks, Weights]:
+def _group_exactly(
+    marks: npt.NDArray[np.signedinteger[Any]], weights: Weights
+) -> tuple[Marks, Weights]:
     unique, inverse = np.unique(marks, axis=0, return_inverse=True)
     counts = np.zeros(unique.shape[0], np.int64)
     np.add.at(counts, inverse.reshape(-1), weights)

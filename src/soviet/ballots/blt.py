@@ -18,6 +18,7 @@ millions, are read as arrays (see `_blt_body`).
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 
@@ -42,8 +43,8 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
     def marker_line() -> int:  # counted only for an error message: it costs a pass
         return data.count(b"\n", 0, marker_start) + 1
 
-    names, title = _names(data[marker_start:], marker_line, candidates, source)
     marks, weights = parse_body(data, body_start, marker_start, body_line, candidates, source)
+    names, title = _names(data[marker_start:], marker_line, candidates, source)
     return assemble(
         names,
         marks,
@@ -63,7 +64,7 @@ class _Reader:
     def __init__(self, data: bytes, source: str) -> None:
         self.data = data
         self.source = source
-        self.position = 0
+        self.position = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
         self.line = 1
 
     def _next(self) -> tuple[bytes, int] | None:

@@ -76,7 +76,7 @@ def profile_from_rankings(
     matrix = np.asarray(rankings)
     if matrix.ndim != 2:
         raise ValueError(f"rankings must be a 2-D matrix, not of shape {matrix.shape}")
-    if matrix.size and not (END <= int(matrix.min()) and int(matrix.max()) < len(candidates)):
+    if matrix.size and not (int(matrix.min()) >= END and int(matrix.max()) < len(candidates)):
         raise ValueError(f"rankings must hold candidate numbers 0..{len(candidates) - 1} or -1")
     marks = matrix.astype(np.int32, copy=False)
     weights = (

@@ -119,15 +119,21 @@ def _reading_progress(file: Path) -> Iterator[Callable[[int, int], None] | None]
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     bar = Progress(
-        TextColumn("reading {task.description}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task(file.name, total=None)
+    task = bar.add_task(f"reading {file.name}", total=None)
+
+    def advance(done: int, total: int) -> None:
+        # Once the bytes are in, the time goes to reading the ballots out of them.
+        described = f"reading {file.name}" if done < total else f"grouping {file.name}"
+        bar.update(task, completed=done, total=total, description=described)
+
     with bar:
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        yield advance
 
 
 def _print_rounds(outcome: Mapping[str, Any], ballots: BallotFile, title: str) -> None:

@@ -602,7 +602,7 @@ def _holdings(
                 electorate = (
                     f"a member of {office.body!r}"
                     if by_id[office.body].kind == "assembly"
-                    else f"a deputy seated in {office.body!r} by another office's holders"
+                    else f"a deputy of {office.body!r} (a holder of an office seated in it)"
                 )
                 raise place.at("holders", i).error(
                     f"{holder!r} is not {electorate}, and the office is open only to "

@@ -6,12 +6,12 @@ raises `Refused` naming the rule. State comes in as values; nothing here reads a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from soviet.domain import events as ev
 from soviet.domain.clock import after_days
 from soviet.domain.model import RANKED_METHODS, Office
-from soviet.domain.records import ElectionRecord
+from soviet.domain.records import ElectionRecord, MandateRecord
 from soviet.errors import Refused
 
 
@@ -60,8 +60,10 @@ def nominate(
     electorate: Collection[str],
     candidate: str,
     eligible: Collection[str],
+    held: Mapping[str, int],
 ) -> ev.Event:
-    """Nominate an eligible candidate (the nominator may name themselves)."""
+    """Nominate an eligible candidate (the nominator may name themselves) who holds no live
+    seat of the office; `held` maps each live holder of the office to their seat."""
     if election.status != "nominating":
         raise Refused(f"election {election.id} is {election.status}: nominations are closed")
     require_elector(actor, electorate, office, f"nominate in election {election.id}")
@@ -73,6 +75,11 @@ def nominate(
         )
     if candidate in election.candidates:
         raise Refused(f"{candidate!r} is already a candidate in election {election.id}")
+    if candidate in held:
+        raise Refused(
+            f"{candidate!r} already holds seat {held[candidate]} of office {office.id!r}: "
+            "one holder has one seat; nominate someone else"
+        )
     return ev.Event(
         ev.CANDIDATE_NOMINATED, actor, {"election": election.id, "candidate": candidate}
     )
@@ -163,6 +170,23 @@ def may_close(election: ElectionRecord, actor: str, now: str) -> None:
             f"election {election.id} cannot close before {election.voting_ends}: "
             f"{missing} of {len(election.roll)} electors have not voted"
         )
+
+
+def assign_seats(
+    winners: Sequence[str], open_seats: Sequence[int], active: Sequence[MandateRecord]
+) -> list[tuple[str, int]]:
+    """The open seat each winner takes, in order of election: a winner who holds one of the
+    open seats already (imported, expired) keeps that seat; the others take the remaining
+    open seats in order."""
+    own = {m.holder: m.seat for m in active if m.seat in open_seats}
+    kept = {own[w] for w in winners if w in own}
+    free = iter([seat for seat in open_seats if seat not in kept])
+    seats: list[tuple[str, int]] = []
+    for winner in winners:
+        seat = own[winner] if winner in own else next(free, None)
+        if seat is not None:
+            seats.append((winner, seat))
+    return seats
 
 
 def ballot_is_ranked(office: Office) -> bool:

@@ -46,13 +46,20 @@ def nominate(ws: Workspace, election_id: str, candidate: str, actor: str) -> ev.
     _member(ws, candidate)
     election = ws.election(election_id)
     office = electorates.office(ws, election.office)
+    eligible = electorates.eligible(ws, office)
+    held = {
+        m.holder: m.seat
+        for m in ws.active_mandates(office=office.id)
+        if is_live(m, eligible, ws.now)
+    }
     event = rules.nominate(
         election,
         office,
         actor,
         electorates.electorate(ws, office),
         candidate,
-        electorates.eligible(ws, office),
+        eligible,
+        held,
     )
     return ws.record(event)
 
@@ -137,7 +144,7 @@ def close(ws: Workspace, election_id: str, actor: str) -> ev.Recorded:
     )
     active = ws.active_mandates(office=office.id)
     seats = open_seats(office, active, eligible, ws.now)
-    for winner, seat in zip(winners, seats, strict=False):
+    for winner, seat in rules.assign_seats(winners, seats, active):
         ws.record(
             ev.Event(
                 ev.MANDATE_GRANTED,

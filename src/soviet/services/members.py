@@ -29,6 +29,8 @@ def _admitters(ws: Workspace) -> Mapping[str, frozenset[str]]:
 
 def _require_admitter(ws: Workspace, actor: str, body: str) -> None:
     ws.member(actor)
+    if body not in ws.bodies():
+        raise NotFound("body", body)
     admission.require_admitter(actor, body, ws.bodies(), _admitters(ws), ws.founders())
 
 

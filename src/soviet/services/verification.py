@@ -112,7 +112,7 @@ class Check:
 
 #: The checks, in the order they are reported.
 CHECKS = (
-    "entries", "leaves", "tree", "checkpoints", "since", "replay", "projections", "counts",
+    "entries", "leaves", "tree", "checkpoints", "since", "replay", "counts", "projections",
 )
 
 
@@ -141,9 +141,10 @@ class Report:
 
     @property
     def discrepancies(self) -> list[Discrepancy]:
-        """Every kept discrepancy, earliest in the log first."""
+        """Every kept discrepancy, earliest in the log first; at one seq, what the event
+        itself shows before what the stored tree shows."""
         found = [d for c in self.checks.values() for d in c.found]
-        return sorted(found, key=lambda d: (d.seq is None, d.seq or 0))
+        return sorted(found, key=lambda d: (d.seq is None, d.seq or 0, d.check == "tree"))
 
     @property
     def first(self) -> Discrepancy | None:
@@ -203,20 +204,23 @@ class LogCheck:
         self.latest: Checkpoint | None = None
         #: The last seq a signature covers: a logged checkpoint's own event included.
         self.signed_through = 0
+        #: The size of the latest logged checkpoint whose root matched the events.
+        self.intact = 0
 
     # -- the pass --------------------------------------------------------------------------
 
     def feed(self, e: Entry) -> None:
         """Check one event, the next in the log."""
         report = self.report
-        if e.seq != self.expected:
-            if e.seq > self.expected:
-                missing = f"{self.expected}" if e.seq == self.expected + 1 else (
-                    f"{self.expected} to {e.seq - 1}")
-                detail = f"entries {missing} are missing: the log jumps to {e.seq}"
-            else:
-                detail = f"seq {e.seq} comes again after {self.expected - 1}"
-            report.fail("entries", detail, e.seq, e.type)
+        if e.seq > self.expected:
+            missing = (f"entry {self.expected} is" if e.seq == self.expected + 1
+                       else f"entries {self.expected} to {e.seq - 1} are")
+            report.fail("entries", f"{missing} missing: after {self.expected - 1} the log "
+                        f"goes on at {e.seq} ({e.type})", self.expected)
+            self.expected = e.seq
+        elif e.seq < self.expected:
+            report.fail("entries", f"seq {e.seq} comes again after {self.expected - 1}",
+                        e.seq, e.type)
             self.expected = e.seq
         self.expected += 1
         if e.at < self.last_at:
@@ -348,8 +352,10 @@ class LogCheck:
                              f"at {size}, the events before it", e.seq, e.type)
         elif checkpoint.root != root_before:
             self.report.fail("checkpoints", f"it signs the root {checkpoint.root.hex()}, but the "
-                             f"log's events give {root_before.hex()} at size {size}",
-                             e.seq, e.type)
+                             f"log's events give {root_before.hex()} at size {size}: "
+                             f"{self._changed(size)}", e.seq, e.type)
+        else:
+            self.intact = size
         self.latest = checkpoint
         self.signed_through = e.seq
 
@@ -361,7 +367,7 @@ class LogCheck:
         seed = str(data.get("seed"))
         if seed != root_before.hex():
             report.fail("counts", f"its seed {seed} is not the log's root before the close, "
-                        f"{root_before.hex()}", e.seq, e.type)
+                        f"{root_before.hex()}: {self._changed(e.seq - 1)}", e.seq, e.type)
         try:
             ws = self.replica.workspace(e.at)
             election = ws.election(str(data["election"]))
@@ -379,6 +385,15 @@ class LogCheck:
         if difference is not None:
             report.fail("counts", f"the recount of {election.id} differs: {difference}",
                         e.seq, e.type)
+
+    def _changed(self, size: int) -> str:
+        """Where a root that does not match puts the change: after the last checkpoint
+        that matched."""
+        if self.intact >= size:
+            return "the event itself was changed"
+        return (f"an event from seq {self.intact + 1} to {size} was changed (the checkpoint "
+                f"at size {self.intact} still matches)" if self.intact else
+                f"an event from seq 1 to {size} was changed")
 
     def _replay(self, e: Entry) -> None:
         if self.replica is None:

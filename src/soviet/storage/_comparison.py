@@ -170,28 +170,28 @@ def _locate(conn: Connection, level: int, stored: int, expected: int, report: Re
         for idx, digest in conn.execute(query.execution_options(yield_per=STEP)):
             yield int(idx), bytes(digest)
 
+    # A node is written with the last event it covers: that seq is where it is named.
     children = at(level - 1)
     for position, (idx, digest) in enumerate(at(level)):
-        first, span = idx << level, 1 << level
-        where = f"Merkle node ({level}, {idx}) over seqs {first + 1} to {first + span}"
+        last = (idx + 1) << level
+        where = f"Merkle node ({level}, {idx}) over seqs {last - (1 << level) + 1} to {last}"
         if idx != position:
             report.fail("tree", f"Merkle node ({level}, {position}) is missing",
-                        (position << level) + 1)
+                        (position + 1) << level)
             return
         pair = [next(children, None), next(children, None)]
         if pair[0] is None or pair[1] is None:
-            report.fail("tree", f"{where} is stored, but the log has no events for it",
-                        first + 1)
+            report.fail("tree", f"{where} is stored, but the log has no events for it", last)
             return
         if pair[0][0] != 2 * idx or pair[1][0] != 2 * idx + 1:
-            report.fail("tree", f"{where}: its children are not stored", first + 1)
+            report.fail("tree", f"{where}: its children are not stored", last)
             return
         if node_hash(pair[0][1], pair[1][1]) != digest:
-            report.fail("tree", f"{where} is not the hash of its two children", first + 1)
+            report.fail("tree", f"{where} is not the hash of its two children", last)
             return
     if stored < expected:
         report.fail("tree", f"the stored tree has {stored:,} nodes at level {level}, the log "
-                    f"needs {expected:,}", (stored << level) + 1)
+                    f"needs {expected:,}", (stored + 1) << level)
     else:
         report.fail("tree", f"the stored nodes at level {level} are not the ones the log's "
                     "events give (see the leaves)")

@@ -25,22 +25,34 @@ BUSY_TIMEOUT_MS = 30_000
 WRITER_LOCK = 0x50F1E7
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for the URL, or DatabaseError naming it."""
+def create_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for the URL, or DatabaseError naming it. Unless `create`, a SQLite file
+    that does not exist is an error, not a new empty file."""
     try:
         parsed = sa.make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(url, parsed.database)
+            return _sqlite_engine(url, parsed.database, create)
         return sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
+    except ImportError as error:
+        raise DatabaseError(
+            f"cannot use database URL {url!r}: its driver is not installed ({error})"
+        ) from None
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
+def _sqlite_engine(url: str, database: str | None, create: bool) -> Engine:
     if database and database != ":memory:":
-        folder = Path(database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise DatabaseError(f"cannot open database {url!r}: folder {folder} does not exist")
+        path = Path(database).expanduser().resolve()
+        if not path.parent.is_dir():
+            raise DatabaseError(
+                f"cannot open database {url!r}: folder {path.parent} does not exist"
+            )
+        if not create and not path.exists():
+            raise DatabaseError(
+                f"no soviet organization in {url!r}: the file {path} does not exist; "
+                "adopt a charter first with `soviet init --charter FILE`"
+            )
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

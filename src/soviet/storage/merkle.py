@@ -4,8 +4,11 @@ hashes of the event table, written as events are appended and read for roots and
 Node `(level, idx)` covers leaves `[idx * 2**level, (idx + 1) * 2**level)`; level 0 is
 `events.leaf` (leaf index = seq - 1), levels >= 1 are rows of `merkle_nodes`. A node is
 written once, when its last leaf arrives, and never changes. Any root or proof is then
-a fold of O(log n) stored nodes (`soviet.ledger.proofs` says which), read in at most
-two queries.
+a fold of O(log n) stored nodes (`soviet.ledger.proofs` says which), read in one
+query.
+
+Bulk inserts are multi-row INSERTs sent straight to the driver (SQLite and psycopg
+placeholders): SQLAlchemy's per-row executemany would cost more than the hashing.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ def append_leaves(conn: Connection, size: int, leaves: Sequence[bytes]) -> None:
     """Write the nodes completed by the leaves just inserted at `size`..`size+len-1`.
 
     Called in the transaction that inserted their events. Reads at most one stored node
-    per level (the left siblings on the old tree's border) and inserts the new nodes in
-    a few multi-row statements.
+    per level, in one query (the left siblings on the old tree's border), and inserts
+    the new nodes in multi-row statements.
     """
     if not leaves:
         return

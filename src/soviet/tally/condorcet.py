@@ -9,9 +9,9 @@ prefer a to b, and the margin of a over b is ``pairwise[a][b] - pairwise[b][a]``
   and again, the candidates nobody left beats.
 - ``ranked-pairs`` (Tideman): pairs with a positive margin are locked in from the largest
   margin down, skipping any that would close a cycle; the ranking follows the locked pairs.
-  Equal margins are ordered by a tie-breaking ranking of the candidates drawn by lot
-  (Zavist and Tideman: the pair whose loser ranks lower there first, then the pair whose
-  winner ranks higher).
+  Equal margins are ordered by a tie-breaking ranking of the candidates drawn by lot: the
+  pair whose winner ranks higher in it first, and for the same winner the pair whose loser
+  ranks higher (pref_voting's ``ranked_pairs_tb``).
 
 Both return a complete ranking; the winners are its first ``seats`` candidates. Where the
 rule leaves candidates level, a lot orders them and is recorded.
@@ -162,9 +162,9 @@ def count_ranked_pairs(
     if len(set(strengths)) < len(strengths):
         order = ties.draw(continuing, "ranked pairs tie-breaking ranking", None)
         tiebreak = {c: i for i, c in enumerate(order)}
-    # Largest margin first; for equal margins the loser ranked lower in the tie-breaking
-    # ranking first, then the winner ranked higher.
-    pairs.sort(key=lambda p: (-p[0], -tiebreak[p[2]], tiebreak[p[1]]))
+    # Largest margin first; equal margins in the tie-breaking ranking's order of
+    # (winner, loser).
+    pairs.sort(key=lambda p: (-p[0], tiebreak[p[1]], tiebreak[p[2]]))
     n = profile.n_candidates
     locked = np.zeros((n, n), dtype=bool)
     reach = np.eye(n, dtype=bool)

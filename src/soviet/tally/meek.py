@@ -170,7 +170,8 @@ class _MeekCount:
             return
         first = self._first_preferences()
         blank = self.total - sum(int(v) for v in first.values())
-        self.rounds.append(Round(1, first, names, exhausted=blank, note=note))
+        quota = self.a.number(self.quota)
+        self.rounds.append(Round(1, first, names, exhausted=blank, threshold=quota, note=note))
 
     def _iterate(self) -> tuple[str, list[int], int]:
         """Distribute and update keep factors until something can be decided."""

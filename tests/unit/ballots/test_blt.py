@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, read_blt
+from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, _blt_body, read_blt
 from soviet.errors import BallotFileError, InputError
 
 from .reference import read_ballot_lines
@@ -84,6 +85,10 @@ def test_carriage_returns_tabs_extra_spaces_and_blank_lines_are_separators() -> 
         ("Castor", "Pollux"): 1,
         ("Helen",): 1,
     }
+
+
+def test_a_byte_order_mark_before_the_header_is_ignored() -> None:
+    assert read_blt(b"\xef\xbb\xbf" + blt("1 1 0\n").encode(), "x.blt").seats == 2
 
 
 def test_text_and_bytes_read_alike() -> None:
@@ -204,6 +209,27 @@ def test_the_first_malformed_line_is_the_one_named() -> None:
         read_blt(text, "bad.blt")
 
 
+def test_a_long_body_is_read_in_pieces_with_lines_numbered_across_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_blt_body, "_PIECE", 16)
+    lines = ["1 1 2 0", "2 - 3 0", "", "1 4 1=2 0", "3 12 11 0"] * 7
+    names = "".join(f'"C{i}"\n' for i in range(1, 13))
+    text = blt("".join(f"{ln}\n" for ln in lines), "12 2", names)
+    expected, empty = read_ballot_lines(lines, BallotRules())
+    ballots = read_blt(text, "x.blt")
+    found = {
+        tuple(c for c in row if c >= 0): count
+        for row, count in zip(
+            ballots.profile.rankings.tolist(), ballots.profile.counts.tolist(), strict=True
+        )
+    }
+    assert found == dict(expected)
+    assert ballots.empty == empty
+    with pytest.raises(BallotFileError, match=r"x\.blt:36: candidate 13 out of range"):
+        read_blt(text.replace("3 12 11 0\n0\n", "3 13 11 0\n0\n"), "x.blt")
+
+
 token = st.one_of(
     st.integers(1, 12).map(str),
     st.just("-"),
@@ -222,12 +248,18 @@ rules = st.builds(
 
 
 @settings(max_examples=300, deadline=None)
-@given(lines=st.lists(st.one_of(line, st.just("")), max_size=40), rules=rules)
+@given(
+    lines=st.lists(st.one_of(line, st.just("")), max_size=40),
+    rules=rules,
+    piece=st.sampled_from([8, 100, 1 << 21]),
+)
 def test_the_bulk_reader_agrees_with_a_ballot_by_ballot_reference(
-    lines: list[str], rules: BallotRules
+    lines: list[str], rules: BallotRules, piece: int
 ) -> None:
     names = "".join(f'"C{i}"\n' for i in range(1, 13))
-    ballots = read_blt(blt("".join(f"{ln}\n" for ln in lines), "12 2", names), "x.blt", rules)
+    text = blt("".join(f"{ln}\n" for ln in lines), "12 2", names)
+    with mock.patch.object(_blt_body, "_PIECE", piece):
+        ballots = read_blt(text, "x.blt", rules)
     expected, empty = read_ballot_lines(lines, rules)
     profile = ballots.profile
     found: Counter[tuple[int, ...]] = Counter()

@@ -5,17 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pref_voting.grade_methods import approval as pv_approval
 from pref_voting.grade_profiles import GradeProfile
 from pref_voting.iterative_methods import instant_runoff as pv_instant_runoff
 from pref_voting.margin_based_methods import beat_path as pv_schulze
-from pref_voting.margin_based_methods import ranked_pairs as pv_ranked_pairs
+from pref_voting.margin_based_methods import ranked_pairs_tb as pv_ranked_pairs_tb
 from pref_voting.profiles import Profile as PvProfile
 from pref_voting.scoring_methods import plurality as pv_plurality
 
 from soviet.tally import Number, Profile, Result, count
+from soviet.tally.condorcet import pairwise
 
 NAMES = "abcdefg"
 
@@ -24,10 +25,8 @@ NAMES = "abcdefg"
 def full_rankings(draw: st.DrawFn) -> tuple[int, list[list[int]], list[int]]:
     """A few distinct complete rankings of 3 to 6 candidates, with counts."""
     n = draw(st.integers(3, 6))
-    rows = draw(
-        st.lists(st.permutations(range(n)), min_size=1, max_size=8, unique_by=tuple)
-    )
-    counts = draw(st.lists(st.integers(1, 25), min_size=len(rows), max_size=len(rows)))
+    rows = draw(st.lists(st.permutations(range(n)), min_size=1, max_size=8, unique_by=tuple))
+    counts = draw(st.lists(st.integers(1, 500), min_size=len(rows), max_size=len(rows)))
     return n, [list(r) for r in rows], counts
 
 
@@ -94,15 +93,16 @@ def test_schulze_agrees_with_pref_voting(case: tuple[int, list[list[int]], list[
 
 @settings(max_examples=80, deadline=None)
 @given(full_rankings())
-def test_ranked_pairs_winner_is_a_pref_voting_ranked_pairs_winner(
+def test_ranked_pairs_agrees_with_pref_voting_under_the_same_tie_breaking_ranking(
     case: tuple[int, list[list[int]], list[int]],
 ) -> None:
     ours, theirs = _both(case)
-    result = count(ours, "ranked-pairs")
-    expected = pv_ranked_pairs(theirs)
-    assert _name_numbers(result)[0] in expected
-    if not result.ties:
-        assert [_name_numbers(result)[0]] == expected
+    margins = pairwise(ours) - pairwise(ours).T
+    # pref_voting locks in zero margins too; with none, the two rules are the same.
+    assume(int((margins == 0).sum()) == ours.n_candidates)
+    order = list(ours.candidates)
+    result = count(ours, "ranked-pairs", options={"tie_order": order})
+    assert [_name_numbers(result)[0]] == pv_ranked_pairs_tb(theirs)
 
 
 @settings(max_examples=80, deadline=None)
@@ -161,9 +161,11 @@ def test_stv_conserves_votes_and_elects_below_quota_only_at_the_end(
         assert stage.residual is not None
         held = sum(_decimal(v) for v in stage.votes.values())
         assert held + _decimal(stage.exhausted) + _decimal(stage.residual) == profile.total
-        assert _decimal(stage.residual) < Decimal("0.00001") * max(1, stage.number) * len(rows)
+        # Truncation loses less than 0.00001 a paper at each transfer.
+        assert _decimal(stage.residual) < Decimal("0.00001") * profile.total * stage.number
         for name in stage.elected:
-            below = _decimal(stage.votes[name]) < result.quota  # type: ignore[operator]
+            assert result.quota is not None
+            below = _decimal(stage.votes[name]) < _decimal(result.quota)
             assert not below or (stage is result.rounds[-1] and "deemed" in stage.note)
 
 

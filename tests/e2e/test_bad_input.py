@@ -1,0 +1,302 @@
+"""Bad input of every kind: one line on stderr naming what is wrong and where, exit code 2,
+and nothing written — not an event, not a row, not even an empty database file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from e2e.conftest import SEATED, START, WORKS, Cli, by_id, fresh_database, instant
+
+# -- charters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CharterEdit:
+    """One change to works.toml and the error it must cause: the field, and the line of
+    `at` (its `nth` occurrence) in the changed charter."""
+
+    old: str
+    new: str
+    field: str
+    at: str
+    problem: str
+    nth: int = 1
+
+
+CHARTER_EDITS = {
+    "malformed-toml": CharterEdit(
+        old='name = "Mill Assembly"',
+        new='name = "Mill Assembly',
+        field="syntax",
+        at='name = "Mill Assembly',
+        problem="",
+    ),
+    "duplicate-id": CharterEdit(
+        old='id = "mill.stewards"',
+        new='id = "mill.deputy"',
+        field="offices[2].id",
+        at='id = "mill.deputy"',
+        nth=2,
+        problem="office id 'mill.deputy' is already used",
+    ),
+    "unknown-reference": CharterEdit(
+        old='seat_in = "council"\nholders',
+        new='seat_in = "counsel"\nholders',
+        field="offices[1].seat_in",
+        at='seat_in = "counsel"',
+        problem="unknown body 'counsel' (did you mean 'council'?)",
+    ),
+    "cycle-of-parents": CharterEdit(
+        old='kind = "council"\n',
+        new='kind = "council"\nparent = "mill"\n',
+        field="bodies[1].parent",
+        at='parent = "council"',
+        nth=2,
+        problem="parents form a cycle",
+    ),
+    "seat-in-not-a-council": CharterEdit(
+        old='seat_in = "council"\nholders',
+        new='seat_in = "foundry"\nholders',
+        field="offices[1].seat_in",
+        at='seat_in = "foundry"',
+        problem="'foundry' is an assembly",
+    ),
+    "no-seats": CharterEdit(
+        old='seats = 2\nmethod = "approval"',
+        new='seats = 0\nmethod = "approval"',
+        field="offices[2].seats",
+        at="seats = 0",
+        problem="must be at least 1, not 0",
+    ),
+    "unknown-method": CharterEdit(
+        old='method = "approval"',
+        new='method = "borda"',
+        field="offices[2].method",
+        at='method = "borda"',
+        problem="unknown method 'borda'",
+    ),
+    "share-out-of-range": CharterEdit(
+        old="voting_days = 3\n",
+        new='voting_days = 3\nrecall_quorum = "3/2"\n',
+        field="rules.recall_quorum",
+        at="recall_quorum",
+        problem="3/2 is outside [0, 1]",
+    ),
+    "member-in-no-assembly": CharterEdit(
+        old='name = "Olga Knipper"\nbodies = ["mill"]',
+        new='name = "Olga Knipper"\nbodies = []',
+        field="members[7].bodies",
+        at="bodies = []",
+        problem="at least one assembly",
+    ),
+}
+
+
+def line_of(text: str, needle: str, nth: int) -> int:
+    """The line (from 1) of the nth occurrence of `needle`."""
+    at = -1
+    for _ in range(nth):
+        at = text.index(needle, at + 1)
+    return text.count("\n", 0, at) + 1
+
+
+@pytest.mark.parametrize("edit", CHARTER_EDITS.values(), ids=CHARTER_EDITS.keys())
+def test_a_bad_charter_is_refused_naming_its_file_line_and_field(
+    cli: Cli, tmp_path: Path, edit: CharterEdit
+) -> None:
+    original = WORKS.read_text(encoding="utf-8")
+    assert original.count(edit.old) == 1
+    text = original.replace(edit.old, edit.new)
+    charter = tmp_path / "charter.toml"
+    charter.write_text(text, encoding="utf-8")
+    where = f"{charter}:{line_of(text, edit.at, edit.nth)}: {edit.field}: "
+    cli.refused("init", "--charter", str(charter), says=[where, edit.problem])
+    assert not cli.snapshot()  # no database was even created
+
+
+# -- databases -----------------------------------------------------------------------------
+
+
+def test_a_database_never_initialised_is_refused_and_left_as_it_was(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.refused("show", "members", says=["no soviet organization", "soviet init"])
+    cli.refused(
+        "member", "add", "zed", "--body", "mill", "--as", "ada",
+        says=["no soviet organization", "soviet init"],
+    )
+    missing = tmp_path / "missing.toml"
+    cli.refused("init", "--charter", str(missing), says=[str(missing), "cannot read the file"])
+    assert not cli.snapshot()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("sqlite:///{folder}/no-such-folder/soviet.db", "no-such-folder does not exist"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/x", "cannot open database"),
+        ("not a database url", "cannot use database URL 'not a database url'"),
+        ("mysql://nobody@127.0.0.1/x", "cannot use database URL 'mysql://nobody@127.0.0.1/x'"),
+    ],
+    ids=["folder-missing", "server-unreachable", "garbage", "driver-missing"],
+)
+def test_a_database_url_that_cannot_be_opened_is_refused_naming_it(
+    tmp_path: Path, url: str, says: str
+) -> None:
+    url = url.format(folder=tmp_path)
+    cli = Cli(url, tmp_path)
+    for args in (["audit"], ["init", "--charter", str(WORKS)]):
+        error = cli.run(*args, code=2).error
+        assert says in error
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+# -- acts the rules refuse -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    """seated.toml with something of everything to get wrong:
+
+    - E4 council.secretary closed: olga elected, so the founders no longer admit;
+    - E3 council.chair voting: roll ada, boris, mira; candidates boris and mira; ada has
+      voted; boris has since left the foundry, so sits in no council and is ineligible;
+    - E1 foundry.deputy nominating, nobody nominated;
+    - P1 against mira's mill seat (M3), opened by nils: open, 1 signature of 5.
+    """
+    folder = tmp_path_factory.mktemp("prepared")
+    with fresh_database(folder) as url:
+        cli = Cli(url, folder)
+        cli.run("init", "--charter", str(SEATED))
+        cli.tick(hours=1)
+        cli.run("audit", "--schedule", code=1)
+        cli.run("election", "nominate", "E4", "olga", "--as", "ada")
+        cli.run("election", "start", "E4", "--as", "ada")
+        cli.run("vote", "E4", "olga", "--as", "ada")
+        cli.tick(days=4)
+        cli.run("election", "close", "E4", "--as", "boris")
+        cli.run("election", "nominate", "E3", "boris", "--as", "ada")
+        cli.run("election", "nominate", "E3", "mira", "--as", "ada")
+        cli.run("election", "start", "E3", "--as", "mira")
+        cli.run("vote", "E3", "mira", "boris", "--as", "ada")
+        cli.run("member", "leave", "boris", "--body", "foundry", "--as", "boris")
+        cli.run("recall", "open", "M3", "--reason", "voted against the mill", "--as", "nils")
+        elections = by_id(cli.json("show", "elections"))
+        assert {e: elections[e]["status"] for e in elections} == {
+            "E1": "nominating", "E2": "nominating", "E3": "voting", "E4": "closed"
+        }
+        assert elections["E4"]["winners"] == ["olga"]
+        yield cli
+
+
+REFUSALS: dict[str, tuple[list[str], list[str]]] = {
+    "unknown-member": (["vote", "E3", "mira", "--as", "nobody"], ["unknown member 'nobody'"]),
+    "unknown-candidate": (
+        ["election", "nominate", "E1", "nobody", "--as", "chen"], ["unknown member 'nobody'"]
+    ),
+    "unknown-office": (
+        ["election", "open", "council.treasurer", "--as", "ada"],
+        ["unknown office 'council.treasurer'"],
+    ),
+    "unknown-election": (["election", "start", "E99", "--as", "ada"], ["unknown election 'E99'"]),
+    "unknown-petition": (["recall", "sign", "P99", "--as", "olga"], ["unknown petition 'P99'"]),
+    "unknown-mandate": (
+        ["recall", "open", "M99", "--reason", "gone", "--as", "nils"], ["unknown mandate 'M99'"]
+    ),
+    "unknown-body": (
+        ["member", "add", "zed", "--body", "bakery", "--as", "olga"], ["unknown body 'bakery'"]
+    ),
+    "vote-by-a-non-elector": (
+        ["vote", "E3", "mira", "--as", "chen"], ["'chen' is not on the roll of election E3"]
+    ),
+    "second-vote": (
+        ["vote", "E3", "mira", "--as", "ada"], ["'ada' has already voted in election E3"]
+    ),
+    "vote-for-a-non-candidate": (
+        ["vote", "E3", "ada", "--as", "mira"], ["'ada' is not a candidate in election E3"]
+    ),
+    "vote-for-a-candidate-no-longer-eligible": (
+        ["vote", "E3", "mira", "boris", "--as", "mira"],
+        ["'boris' is no longer eligible for office 'council.chair'"],
+    ),
+    "vote-after-the-close": (["vote", "E4", "olga", "--as", "mira"], ["election E4 is closed"]),
+    "vote-before-the-start": (
+        ["vote", "E1", "ada", "--as", "chen"], ["election E1 is not open for voting"]
+    ),
+    "ballot-naming-a-candidate-twice": (
+        ["vote", "E3", "mira", "mira", "--as", "mira"], ["each candidate at most once"]
+    ),
+    "closing-an-election-early": (
+        ["election", "close", "E3", "--as", "ada"],
+        ["election E3 cannot close before", "2 of 3 electors have not voted"],
+    ),
+    "opening-a-second-election": (
+        ["election", "open", "council.chair", "--as", "ada"],
+        ["'council.chair' already has election E3"],
+    ),
+    "nominating-an-ineligible-candidate": (
+        ["election", "nominate", "E1", "mira", "--as", "chen"],
+        ["'mira' is not eligible for office 'foundry.deputy'"],
+    ),
+    "nominating-as-a-non-elector": (
+        ["election", "nominate", "E1", "chen", "--as", "mira"],
+        ["'mira' may not nominate in election E1", "'foundry'"],
+    ),
+    "signing-twice": (
+        ["recall", "sign", "P1", "--as", "nils"], ["'nils' has already signed petition P1"]
+    ),
+    "signing-outside-the-electorate": (
+        ["recall", "sign", "P1", "--as", "chen"],
+        ["'chen' may not sign petition P1", "'mill.deputy'"],
+    ),
+    "a-second-petition-against-one-mandate": (
+        ["recall", "open", "M3", "--reason", "again", "--as", "olga"],
+        ["petition P1 against mandate M3 is already open", "soviet recall sign P1"],
+    ),
+    "a-petition-without-a-reason": (
+        ["recall", "open", "M1", "--reason", " ", "--as", "chen"], ["states its reason"]
+    ),
+    "a-recall-vote-before-the-threshold": (
+        ["recall", "vote", "P1", "yes", "--as", "nils"], ["petition P1 is open"]
+    ),
+    "admitting-without-the-power": (
+        ["member", "add", "zed", "--body", "mill", "--as", "nils"],
+        ["'nils' may not admit members to 'mill'"],
+    ),
+    "admitting-a-member-twice": (
+        ["member", "add", "mira", "--body", "mill", "--as", "olga"], ["'mira' exists already"]
+    ),
+    "init-twice": (["init", "--charter", str(SEATED)], ["already holds an organization"]),
+}
+
+
+@pytest.mark.parametrize(("args", "says"), REFUSALS.values(), ids=REFUSALS.keys())
+def test_an_act_the_rules_refuse_exits_2_naming_why_and_writes_nothing(
+    prepared: Cli, args: list[str], says: list[str]
+) -> None:
+    prepared.refused(*args, says=says)
+
+
+def test_a_clock_that_is_not_iso_8601_or_goes_backwards_is_refused(prepared: Cli) -> None:
+    prepared.refused(
+        "recall", "sign", "P1", "--as", "olga",
+        now="yesterday-ish",
+        says=["SOVIET_NOW='yesterday-ish' is not an ISO 8601 instant"],
+    )
+    prepared.refused(
+        "recall", "sign", "P1", "--as", "olga",
+        now=instant(START),
+        says=[f"the clock ({instant(START)}) is earlier than the log's last event"],
+    )
+
+
+def test_a_usage_error_exits_2_and_writes_nothing(prepared: Cli) -> None:
+    before = prepared.snapshot()
+    run = prepared.run("vote", "E3", "--as", "mira", code=2)
+    assert "Missing argument" in run.stderr
+    run = prepared.run("recall", "vote", "P1", "--as", "olga", code=2)
+    assert prepared.snapshot() == before

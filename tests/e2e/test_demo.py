@@ -1,0 +1,41 @@
+"""`soviet demo`: the bundled federation elects, recalls and purges itself into a database
+that the other commands then read like any other."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from e2e.conftest import OWN_VARIABLES, TIMEOUT, Cli
+
+
+def test_the_demo_leaves_a_clean_database_with_recalled_and_lapsed_mandates(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "demo"
+    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    done = subprocess.run(
+        [sys.executable, "-m", "soviet", "demo", "--out", str(out)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    database = out / "soviet.db"
+    assert f"The database is {database}" in done.stdout
+    assert database.is_file()
+
+    # afterwards, on the real clock, as whoever runs the demo would look at it
+    url = f"sqlite:///{database}"
+    real_clock = {"SOVIET_NOW": ""}
+    cli = Cli(url, tmp_path)
+    mandates = cli.run("show", "mandates", "--db", url, "--json", env=real_clock).json()
+    statuses = {m["status"] for m in mandates}
+    assert {"active", "recalled", "lapsed"} <= statuses
+    clean = cli.run("audit", "--db", url, env=real_clock)
+    assert "Clean" in clean.stdout

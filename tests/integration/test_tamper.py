@@ -1,0 +1,246 @@
+"""Changing a database behind the system's back, with plain SQL: `verify` fails and names
+the place — the seq and type of the event where the log and the database part ways.
+
+A signed organization is built once (four closes, four logged checkpoints); each test
+tampers with its own copy, made by replaying its log into a new database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from integration.conftest import Databases
+from integration.signed import SignedOrganization, elect_every_level, verify
+from soviet.domain import events as ev
+from soviet.domain.events import Recorded
+from soviet.errors import LedgerError
+from soviet.ledger.checkpoints import Checkpoint, generate_key, parse_note, sign_checkpoint
+from soviet.ledger.entries import canonical, encode_event
+from soviet.ledger.hashing import leaf_hash
+from soviet.storage import database, merkle
+from soviet.storage.projectors import dumps
+from soviet.storage.replay import replay
+
+
+@dataclass(frozen=True)
+class Built:
+    """The organization every test copies, and its log."""
+
+    url: str
+    events: list[Recorded]
+
+    def first(self, kind: str, after: int = 0) -> Recorded:
+        return next(e for e in self.events if e.type == kind and e.seq > after)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    folder = tmp_path_factory.mktemp("tamper")
+    databases = Databases(folder)
+    org = SignedOrganization(databases.new(), folder / "soviet.key")
+    try:
+        elect_every_level(org)
+        yield Built(org.url, org.events())
+    finally:
+        org.dispose()
+        databases.drop_all()
+
+
+@pytest.fixture
+def copy(built: Built, databases: Databases) -> str:
+    """A new database holding the same log, events, tree and projections."""
+    url = databases.new()
+    source, target = database.create_engine(built.url), database.create_engine(url)
+    try:
+        with source.connect() as src, src.begin(), target.connect() as dst, dst.begin():
+            replay(src, dst)
+    finally:
+        source.dispose()
+        target.dispose()
+    assert verify(url).ok
+    return url
+
+
+def tamper(url: str, change: Callable[[sa.Connection], None]) -> None:
+    engine = database.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            change(conn)
+    finally:
+        engine.dispose()
+
+
+def sql(statement: str, **params: Any) -> Callable[[sa.Connection], None]:
+    return lambda conn: conn.execute(sa.text(statement), params)
+
+
+def data_of(conn: sa.Connection, seq: int) -> dict[str, Any]:
+    text = conn.execute(sa.text("SELECT data FROM events WHERE seq = :s"), {"s": seq}).scalar()
+    value = json.loads(str(text))
+    assert isinstance(value, dict)
+    return value
+
+
+def rewrite(conn: sa.Connection, seq: int, data: dict[str, Any]) -> None:
+    """Change an event's data as one who knows the scheme would: its leaf recomputed, and
+    the whole stored tree rebuilt over the leaves, so only signatures and recounts can
+    tell."""
+    conn.execute(sa.text("UPDATE events SET data = :d WHERE seq = :s"),
+                 {"d": canonical(data).decode(), "s": seq})
+    rows = conn.execute(sa.text("SELECT seq, at, type, actor, data FROM events ORDER BY seq"))
+    leaves = []
+    for row in rows.fetchall():
+        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor,
+                                      json.loads(row.data)))
+        conn.execute(sa.text("UPDATE events SET leaf = :l WHERE seq = :s"),
+                     {"l": leaf, "s": row.seq})
+        leaves.append(leaf)
+    conn.execute(sa.text("DELETE FROM merkle_nodes"))
+    merkle.append_leaves(conn, 0, leaves)
+
+
+def failed_at(url: str, seq: int, kind: str | None, check: str) -> str:
+    """Assert `verify` fails with its first discrepancy at `seq`, of event type `kind`,
+    found by `check`; returns what it says differs."""
+    report = verify(url)
+    first = report.first
+    assert first is not None, "the tampered database verified"
+    assert (first.seq, first.type, first.check) == (seq, kind, check), first
+    with pytest.raises(LedgerError, match=f"at seq {seq}"):
+        report.raise_if_failed()
+    return first.detail
+
+
+# -- the log -----------------------------------------------------------------------------
+
+
+def test_one_changed_byte_in_an_events_data_is_found_at_that_event(
+    built: Built, copy: str
+) -> None:
+    ballot = built.first(ev.BALLOT_CAST)
+    voted = str(ballot.data["choice"][0])
+    other = voted[:-1] + ("3" if voted[-1] != "3" else "4")
+    tamper(copy, sql("UPDATE events SET data = REPLACE(data, :a, :b) WHERE seq = :s",
+                     a=voted, b=other, s=ballot.seq))
+    detail = failed_at(copy, ballot.seq, ev.BALLOT_CAST, "leaves")
+    assert "is not the hash of the event" in detail
+
+
+def test_a_deleted_event_is_found_where_the_log_skips_it(built: Built, copy: str) -> None:
+    gone = built.first(ev.BALLOT_CAST, after=built.first(ev.BALLOT_CAST).seq)
+    tamper(copy, sql("DELETE FROM events WHERE seq = :s", s=gone.seq))
+    detail = failed_at(copy, gone.seq, None, "entries")
+    assert f"entry {gone.seq} is missing" in detail
+    assert f"goes on at {gone.seq + 1}" in detail
+
+
+def test_two_swapped_events_are_found_at_the_first_of_them(built: Built, copy: str) -> None:
+    started = built.first(ev.ELECTION_STARTED)
+    ballot = built.first(ev.BALLOT_CAST, after=started.seq)
+
+    def swap(conn: sa.Connection) -> None:
+        move = "UPDATE events SET seq = :new WHERE seq = :old"
+        conn.execute(sa.text(move), {"old": started.seq, "new": -1})
+        conn.execute(sa.text(move), {"old": ballot.seq, "new": started.seq})
+        conn.execute(sa.text(move), {"old": -1, "new": ballot.seq})
+
+    tamper(copy, swap)
+    failed_at(copy, started.seq, ev.BALLOT_CAST, "leaves")
+
+
+def test_an_event_inserted_into_the_middle_is_found_where_it_was_put(
+    built: Built, copy: str
+) -> None:
+    ballot = built.first(ev.BALLOT_CAST)
+    seq = ballot.seq + 1
+    forged = {"election": ballot.data["election"], "choice": list(ballot.data["choice"])}
+
+    def insert(conn: sa.Connection) -> None:
+        # make room (through negative seqs: a key is never held twice), then a ballot
+        # with a correct leaf hash, by someone who never voted in that election
+        conn.execute(sa.text("UPDATE events SET seq = -seq - 1 WHERE seq >= :s"), {"s": seq})
+        conn.execute(sa.text("UPDATE events SET seq = -seq WHERE seq < 0"))
+        entry = encode_event(seq, ballot.at, ev.BALLOT_CAST, "a2-6", forged)
+        conn.execute(
+            sa.text("INSERT INTO events (seq, at, type, actor, data, leaf) "
+                    "VALUES (:s, :at, :t, :a, :d, :l)"),
+            {"s": seq, "at": ballot.at, "t": ev.BALLOT_CAST, "a": "a2-6",
+             "d": canonical(forged).decode(), "l": leaf_hash(entry)},
+        )
+
+    tamper(copy, insert)
+    detail = failed_at(copy, seq, ev.BALLOT_CAST, "projections")
+    assert "a2-6" in detail and "missing from the database" in detail
+
+
+def test_a_logged_checkpoint_signed_by_another_key_is_found_even_with_the_tree_rebuilt(
+    built: Built, copy: str
+) -> None:
+    logged = built.first(ev.CHECKPOINT_LOGGED)
+    real = Checkpoint.parse(parse_note(str(logged.data["checkpoint"]).encode())[0])
+    impostor = generate_key(real.origin)
+    note = sign_checkpoint(real, impostor).decode()
+    tamper(copy, lambda conn: rewrite(conn, logged.seq, {**logged.data, "checkpoint": note}))
+    detail = failed_at(copy, logged.seq, ev.CHECKPOINT_LOGGED, "checkpoints")
+    assert "not signed by a known key" in detail
+
+
+def test_a_logged_result_that_is_not_the_count_is_found_by_the_recount(
+    built: Built, copy: str
+) -> None:
+    closed = built.first(ev.ELECTION_CLOSED)
+    result = json.loads(json.dumps(closed.data["result"]))
+    first_round = result["rounds"][0]["votes"]
+    winner = str(closed.data["winners"][0])
+    first_round[winner] = first_round[winner] + 1
+    tamper(copy, lambda conn: rewrite(conn, closed.seq, {**closed.data, "result": result}))
+    detail = failed_at(copy, closed.seq, ev.ELECTION_CLOSED, "counts")
+    assert f"result.rounds[0].votes.{winner}: logged" in detail
+
+
+# -- the projections ---------------------------------------------------------------------
+
+
+def test_a_mandate_given_to_another_holder_is_found_at_the_grant(
+    built: Built, copy: str
+) -> None:
+    granted = built.first(ev.MANDATE_GRANTED)
+    tamper(copy, sql("UPDATE mandates SET holder = :h WHERE id = :m",
+                     h="a1-5", m=granted.data["mandate"]))
+    detail = failed_at(copy, granted.seq, ev.MANDATE_GRANTED, "projections")
+    assert f"holder is 'a1-5' in the database, '{granted.data['holder']}' by the log" in detail
+
+
+def test_a_changed_ballot_choice_is_found_at_that_ballot(built: Built, copy: str) -> None:
+    ballot = built.first(ev.BALLOT_CAST)
+    tamper(copy, sql("UPDATE ballots SET choice = :c WHERE election = :e AND voter = :v",
+                     c=dumps(["a1-5"]), e=ballot.data["election"], v=ballot.actor))
+    detail = failed_at(copy, ballot.seq, ev.BALLOT_CAST, "projections")
+    assert "choice is '[\"a1-5\"]' in the database" in detail
+
+
+def test_a_changed_vote_count_is_found_at_the_close(built: Built, copy: str) -> None:
+    closed = built.first(ev.ELECTION_CLOSED)
+    result = json.loads(json.dumps(closed.data["result"]))
+    winner = str(closed.data["winners"][0])
+    result["rounds"][0]["votes"][winner] += 10
+    tamper(copy, sql("UPDATE elections SET result = :r WHERE id = :e",
+                     r=dumps(result), e=closed.data["election"]))
+    detail = failed_at(copy, closed.seq, ev.ELECTION_CLOSED, "projections")
+    assert detail.startswith(f"elections {closed.data['election']}: result is")
+
+
+def test_a_stored_merkle_node_changed_is_found_over_the_events_it_covers(
+    built: Built, copy: str
+) -> None:
+    tamper(copy, sql("UPDATE merkle_nodes SET hash = :h WHERE level = 2 AND idx = 3",
+                     h=bytes(32)))
+    detail = failed_at(copy, 16, None, "tree")
+    assert detail == "Merkle node (2, 3) over seqs 13 to 16 is not the hash of its two children"
+

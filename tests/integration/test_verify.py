@@ -1,0 +1,251 @@
+"""The log's key, its signed checkpoints, proofs, exports and `verify` on a real database:
+an untouched log verifies, and every signature and proof checks out offline."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from integration.conftest import Databases, city_federation
+from integration.signed import SignedOrganization, elect_every_level, verify
+from soviet.bootstrap import Settings, Soviet
+from soviet.domain import events as ev
+from soviet.errors import InputError, LedgerError
+from soviet.ledger.checkpoints import (
+    Checkpoint,
+    VerifierKey,
+    generate_key,
+    open_checkpoint,
+    sign_checkpoint,
+)
+from soviet.ledger.entries import encode_event
+from soviet.services import members
+from soviet.services.proof_checks import check_proof
+from soviet.services.verification import Report
+from soviet.storage import export, merkle, proving
+from soviet.storage.keys import KeyFile
+from soviet.storage.verification import verify_export
+
+
+@pytest.fixture
+def org(databases: Databases, tmp_path: Path) -> Iterator[SignedOrganization]:
+    """A signed organization that has elected every level (four closes)."""
+    made = SignedOrganization(databases.new(), tmp_path / "soviet.key")
+    try:
+        elect_every_level(made)
+        yield made
+    finally:
+        made.dispose()
+
+
+def verifier(org: SignedOrganization) -> VerifierKey:
+    key = org.soviet.keys.load()
+    assert key is not None
+    return key.verifier()
+
+
+def ok(report: Report) -> Report:
+    assert report.ok, [d.to_json() for d in report.discrepancies]
+    return report
+
+
+def test_the_private_key_stays_in_its_own_file_and_the_log_carries_the_verifier_key(
+    org: SignedOrganization, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "soviet.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_text().startswith("PRIVATE+KEY+councils.example.org/city+")
+    public = (tmp_path / "soviet.pub").read_text().strip()
+    first = org.events()[0]
+    assert first.type == ev.ORGANIZATION_FOUNDED
+    assert first.data["verifier_key"] == public == str(verifier(org))
+    secret = key_file.read_text().strip().split("+", 4)[4]  # base64 of the private key
+    assert len(secret) == 44
+    with org.soviet.reading() as conn:
+        for table in sa.inspect(conn).get_table_names():
+            for row in conn.execute(sa.text(f"SELECT * FROM {table}")):
+                assert not any(secret in str(value) for value in row), table
+                assert not any("PRIVATE+KEY" in str(value) for value in row), table
+
+
+def test_every_close_logs_a_checkpoint_of_the_log_up_to_its_result_and_mandates(
+    org: SignedOrganization,
+) -> None:
+    events = org.events()
+    closes = [e for e in events if e.type == ev.ELECTION_CLOSED]
+    logged = [e for e in events if e.type == ev.CHECKPOINT_LOGGED]
+    assert len(closes) == len(logged) == 4
+    with org.soviet.reading() as conn:
+        for close, entry in zip(closes, logged, strict=True):
+            assert entry.data["cause"] == close.seq
+            assert entry.actor is None
+            checkpoint = open_checkpoint(str(entry.data["checkpoint"]).encode(), verifier(org))
+            assert checkpoint.origin == "councils.example.org/city"
+            assert checkpoint.size == entry.seq - 1
+            assert checkpoint.root == merkle.root(conn, checkpoint.size)
+            granted = [e for e in events if e.type == ev.MANDATE_GRANTED
+                       and e.data["cause"] == close.seq]
+            assert granted and all(e.seq <= checkpoint.size for e in granted)
+
+
+def test_an_untouched_log_verifies_with_every_check_counted(org: SignedOrganization) -> None:
+    report = ok(verify(org.url, key=verifier(org)))
+    assert report.size == len(org.events())
+    assert report.checks["checkpoints"].summary.startswith("4 logged checkpoints")
+    assert report.checks["counts"].summary.startswith("4 closed elections recounted from")
+    assert "rows of 14 projection tables" in report.checks["projections"].summary
+    assert not report.checks["since"].ran
+    with org.soviet.reading() as conn:
+        assert report.root == merkle.root(conn)
+
+
+def test_a_log_checked_against_another_key_fails_at_its_first_event(
+    org: SignedOrganization,
+) -> None:
+    stranger = generate_key("councils.example.org/city").verifier()
+    report = verify(org.url, key=stranger)
+    first = report.first
+    assert first is not None
+    assert (first.seq, first.type, first.check) == (1, ev.ORGANIZATION_FOUNDED, "checkpoints")
+    with pytest.raises(LedgerError, match="does not verify: checkpoints at seq 1"):
+        report.raise_if_failed()
+
+
+def test_the_log_only_grew_since_an_earlier_checkpoint(org: SignedOrganization) -> None:
+    with org.soviet.reading() as conn:
+        earlier = proving.signed_checkpoint(conn, 10, org.soviet.keys)
+    assert earlier is not None
+    org.tick(days=1)
+    org.act(lambda ws: members.join(ws, "a2-6", "a1", "a1-1"))
+    report = ok(verify(org.url, since=earlier.encode()))
+    assert "only grew since the signed checkpoint at size 10" in report.checks["since"].summary
+
+
+@pytest.mark.parametrize(
+    ("size", "says"),
+    [(10, "the log was rewritten"), (10_000, "entries were removed")],
+)
+def test_a_checkpoint_the_log_does_not_extend_fails_the_since_check(
+    org: SignedOrganization, size: int, says: str
+) -> None:
+    key = org.soviet.keys.load()
+    assert key is not None
+    other_history = Checkpoint("councils.example.org/city", size, bytes(32))
+    report = verify(org.url, since=sign_checkpoint(other_history, key))
+    assert [c.name for c in report.checks.values() if not c.ok] == ["since"]
+    assert says in report.checks["since"].found[0].detail
+
+
+def test_an_export_verifies_with_the_verifier_key_alone(
+    org: SignedOrganization, tmp_path: Path
+) -> None:
+    path = tmp_path / "log.jsonl"
+    with org.soviet.reading() as conn, path.open("wb") as out:
+        size = merkle.tree_size(conn)
+        note = proving.signed_checkpoint(conn, size, org.soviet.keys)
+        assert export.write(conn, out, size, note) == size
+    lines = path.read_bytes().splitlines()
+    assert len(lines) == size + 1
+    assert json.loads(lines[-1]) == {"checkpoint": note}
+    first = json.loads(lines[0])
+    assert list(first) == ["actor", "at", "data", "seq", "type"]  # canonical: keys sorted
+    assert lines[0] == encode_event(1, first["at"], first["type"], None, first["data"])
+
+    report = ok(verify_export(path, key=verifier(org)))
+    assert report.size == size
+    assert "signs the root of its first" in report.checks["checkpoints"].summary
+    assert not report.checks["projections"].ran
+
+    # another key: the export's checkpoint and its logged checkpoints no longer open
+    stranger = generate_key("councils.example.org/city").verifier()
+    assert not verify_export(path, key=stranger).ok
+
+
+def test_a_changed_line_of_an_export_fails_at_that_event(
+    org: SignedOrganization, tmp_path: Path
+) -> None:
+    path = tmp_path / "log.jsonl"
+    with org.soviet.reading() as conn, path.open("wb") as out:
+        size = merkle.tree_size(conn)
+        export.write(conn, out, size, proving.signed_checkpoint(conn, size, org.soviet.keys))
+    lines = path.read_bytes().splitlines(keepends=True)
+    ballot = next(i for i, line in enumerate(lines) if b'"ballot.cast"' in line)
+    lines[ballot] = lines[ballot].replace(b'"choice":["', b'"choice":["a1-8","', 1)
+    path.write_bytes(b"".join(lines))
+    report = verify_export(path, key=verifier(org))
+    # An export stores no leaf to compare: the change shows at the first root after it —
+    # the seed of the next close — bounded by the last checkpoint that still matches.
+    first = report.first
+    assert first is not None
+    closes = [e.seq for e in org.events() if e.type == ev.ELECTION_CLOSED]
+    next_close = min(seq for seq in closes if seq > ballot + 1)
+    assert (first.seq, first.type, first.check) == (next_close, ev.ELECTION_CLOSED, "counts")
+    assert f"to {next_close - 1} was changed" in first.detail
+    failed = report.checks["checkpoints"].found
+    assert failed and all(d.seq is None or d.seq > ballot + 1 for d in failed)
+
+
+def test_proofs_from_the_stored_tree_check_out_offline_against_a_signed_checkpoint(
+    org: SignedOrganization,
+) -> None:
+    key = verifier(org)
+    with org.soviet.reading() as conn:
+        size = merkle.tree_size(conn)
+        note = proving.signed_checkpoint(conn, size, org.soviet.keys)
+        old_note = proving.signed_checkpoint(conn, 7, org.soviet.keys)
+        inclusion = proving.inclusion(conn, 5)
+        consistency = proving.consistency(conn, 7, size)
+        with pytest.raises(InputError, match="seq 0 is not in the log"):
+            proving.inclusion(conn, 0)
+        with pytest.raises(InputError, match="0 < OLD <= NEW"):
+            proving.consistency(conn, 8, 7)
+    assert note is not None and old_note is not None
+    event = org.events()[4].to_json()
+    shown = check_proof(inclusion, [note.encode()], key, event)
+    assert f"seq 5 is in the log councils.example.org/city at size {size}" in shown
+    check_proof(consistency, [old_note.encode(), note.encode()], key)
+
+    with pytest.raises(LedgerError, match="not the leaf the proof is for"):
+        check_proof(inclusion, [note.encode()], key, org.events()[5].to_json())
+    with pytest.raises(LedgerError, match="not seq 6"):
+        check_proof(inclusion, [note.encode()], key, seq=6)
+    with pytest.raises(LedgerError, match="no checkpoint given has that size"):
+        check_proof(consistency, [note.encode()], key)
+    stranger = generate_key("councils.example.org/city").verifier()
+    with pytest.raises(LedgerError, match="not signed by a known key"):
+        check_proof(inclusion, [note.encode()], stranger)
+
+
+def test_a_checkpoint_is_signed_only_by_the_logs_own_key(
+    org: SignedOrganization, tmp_path: Path
+) -> None:
+    with org.soviet.reading() as conn:
+        with pytest.raises(InputError, match=r"there is no key file at .*nowhere\.key"):
+            proving.signed_checkpoint(conn, 5, KeyFile(tmp_path / "nowhere.key"))
+        other = KeyFile(tmp_path / "other.key")
+        other.create("councils.example.org/city")
+        with pytest.raises(InputError, match="is not this log's key"):
+            proving.signed_checkpoint(conn, 5, other)
+
+
+def test_founding_refuses_to_replace_an_existing_key_and_writes_nothing(
+    databases: Databases, tmp_path: Path
+) -> None:
+    key_path = tmp_path / "soviet.key"
+    key_path.write_text("an earlier organization's key\n")
+    url = databases.new()
+    soviet = Soviet(Settings(url, "2026-03-02T09:00:00Z", key_path), create=True)
+    try:
+        with pytest.raises(InputError, match="already exists"):
+            soviet.found(city_federation())
+        with soviet.reading() as conn:
+            assert merkle.tree_size(conn) == 0
+    finally:
+        soviet.dispose()
+    assert key_path.read_text() == "an earlier organization's key\n"
+    assert not (tmp_path / "soviet.pub").exists()
