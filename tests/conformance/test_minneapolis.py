@@ -3,18 +3,17 @@
 Each contest's `*_config.json` holds the rules RCTab applied; `rctab_rules` maps them to
 `BallotRules`, and `*_expected_detailed_report.json` is RCTab's round-by-round count.
 
-Two RCTab rules are not ballot rules but counting rules, and `irv` has neither yet:
+Two RCTab rules are not ballot rules but counting rules, which `irv` takes as options:
 
 - undeclared write-ins (`UWI` in the records) are excluded in round 1, before anyone else,
   whatever their votes;
 - batch elimination: every candidate who could not overtake the next one even with all
   the votes of those below is excluded in the same round.
 
-So the rounds are checked where the rules coincide: round 1 to the vote; with `UWI`
+With both (`exclude_first`, `batch_elimination`) every round equals RCTab's to the vote.
+Without them the rounds are still checked where the rules coincide: round 1; with `UWI`
 withdrawn (which is what excluding it first amounts to from round 2 on), every round up
-to RCTab's first batch elimination; and the final round, which depends only on who is
-still in the count. The full round-by-round equality waits for two tally options and is
-marked as an expected failure naming them.
+to RCTab's first batch elimination; and the final round.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from typing import Any
 import pytest
 
 from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, read_cvr
-from soviet.tally import Profile, Result, TallyError, count
+from soviet.tally import Profile, Result, count
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 MINNEAPOLIS = DATA / "elections" / "minneapolis"
@@ -147,12 +146,6 @@ def test_2017_mayor_second_round_equals_rctab_once_uwi_has_left() -> None:
     assert votes(result, 0) == rctab_rounds("2017_minneapolis_mayor")[1]
 
 
-@pytest.mark.xfail(
-    raises=TallyError,
-    strict=True,
-    reason="irv takes neither an option to exclude named candidates (RCTab's undeclared "
-    "write-ins) in round 1 nor RCTab's batch elimination",
-)
 @pytest.mark.parametrize("contest", ["2013_minneapolis_mayor", "2017_minneapolis_mayor"])
 def test_mayor_rounds_all_equal_rctab_with_its_counting_options(contest: str) -> None:
     options = {"exclude_first": ["UWI"], "batch_elimination": True}

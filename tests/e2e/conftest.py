@@ -13,9 +13,7 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -173,27 +171,6 @@ class Cli:
             assert fragment in error, f"{fragment!r} not in {error!r}"
         assert self.snapshot() == before, f"a refused command wrote:\n{run.describe()}"
         return error
-
-
-@contextmanager
-def fresh_database(folder: Path) -> Iterator[str]:
-    """The URL of an empty database: a SQLite file in `folder`, or a schema of its own on
-    the PostgreSQL server named by SOVIET_TEST_DATABASE (as the suite's `db_url`)."""
-    server = os.environ.get("SOVIET_TEST_DATABASE", "")
-    if not server.startswith("postgresql"):
-        yield f"sqlite:///{folder / 'soviet.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, poolclass=sa.pool.NullPool)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in server else "?"
-    try:
-        yield f"{server}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@ and nothing written — not an event, not a row, not even an empty database file
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from e2e.conftest import SEATED, START, WORKS, Cli, by_id, fresh_database, instant
+from e2e.conftest import SEATED, START, WORKS, Cli, by_id, instant
 
 # -- charters ------------------------------------------------------------------------------
 
@@ -158,9 +157,8 @@ def test_a_database_url_that_cannot_be_opened_is_refused_naming_it(
 # -- acts the rules refuse -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    """seated.toml with something of everything to get wrong:
+def prepare(cli: Cli) -> None:
+    """Found seated.toml with something of everything to get wrong:
 
     - E4 council.secretary closed: olga elected, so the founders no longer admit;
     - E3 council.chair voting: roll ada, boris, mira; candidates boris and mira; ada has
@@ -168,135 +166,158 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     - E1 foundry.deputy nominating, nobody nominated;
     - P1 against mira's mill seat (M3), opened by nils: open, 1 signature of 5.
     """
-    folder = tmp_path_factory.mktemp("prepared")
-    with fresh_database(folder) as url:
-        cli = Cli(url, folder)
-        cli.run("init", "--charter", str(SEATED))
-        cli.tick(hours=1)
-        cli.run("audit", "--schedule", code=1)
-        cli.run("election", "nominate", "E4", "olga", "--as", "ada")
-        cli.run("election", "start", "E4", "--as", "ada")
-        cli.run("vote", "E4", "olga", "--as", "ada")
-        cli.tick(days=4)
-        cli.run("election", "close", "E4", "--as", "boris")
-        cli.run("election", "nominate", "E3", "boris", "--as", "ada")
-        cli.run("election", "nominate", "E3", "mira", "--as", "ada")
-        cli.run("election", "start", "E3", "--as", "mira")
-        cli.run("vote", "E3", "mira", "boris", "--as", "ada")
-        cli.run("member", "leave", "boris", "--body", "foundry", "--as", "boris")
-        cli.run("recall", "open", "M3", "--reason", "voted against the mill", "--as", "nils")
-        elections = by_id(cli.json("show", "elections"))
-        assert {e: elections[e]["status"] for e in elections} == {
-            "E1": "nominating", "E2": "nominating", "E3": "voting", "E4": "closed"
-        }
-        assert elections["E4"]["winners"] == ["olga"]
-        yield cli
+    cli.run("init", "--charter", str(SEATED))
+    cli.tick(hours=1)
+    cli.run("audit", "--schedule", code=1)
+    cli.run("election", "nominate", "E4", "olga", "--as", "ada")
+    cli.run("election", "start", "E4", "--as", "ada")
+    cli.run("vote", "E4", "olga", "--as", "ada")
+    cli.tick(days=4)
+    cli.run("election", "close", "E4", "--as", "boris")
+    cli.run("election", "nominate", "E3", "boris", "--as", "ada")
+    cli.run("election", "nominate", "E3", "mira", "--as", "ada")
+    cli.run("election", "start", "E3", "--as", "mira")
+    cli.run("vote", "E3", "mira", "boris", "--as", "ada")
+    cli.run("member", "leave", "boris", "--body", "foundry", "--as", "boris")
+    cli.run("recall", "open", "M3", "--reason", "voted against the mill", "--as", "nils")
+    elections = by_id(cli.json("show", "elections"))
+    assert {e: elections[e]["status"] for e in elections} == {
+        "E1": "nominating", "E2": "nominating", "E3": "voting", "E4": "closed"
+    }
+    assert elections["E4"]["winners"] == ["olga"]
 
 
-REFUSALS: dict[str, tuple[list[str], list[str]]] = {
-    "unknown-member": (["vote", "E3", "mira", "--as", "nobody"], ["unknown member 'nobody'"]),
-    "unknown-candidate": (
-        ["election", "nominate", "E1", "nobody", "--as", "chen"], ["unknown member 'nobody'"]
+@dataclass(frozen=True)
+class Refusal:
+    """A command the rules refuse, what its error must name, and the clock to run it at
+    (None: the test's clock)."""
+
+    args: tuple[str, ...]
+    says: tuple[str, ...]
+    now: str | None = None
+
+
+def refusal(*args: str, says: str | tuple[str, ...], now: str | None = None) -> Refusal:
+    return Refusal(args, (says,) if isinstance(says, str) else says, now)
+
+
+REFUSALS = {
+    "unknown member": refusal(
+        "vote", "E3", "mira", "--as", "nobody", says="unknown member 'nobody'"
     ),
-    "unknown-office": (
-        ["election", "open", "council.treasurer", "--as", "ada"],
-        ["unknown office 'council.treasurer'"],
+    "unknown candidate": refusal(
+        "election", "nominate", "E1", "nobody", "--as", "chen", says="unknown member 'nobody'"
     ),
-    "unknown-election": (["election", "start", "E99", "--as", "ada"], ["unknown election 'E99'"]),
-    "unknown-petition": (["recall", "sign", "P99", "--as", "olga"], ["unknown petition 'P99'"]),
-    "unknown-mandate": (
-        ["recall", "open", "M99", "--reason", "gone", "--as", "nils"], ["unknown mandate 'M99'"]
+    "unknown office": refusal(
+        "election", "open", "council.treasurer", "--as", "ada",
+        says="unknown office 'council.treasurer'",
     ),
-    "unknown-body": (
-        ["member", "add", "zed", "--body", "bakery", "--as", "olga"], ["unknown body 'bakery'"]
+    "unknown election": refusal(
+        "election", "start", "E99", "--as", "ada", says="unknown election 'E99'"
     ),
-    "vote-by-a-non-elector": (
-        ["vote", "E3", "mira", "--as", "chen"], ["'chen' is not on the roll of election E3"]
+    "unknown petition": refusal(
+        "recall", "sign", "P99", "--as", "olga", says="unknown petition 'P99'"
     ),
-    "second-vote": (
-        ["vote", "E3", "mira", "--as", "ada"], ["'ada' has already voted in election E3"]
+    "unknown mandate": refusal(
+        "recall", "open", "M99", "--reason", "gone", "--as", "nils", says="unknown mandate 'M99'"
     ),
-    "vote-for-a-non-candidate": (
-        ["vote", "E3", "ada", "--as", "mira"], ["'ada' is not a candidate in election E3"]
+    "unknown body": refusal(
+        "member", "add", "zed", "--body", "bakery", "--as", "olga", says="unknown body 'bakery'"
     ),
-    "vote-for-a-candidate-no-longer-eligible": (
-        ["vote", "E3", "mira", "boris", "--as", "mira"],
-        ["'boris' is no longer eligible for office 'council.chair'"],
+    "a vote by a non-elector": refusal(
+        "vote", "E3", "mira", "--as", "chen", says="'chen' is not on the roll of election E3"
     ),
-    "vote-after-the-close": (["vote", "E4", "olga", "--as", "mira"], ["election E4 is closed"]),
-    "vote-before-the-start": (
-        ["vote", "E1", "ada", "--as", "chen"], ["election E1 is not open for voting"]
+    "a second vote": refusal(
+        "vote", "E3", "mira", "--as", "ada", says="'ada' has already voted in election E3"
     ),
-    "ballot-naming-a-candidate-twice": (
-        ["vote", "E3", "mira", "mira", "--as", "mira"], ["each candidate at most once"]
+    "a vote for a non-candidate": refusal(
+        "vote", "E3", "ada", "--as", "mira", says="'ada' is not a candidate in election E3"
     ),
-    "closing-an-election-early": (
-        ["election", "close", "E3", "--as", "ada"],
-        ["election E3 cannot close before", "2 of 3 electors have not voted"],
+    "a vote for a candidate no longer eligible": refusal(
+        "vote", "E3", "mira", "boris", "--as", "mira",
+        says="'boris' is no longer eligible for office 'council.chair'",
     ),
-    "opening-a-second-election": (
-        ["election", "open", "council.chair", "--as", "ada"],
-        ["'council.chair' already has election E3"],
+    "a vote after the close": refusal(
+        "vote", "E4", "olga", "--as", "mira", says="election E4 is closed"
     ),
-    "nominating-an-ineligible-candidate": (
-        ["election", "nominate", "E1", "mira", "--as", "chen"],
-        ["'mira' is not eligible for office 'foundry.deputy'"],
+    "a vote before the start": refusal(
+        "vote", "E1", "ada", "--as", "chen", says="election E1 is not open for voting"
     ),
-    "nominating-as-a-non-elector": (
-        ["election", "nominate", "E1", "chen", "--as", "mira"],
-        ["'mira' may not nominate in election E1", "'foundry'"],
+    "a ballot naming a candidate twice": refusal(
+        "vote", "E3", "mira", "mira", "--as", "mira", says="each candidate at most once"
     ),
-    "signing-twice": (
-        ["recall", "sign", "P1", "--as", "nils"], ["'nils' has already signed petition P1"]
+    "closing an election early": refusal(
+        "election", "close", "E3", "--as", "ada",
+        says=("election E3 cannot close before", "2 of 3 electors have not voted"),
     ),
-    "signing-outside-the-electorate": (
-        ["recall", "sign", "P1", "--as", "chen"],
-        ["'chen' may not sign petition P1", "'mill.deputy'"],
+    "opening a second election": refusal(
+        "election", "open", "council.chair", "--as", "ada",
+        says="'council.chair' already has election E3",
     ),
-    "a-second-petition-against-one-mandate": (
-        ["recall", "open", "M3", "--reason", "again", "--as", "olga"],
-        ["petition P1 against mandate M3 is already open", "soviet recall sign P1"],
+    "nominating an ineligible candidate": refusal(
+        "election", "nominate", "E1", "mira", "--as", "chen",
+        says="'mira' is not eligible for office 'foundry.deputy'",
     ),
-    "a-petition-without-a-reason": (
-        ["recall", "open", "M1", "--reason", " ", "--as", "chen"], ["states its reason"]
+    "nominating as a non-elector": refusal(
+        "election", "nominate", "E1", "chen", "--as", "mira",
+        says=("'mira' may not nominate in election E1", "'foundry'"),
     ),
-    "a-recall-vote-before-the-threshold": (
-        ["recall", "vote", "P1", "yes", "--as", "nils"], ["petition P1 is open"]
+    "signing twice": refusal(
+        "recall", "sign", "P1", "--as", "nils", says="'nils' has already signed petition P1"
     ),
-    "admitting-without-the-power": (
-        ["member", "add", "zed", "--body", "mill", "--as", "nils"],
-        ["'nils' may not admit members to 'mill'"],
+    "signing outside the electorate": refusal(
+        "recall", "sign", "P1", "--as", "chen",
+        says=("'chen' may not sign petition P1", "'mill.deputy'"),
     ),
-    "admitting-a-member-twice": (
-        ["member", "add", "mira", "--body", "mill", "--as", "olga"], ["'mira' exists already"]
+    "a second petition against one mandate": refusal(
+        "recall", "open", "M3", "--reason", "again", "--as", "olga",
+        says=("petition P1 against mandate M3 is already open", "soviet recall sign P1"),
     ),
-    "init-twice": (["init", "--charter", str(SEATED)], ["already holds an organization"]),
+    "a petition without a reason": refusal(
+        "recall", "open", "M1", "--reason", " ", "--as", "chen", says="states its reason"
+    ),
+    "a recall vote before the threshold": refusal(
+        "recall", "vote", "P1", "yes", "--as", "nils", says="petition P1 is open"
+    ),
+    "admitting without the power": refusal(
+        "member", "add", "zed", "--body", "mill", "--as", "nils",
+        says="'nils' may not admit members to 'mill'",
+    ),
+    "admitting a member twice": refusal(
+        "member", "add", "mira", "--body", "mill", "--as", "olga", says="'mira' exists already"
+    ),
+    "init twice": refusal("init", "--charter", str(SEATED), says="already holds an organization"),
+    "SOVIET_NOW not ISO 8601": refusal(
+        "recall", "sign", "P1", "--as", "olga",
+        now="yesterday-ish",
+        says="SOVIET_NOW='yesterday-ish' is not an ISO 8601 instant",
+    ),
+    "SOVIET_NOW earlier than the log": refusal(
+        "recall", "sign", "P1", "--as", "olga",
+        now=instant(START),
+        says=f"the clock ({instant(START)}) is earlier than the log's last event",
+    ),
 }
 
 
-@pytest.mark.parametrize(("args", "says"), REFUSALS.values(), ids=REFUSALS.keys())
-def test_an_act_the_rules_refuse_exits_2_naming_why_and_writes_nothing(
-    prepared: Cli, args: list[str], says: list[str]
-) -> None:
-    prepared.refused(*args, says=says)
+def test_every_act_the_rules_refuse_exits_2_naming_why_and_writes_nothing(cli: Cli) -> None:
+    # One organization serves every case (a refused act leaves it as it was), so the
+    # cases run in one test and report together.
+    prepare(cli)
+    failures: list[str] = []
+    for name, case in REFUSALS.items():
+        try:
+            cli.refused(*case.args, says=case.says, now=case.now)
+        except AssertionError as failure:
+            failures.append(f"{name}: {failure}")
+    assert not failures, "\n\n".join(failures)
 
 
-def test_a_clock_that_is_not_iso_8601_or_goes_backwards_is_refused(prepared: Cli) -> None:
-    prepared.refused(
-        "recall", "sign", "P1", "--as", "olga",
-        now="yesterday-ish",
-        says=["SOVIET_NOW='yesterday-ish' is not an ISO 8601 instant"],
-    )
-    prepared.refused(
-        "recall", "sign", "P1", "--as", "olga",
-        now=instant(START),
-        says=[f"the clock ({instant(START)}) is earlier than the log's last event"],
-    )
-
-
-def test_a_usage_error_exits_2_and_writes_nothing(prepared: Cli) -> None:
-    before = prepared.snapshot()
-    run = prepared.run("vote", "E3", "--as", "mira", code=2)
-    assert "Missing argument" in run.stderr
-    run = prepared.run("recall", "vote", "P1", "--as", "olga", code=2)
-    assert prepared.snapshot() == before
+def test_a_usage_error_exits_2_and_writes_nothing(cli: Cli) -> None:
+    cli.run("init", "--charter", str(WORKS))
+    before = cli.snapshot()
+    missing = cli.run("vote", "E1", "--as", "ada", code=2)
+    assert "Missing argument" in missing.stderr
+    unknown = cli.run("election", "elect", "E1", "--as", "ada", code=2)
+    assert "No such command 'elect'" in unknown.stderr
+    assert cli.snapshot() == before

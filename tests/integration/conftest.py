@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,7 +25,7 @@ from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord
 from soviet.errors import SovietError
-from soviet.services import electorates, elections
+from soviet.services import elections, electorates
 from soviet.services.founding import adopt
 from soviet.storage import database, log, merkle
 from soviet.storage.replay import Dump, dump, replay
@@ -159,7 +160,7 @@ class Organization:
         election = self.pending(office)
         assert election.status == "voting"
         for voter in sorted(election.roll):
-            self.act(lambda ws, v=voter: elections.vote(ws, election.id, list(winners), v))
+            self.act(partial(elections.vote, election_id=election.id, choice=winners, voter=voter))
         closed = self.act(
             lambda ws: elections.close(ws, election.id, sorted(election.roll)[0])
         )

@@ -14,8 +14,8 @@ import os
 import signal
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from multiprocessing.connection import Connection
 from typing import Any
 

@@ -11,9 +11,10 @@ empty database and compares every projection.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, settings
@@ -35,7 +36,7 @@ from soviet.domain.audit import is_live, open_seats
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 from soviet.errors import NotFound, Refused
-from soviet.services import audit, electorates, elections, members, recall
+from soviet.services import audit, elections, electorates, members, recall
 from soviet.storage import log, merkle
 from soviet.storage import schema as t
 from soviet.storage.workspace import SqlWorkspace, mandate_from_row
@@ -300,11 +301,17 @@ class FederationMachine(RuleBasedStateMachine):
         self.tally["done"] += 1
         return True
 
+    def election(self, ident: str) -> ElectionRecord:
+        return self.o.read(lambda ws: ws.election(ident))
+
+    def petition(self, ident: str) -> PetitionRecord:
+        return self.o.read(lambda ws: ws.petition(ident))
+
     def refresh(self) -> None:
         self.view = self.o.read(read_view)
         self.before = self.o.snapshot()
 
-    def pick(self, data: st.DataObject, likely: Sequence[str], label: str) -> str:
+    def pick(self, data: st.DataObject, likely: Collection[str], label: str) -> str:
         """Mostly one of `likely` (the acts the rules allow), sometimes anyone."""
         if likely and data.draw(st.integers(0, 9), label=f"{label} likely") < 8:
             return data.draw(st.sampled_from(sorted(likely)), label=label)
@@ -430,7 +437,7 @@ class FederationMachine(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(under_way), min_size=1, unique=True),
                            label="elections")
         for election in sorted(chosen, key=lambda e: (e.office.startswith(COUNCIL), e.id)):
-            self.run_its_course(data, self.o.read(lambda ws, e=election: ws.election(e.id)))
+            self.run_its_course(data, self.election(election.id))
             self.refresh()
 
     def run_its_course(self, data: st.DataObject, election: ElectionRecord) -> None:
@@ -446,19 +453,19 @@ class FederationMachine(RuleBasedStateMachine):
                 label="candidates",
             )
             for candidate in chosen:
-                self.attempt(lambda ws, c=candidate: elections.nominate(
-                    ws, election.id, c, electors[0]), valid=True)
+                self.attempt(partial(elections.nominate, election_id=election.id,
+                                     candidate=candidate, actor=electors[0]), valid=True)
             started = self.attempt(lambda ws: elections.start(ws, election.id, electors[-1]),
                                    valid=bool(self.v.open_seats[election.office]))
             if not started:
                 return
-            election = self.o.read(lambda ws: ws.election(election.id))
+            election = self.election(election.id)
         for voter in sorted(election.roll - election.voters):
             choice = self.choice(data, election)
             if choice is None or not data.draw(st.integers(0, 5), label="turns out"):
                 continue
-            self.attempt(lambda ws, v=voter, c=choice: elections.vote(ws, election.id, c, v),
-                         valid=self.ballot_is_valid(election, voter, choice))
+            self.attempt(partial(elections.vote, election_id=election.id, choice=choice,
+                                 voter=voter), valid=self.ballot_is_valid(election, voter, choice))
         self.o.tick(days=RULES.voting_days)
         closer = sorted(election.roll)[0]
         if self.attempt(lambda ws: elections.close(ws, election.id, closer), valid=True):
@@ -496,18 +503,19 @@ class FederationMachine(RuleBasedStateMachine):
             signer = next((e for e in electors if e not in petition.signers), None)
             if signer is None:
                 return
-            self.attempt(lambda ws, s=signer, p=petition.id: recall.sign(ws, p, s), valid=True)
-            petition = self.o.read(lambda ws, p=petition.id: ws.petition(p))
+            self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer),
+                         valid=True)
+            petition = self.petition(petition.id)
         if petition is None or petition.status != "voting":
             return
         for voter in sorted(petition.roll - set(petition.votes)):
             if data.draw(st.integers(0, 5), label="turns out"):
                 choice = data.draw(st.sampled_from(("yes", "no")), label="vote")
-                self.attempt(lambda ws, v=voter, c=choice, p=petition.id: recall.vote(
-                    ws, p, c, v), valid=True)
+                self.attempt(partial(recall.vote, petition_id=petition.id, choice=choice,
+                                     voter=voter), valid=True)
         self.o.tick(days=RULES.voting_days)
         closer = sorted(petition.roll)[0]
-        self.attempt(lambda ws, p=petition.id: recall.close(ws, p, closer), valid=True)
+        self.attempt(partial(recall.close, petition_id=petition.id, actor=closer), valid=True)
 
     @precondition(lambda self: bool(self.v.petitions))
     @rule(data=st.data())
@@ -520,7 +528,7 @@ class FederationMachine(RuleBasedStateMachine):
             return
         for signer in data.draw(st.lists(st.sampled_from(sorted(electorate)), unique=True),
                                 label="more signers"):
-            self.attempt(lambda ws, s=signer: recall.sign(ws, petition.id, s))
+            self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer))
 
     @precondition(lambda self: bool(self.v.live_petitions("voting")))
     @rule(data=st.data())
@@ -537,9 +545,9 @@ class FederationMachine(RuleBasedStateMachine):
                 and petition.voting_ends is not None
                 and self.v.now <= petition.voting_ends
             )
-            if self.attempt(lambda ws, v=voter, c=choice: recall.vote(ws, petition.id, c, v),
-                            valid=valid):
-                petition = self.o.read(lambda ws, p=petition.id: ws.petition(p))
+            if self.attempt(partial(recall.vote, petition_id=petition.id, choice=choice,
+                                    voter=voter), valid=valid):
+                petition = self.petition(petition.id)
 
     @precondition(lambda self: bool(self.v.live_petitions("voting")))
     @rule(data=st.data())

@@ -104,9 +104,14 @@ def test_replay_refuses_a_log_with_a_missing_entry(
     source = database.create_engine(f"sqlite:///{broken}")
     target = database.create_engine(databases.new())
     try:
-        with source.connect() as src, src.begin(), target.connect() as dst, dst.begin():
-            with pytest.raises(LedgerError, match="no entry 500: the next is 501"):
-                replay(src, dst, batch=100)
+        with (
+            source.connect() as src,
+            src.begin(),
+            target.connect() as dst,
+            dst.begin(),
+            pytest.raises(LedgerError, match="no entry 500: the next is 501"),
+        ):
+            replay(src, dst, batch=100)
     finally:
         source.dispose()
         target.dispose()

@@ -5,6 +5,7 @@ the cascade of lost seats, and recall petitions against mandates that end."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import pytest
 
@@ -12,7 +13,6 @@ from integration.conftest import Organization, city_federation
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter, Holding
-from soviet.errors import Refused
 from soviet.services import audit, elections, members, recall
 
 Found = Callable[[Charter], Organization]
@@ -72,7 +72,7 @@ def test_the_roll_is_frozen_when_voting_starts_and_later_changes_reach_the_next_
     assert "not on the roll" in str(refusal)
     org.act(lambda ws: elections.vote(ws, election.id, ["a1-2"], "a1-8"))  # left, on the roll
     for voter in A1[:6]:
-        org.act(lambda ws, v=voter: elections.vote(ws, election.id, ["a1-2"], v))
+        org.act(partial(elections.vote, election_id=election.id, choice=["a1-2"], voter=voter))
     assert "have not voted" in str(
         org.refused(lambda ws: elections.close(ws, election.id, "a1-1"))
     )
@@ -86,7 +86,7 @@ def test_the_roll_is_frozen_when_voting_starts_and_later_changes_reach_the_next_
     petition = org.read(lambda ws: ws.live_petition(mandate))
     assert petition is not None
     for signer in ("a1-3", "a1-4", "a1-5"):
-        org.act(lambda ws, s=signer: recall.sign(ws, petition.id, s))
+        org.act(partial(recall.sign, petition_id=petition.id, actor=signer))
     by_election = org.pending("a1.deputy")
     org.act(lambda ws: elections.nominate(ws, by_election.id, "late", "late"))
     org.act(lambda ws: elections.start(ws, by_election.id, "late"))
@@ -102,7 +102,7 @@ def test_a_council_by_election_waits_until_the_seats_below_are_filled(found: Fou
     petition = org.read(lambda ws: ws.live_petition(mandate))
     assert petition is not None
     for signer in ("a1-3", "a1-4", "a1-5"):  # 4 of 8: the mandate ends at once
-        org.act(lambda ws, s=signer: recall.sign(ws, petition.id, s))
+        org.act(partial(recall.sign, petition_id=petition.id, actor=signer))
 
     assert org.read(lambda ws: ws.seated("city")) == frozenset()
     chair = org.pending("city.chair")
@@ -129,16 +129,17 @@ def test_a_candidate_no_longer_eligible_at_the_close_is_withdrawn_from_the_count
     org.act(audit.schedule)
     election = org.pending("a1.deputy")
     for candidate in ("a1-2", "a1-3"):
-        org.act(lambda ws, c=candidate: elections.nominate(ws, election.id, c, "a1-1"))
+        org.act(partial(elections.nominate, election_id=election.id, candidate=candidate,
+                        actor="a1-1"))
     org.act(lambda ws: elections.start(ws, election.id, "a1-1"))
     for voter in A1[:5]:
-        org.act(lambda ws, v=voter: elections.vote(ws, election.id, ["a1-2"], v))
+        org.act(partial(elections.vote, election_id=election.id, choice=["a1-2"], voter=voter))
     org.act(lambda ws: members.leave(ws, "a1-2", "a1", "a1-2"))
     assert "no longer eligible" in str(
         org.refused(lambda ws: elections.vote(ws, election.id, ["a1-2", "a1-3"], "a1-6"))
     )
     for voter in A1[5:]:
-        org.act(lambda ws, v=voter: elections.vote(ws, election.id, ["a1-3"], v))
+        org.act(partial(elections.vote, election_id=election.id, choice=["a1-3"], voter=voter))
 
     closed = org.act(lambda ws: elections.close(ws, election.id, "a1-1"))
     assert closed[0].data["winners"] == ["a1-3"]
@@ -156,7 +157,7 @@ def test_a_holder_with_a_live_seat_is_not_nominated_for_another_seat_of_the_offi
     org.act(lambda ws: elections.nominate(ws, election.id, "a2-1", "a2-1"))
     org.act(lambda ws: elections.start(ws, election.id, "a2-1"))
     for voter in (f"a2-{i}" for i in range(1, 7)):
-        org.act(lambda ws, v=voter: elections.vote(ws, election.id, ["a2-1"], v))
+        org.act(partial(elections.vote, election_id=election.id, choice=["a2-1"], voter=voter))
     org.act(lambda ws: elections.close(ws, election.id, "a2-1"))
     assert active_mandates(org, "a2.deputy") == [("a2-1", 1, election.id)]
 
@@ -205,6 +206,23 @@ def test_a_reelected_holder_keeps_their_own_seat_of_a_multi_seat_office(
     assert by_election.seats == 1
 
 
+def test_a_winner_takes_a_vacant_seat_before_one_held_without_an_election(
+    found: Found,
+) -> None:
+    org = found(city_federation(holdings=[
+        Holding("a2.deputy", "a2-1"),
+        Holding("district.deputy", "a2-1"),
+    ]))
+    org.act(audit.schedule)
+    closed = org.elect("a2.deputy", ["a2-3"])  # seat 1 imported, seat 2 vacant; one winner
+
+    election = closed[0].data["election"]
+    assert active_mandates(org, "a2.deputy") == [("a2-1", 1, None), ("a2-3", 2, election)]
+    assert of_type(closed, ev.MANDATE_LAPSED) == []
+    assert active_mandates(org, "district.deputy") == [("a2-1", 1, None)]
+    assert org.pending("a2.deputy").seats == 1  # seat 1 is still to be elected
+
+
 # -- recall and the cascade ------------------------------------------------------------------
 
 
@@ -221,7 +239,7 @@ def test_a_lost_seat_cascades_through_three_levels_each_lapse_caused_by_the_one_
     org.act(lambda ws: recall.sign(ws, petition.id, "a1-3"))  # 2 of 8: the vote opens
     for voter in A1:
         vote = "no" if voter in ("a1-1", "a1-8") else "yes"
-        org.act(lambda ws, v=voter, c=vote: recall.vote(ws, petition.id, c, v))
+        org.act(partial(recall.vote, petition_id=petition.id, choice=vote, voter=voter))
     done = org.act(lambda ws: recall.close(ws, petition.id, "a1-4"))
 
     closed = one(done, ev.RECALL_CLOSED, petition=petition.id)

@@ -145,7 +145,8 @@ class Demo:
             assert election is not None, f"no election open for {office_id}"
             office = electorates.office(ws, office_id)
             electors = sorted(electorates.electorate(ws, office))
-            pool = sorted(electorates.eligible(ws, office) - set(election.candidates))
+            seated = {m.holder for m in ws.active_mandates(office=office_id)}
+            pool = sorted(electorates.eligible(ws, office) - set(election.candidates) - seated)
             size = min(len(pool), election.seats + self.rng.randint(1, 3))
             for candidate in self.rng.sample(pool, size):
                 elections.nominate(ws, election.id, candidate, self.rng.choice(electors))

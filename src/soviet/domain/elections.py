@@ -7,6 +7,7 @@ raises `Refused` naming the rule. State comes in as values; nothing here reads a
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from types import MappingProxyType
 
 from soviet.domain import events as ev
 from soviet.domain.clock import after_days
@@ -60,7 +61,7 @@ def nominate(
     electorate: Collection[str],
     candidate: str,
     eligible: Collection[str],
-    held: Mapping[str, int],
+    held: Mapping[str, int] = MappingProxyType({}),
 ) -> ev.Event:
     """Nominate an eligible candidate (the nominator may name themselves) who holds no live
     seat of the office; `held` maps each live holder of the office to their seat."""
@@ -176,11 +177,13 @@ def assign_seats(
     winners: Sequence[str], open_seats: Sequence[int], active: Sequence[MandateRecord]
 ) -> list[tuple[str, int]]:
     """The open seat each winner takes, in order of election: a winner who holds one of the
-    open seats already (imported, expired) keeps that seat; the others take the remaining
-    open seats in order."""
+    open seats already (imported, expired) keeps that seat; the others take the open seats
+    nobody holds first, then those held without a live mandate, in seat order — so nobody
+    is displaced while a vacant seat is left."""
     own = {m.holder: m.seat for m in active if m.seat in open_seats}
     kept = {own[w] for w in winners if w in own}
-    free = iter([seat for seat in open_seats if seat not in kept])
+    held = {m.seat for m in active}
+    free = iter(sorted((s for s in open_seats if s not in kept), key=lambda s: (s in held, s)))
     seats: list[tuple[str, int]] = []
     for winner in winners:
         seat = own[winner] if winner in own else next(free, None)

@@ -4,7 +4,8 @@ by level, and the projection tables, row by row — both streamed, in constant m
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import Connection, String, Table, select
@@ -68,7 +69,7 @@ class Writers:
         return 1, ev.ORGANIZATION_FOUNDED
 
 
-def rows_of(conn: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
+def rows_of(conn: Connection, table: Table) -> Generator[tuple[Any, ...], None, None]:
     """A table's rows in primary-key order, the same order on SQLite and PostgreSQL."""
     order = [
         column.collate("C")  # byte order of UTF-8, as SQLite sorts text
@@ -76,8 +77,10 @@ def rows_of(conn: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
         else column
         for column in table.primary_key.columns
     ]
-    for row in conn.execute(select(table).order_by(*order).execution_options(yield_per=STEP)):
-        yield tuple(row)
+    query = select(table).order_by(*order).execution_options(yield_per=STEP)
+    with conn.execute(query) as result:
+        for row in result:
+            yield tuple(row)
 
 
 def projections(live: Connection, replica: Connection, writers: Writers, report: Report) -> int:
@@ -85,37 +88,51 @@ def projections(live: Connection, replica: Connection, writers: Writers, report:
     many rows were equal."""
     equal = 0
     for table in t.PROJECTIONS:
-        names = table.columns.keys()
-        keys = [names.index(c.name) for c in table.primary_key.columns]
-        ours, theirs = rows_of(live, table), rows_of(replica, table)
-        a, b = next(ours, None), next(theirs, None)
-        while a is not None or b is not None:
-            if a == b:
-                equal += 1
-                a, b = next(ours, None), next(theirs, None)
-                continue
-            key_a = None if a is None else tuple(a[i] for i in keys)
-            key_b = None if b is None else tuple(b[i] for i in keys)
-            label = f"{table.name} {_key(key_a if key_b is None else key_b)}"
-            if a is not None and (key_b is None or (key_a is not None and key_a < key_b)):
-                seq, type = writers.of(live, table, a)
-                report.fail("projections", f"{table.name} {_key(key_a)} is in the database, "
-                            "but no event of the log writes it", seq or None, type)
-                a = next(ours, None)
-            elif b is not None and (key_a is None or (key_b is not None and key_b < key_a)):
-                seq, type = writers.of(live, table, b)
-                report.fail("projections", f"{label} is missing from the database",
-                            seq or None, type)
-                b = next(theirs, None)
-            else:
-                assert a is not None and b is not None
-                seq, type = writers.of(live, table, b)
-                changed = "; ".join(
-                    f"{name} is {a[i]!r} in the database, {b[i]!r} by the log"
-                    for i, name in enumerate(names) if a[i] != b[i]
-                )
-                report.fail("projections", f"{label}: {changed}", seq or None, type)
-                a, b = next(ours, None), next(theirs, None)
+        with closing(rows_of(live, table)) as ours, closing(rows_of(replica, table)) as theirs:
+            equal += _compare(table, ours, theirs, live, writers, report)
+    return equal
+
+
+def _compare(
+    table: Table,
+    ours: Iterator[tuple[Any, ...]],
+    theirs: Iterator[tuple[Any, ...]],
+    live: Connection,
+    writers: Writers,
+    report: Report,
+) -> int:
+    """Merge two tables' rows in key order: count the equal ones, report the others."""
+    names = table.columns.keys()
+    keys = [names.index(c.name) for c in table.primary_key.columns]
+    equal = 0
+    a, b = next(ours, None), next(theirs, None)
+    while a is not None or b is not None:
+        if a == b:
+            equal += 1
+            a, b = next(ours, None), next(theirs, None)
+            continue
+        key_a = None if a is None else tuple(a[i] for i in keys)
+        key_b = None if b is None else tuple(b[i] for i in keys)
+        label = f"{table.name} {_key(key_a if key_b is None else key_b)}"
+        if a is not None and (key_b is None or (key_a is not None and key_a < key_b)):
+            seq, type = writers.of(live, table, a)
+            report.fail("projections", f"{table.name} {_key(key_a)} is in the database, "
+                        "but no event of the log writes it", seq or None, type)
+            a = next(ours, None)
+        elif b is not None and (key_a is None or (key_b is not None and key_b < key_a)):
+            seq, type = writers.of(live, table, b)
+            report.fail("projections", f"{label} is missing from the database",
+                        seq or None, type)
+            b = next(theirs, None)
+        else:
+            assert a is not None and b is not None
+            seq, type = writers.of(live, table, b)
+            changed = "; ".join(
+                f"{name} is {a[i]!r} in the database, {b[i]!r} by the log"
+                for i, name in enumerate(names) if a[i] != b[i]
+            )
+            report.fail("projections", f"{label}: {changed}", seq or None, type)
+            a, b = next(ours, None), next(theirs, None)
     return equal
 
 
@@ -162,17 +179,35 @@ def _locate(conn: Connection, level: int, stored: int, expected: int, report: Re
     stored children (the level below matched, so its nodes are right)."""
     nodes = t.merkle_nodes.c
 
-    def at(which: int) -> Iterator[tuple[int, bytes]]:
+    def at(which: int) -> Generator[tuple[int, bytes], None, None]:
         if which == 0:
             query = select(t.events.c.seq - 1, t.events.c.leaf).order_by(t.events.c.seq)
         else:
             query = select(nodes.idx, nodes.hash).where(nodes.level == which).order_by(nodes.idx)
-        for idx, digest in conn.execute(query.execution_options(yield_per=STEP)):
-            yield int(idx), bytes(digest)
+        with conn.execute(query.execution_options(yield_per=STEP)) as result:
+            for idx, digest in result:
+                yield int(idx), bytes(digest)
 
     # A node is written with the last event it covers: that seq is where it is named.
-    children = at(level - 1)
-    for position, (idx, digest) in enumerate(at(level)):
+    with closing(at(level - 1)) as children, closing(at(level)) as parents:
+        _first_wrong(level, children, parents, report)
+    if not report.checks["tree"].ok:
+        return
+    if stored < expected:
+        report.fail("tree", f"the stored tree has {stored:,} nodes at level {level}, the log "
+                    f"needs {expected:,}", (stored + 1) << level)
+    else:
+        report.fail("tree", f"the stored nodes at level {level} are not the ones the log's "
+                    "events give (see the leaves)")
+
+
+def _first_wrong(
+    level: int,
+    children: Iterator[tuple[int, bytes]],
+    parents: Iterator[tuple[int, bytes]],
+    report: Report,
+) -> None:
+    for position, (idx, digest) in enumerate(parents):
         last = (idx + 1) << level
         where = f"Merkle node ({level}, {idx}) over seqs {last - (1 << level) + 1} to {last}"
         if idx != position:
@@ -189,9 +224,3 @@ def _locate(conn: Connection, level: int, stored: int, expected: int, report: Re
         if node_hash(pair[0][1], pair[1][1]) != digest:
             report.fail("tree", f"{where} is not the hash of its two children", last)
             return
-    if stored < expected:
-        report.fail("tree", f"the stored tree has {stored:,} nodes at level {level}, the log "
-                    f"needs {expected:,}", (stored + 1) << level)
-    else:
-        report.fail("tree", f"the stored nodes at level {level} are not the ones the log's "
-                    "events give (see the leaves)")

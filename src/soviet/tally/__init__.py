@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from types import MappingProxyType
 
 from soviet.tally.condorcet import count_ranked_pairs, count_schulze
@@ -59,7 +60,12 @@ def _registry(*methods: Method) -> Mapping[str, Method]:
 METHODS: Mapping[str, Method] = _registry(
     Method("plurality", "most votes wins; block voting for several seats", count_plurality),
     Method("approval", "each ballot approves a set; most approvals win", count_approval),
-    Method("irv", "instant-runoff voting, one seat", count_irv),
+    Method(
+        "irv",
+        "instant-runoff voting, one seat",
+        count_irv,
+        frozenset({"exclude_first", "batch_elimination"}),
+    ),
     Method(
         "stv",
         "single transferable vote, Scottish rules (SSI 2007/42): Droop quota, "
@@ -100,8 +106,10 @@ def count(
     if spec is None:
         known = ", ".join(sorted(METHODS))
         raise TallyError(f"unknown counting method {method!r}; choose one of: {known}")
-    if not isinstance(seats, int) or isinstance(seats, bool) or seats < 1:
+    if isinstance(seats, bool) or not isinstance(seats, Integral) or seats < 1:
         raise TallyError(f"seats must be a whole number >= 1, not {seats!r}")
+    if not isinstance(seed, bytes | bytearray | memoryview):
+        raise TallyError(f"the seed of a lot must be bytes, not {type(seed).__name__}")
     given = dict(options or {})
     unknown = sorted(set(given) - spec.options - _COMMON_OPTIONS)
     if unknown:
@@ -113,7 +121,7 @@ def count(
         seed=bytes(seed),
         tie_order=_names(given.get("tie_order")),
     )
-    return spec.counter(profile, seats, ties, given)
+    return spec.counter(profile, int(seats), ties, given)
 
 
 def _names(value: object) -> Sequence[str] | None:

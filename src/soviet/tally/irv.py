@@ -6,11 +6,22 @@ elected; exhausted ballots leave the count and so lower the threshold. Otherwise
 candidate with fewest votes is excluded and their ballots pass to the next continuing
 preference. A tie for fewest is broken by the earlier-round rule — fewest votes at the most
 recent round where the tied candidates differed — and, equal at every round, by lot.
+
+Two options reproduce the rules some jurisdictions add (RCTab's, for instance):
+
+- ``exclude_first``: names excluded together at the first round without a winner, before
+  anyone else, whatever their votes (undeclared write-ins);
+- ``batch_elimination``: when the candidates with fewest votes could not, all together,
+  overtake the next one up, they are excluded at once — walking the tallies upward with a
+  running total of those below, every candidate below a tally the total does not reach.
+  Used only when it excludes two or more; otherwise the single lowest goes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from soviet.tally._cursor import Cursor, sum_by
 from soviet.tally.errors import TallyError
@@ -25,6 +36,8 @@ def count_irv(
     """Count ``profile`` by instant-runoff voting (one seat)."""
     if seats != 1:
         raise TallyError(f"irv fills exactly one seat, not {seats}; use stv for several seats")
+    first = _exclude_first(profile, options.get("exclude_first"))
+    batch = bool(options.get("batch_elimination", False))
     names = profile.candidates
     n = profile.n_candidates
     total = profile.total
@@ -57,25 +70,35 @@ def count_irv(
             )
             winner = leader
             break
-        low = min(int(tallies[c]) for c in continuing)
-        tied = [c for c in continuing if int(tallies[c]) == low]
-        loser = ties.by_history(
-            tied, history, lowest=True, purpose="exclusion", round_number=number
-        )
-        continuing.remove(loser)
-        rows = cursor.rows_at(loser)
-        cursor.close([loser])
+        first = [c for c in first if c in continuing]
+        if first:
+            losers = first
+            first = []
+        elif batch and len(batched := batch_losers(tallies, continuing)) > 1:
+            losers = batched
+        else:
+            low = min(int(tallies[c]) for c in continuing)
+            tied = [c for c in continuing if int(tallies[c]) == low]
+            losers = [
+                ties.by_history(
+                    tied, history, lowest=True, purpose="exclusion", round_number=number
+                )
+            ]
+        for loser in losers:
+            continuing.remove(loser)
+        rows = np.flatnonzero(np.isin(cursor.top, losers))
+        cursor.close(losers)
         cursor.advance(rows)
         received = sum_by(cursor.top[rows], counts[rows], n)
         tallies += received
-        tallies[loser] = 0
+        tallies[losers] = 0
         rounds.append(
             Round(
                 number=number,
                 votes=votes,
-                excluded=(names[loser],),
+                excluded=tuple(names[c] for c in losers),
                 exhausted=total - active,
-                transfer=names[loser],
+                transfer=", ".join(names[c] for c in losers),
                 transfers={names[c]: int(received[c]) for c in continuing},
                 threshold=threshold,
             )
@@ -89,3 +112,30 @@ def count_irv(
         ties=tuple(ties.ties),
         ballots=total,
     )
+
+
+def batch_losers(tallies: IntArray, continuing: Sequence[int]) -> list[int]:
+    """The candidates a batch elimination excludes: walking the tallies upward, everyone
+    seen so far whenever their running total is below the next tally."""
+    order = sorted(continuing, key=lambda c: int(tallies[c]))
+    losers: list[int] = []
+    running = 0
+    seen: list[int] = []
+    for c in order:
+        if running < int(tallies[c]):
+            losers.extend(x for x in seen if x not in losers)
+        running += int(tallies[c])
+        seen.append(c)
+    return losers
+
+
+def _exclude_first(profile: Profile, value: object) -> list[int]:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise TallyError("option exclude_first must be a list of candidate names")
+    index = {name: c for c, name in enumerate(profile.candidates)}
+    unknown = [str(v) for v in value if str(v) not in index]
+    if unknown:
+        raise TallyError(f"exclude_first names no candidate: {', '.join(unknown)}")
+    return [index[str(v)] for v in value]

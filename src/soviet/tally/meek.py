@@ -20,8 +20,10 @@ Options, with droop's defaults:
 - ``variant``: "prf" for the PR Foundation reference rule — fixed point, 9 places,
   omega 6, keep values rounded up, no batch defeats.
 
-Reported votes are each round's steady state, at the stated precision (guard digits
-rounded off, half up); rational counts report exact fractions.
+Each reported round holds the votes of its steady state — the totals its decision rests
+on — with the round's quota as ``threshold``, the total surplus and the keep factors; the
+result's ``quota`` is the last round's. Values are given at the stated precision (guard
+digits rounded off, half up); rational counts give exact fractions.
 """
 
 from __future__ import annotations
@@ -33,14 +35,13 @@ from typing import Any
 import numpy as np
 
 from soviet.tally._arithmetic import Arithmetic, Guarded, Rational
+from soviet.tally._paths import ELECTED, GONE, HOPEFUL, ballot_paths
 from soviet.tally.errors import TallyError
 from soviet.tally.profiles import IntArray, Profile
 from soviet.tally.results import Number, Result, Round
 from soviet.tally.ties import TieBreaker
 
 OPTIONS = frozenset({"arithmetic", "precision", "guard", "omega", "defeat_batch", "variant"})
-
-HOPEFUL, ELECTED, GONE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class _MeekCount:
         self.ties = ties
         self.total = profile.total
         self.table = profile.rankings.astype(np.int64)
+        self.columns = np.ascontiguousarray(self.table.T)
         self.counts: IntArray = profile.counts
         self.state = np.full(self.n + 1, GONE, dtype=np.int64)
         self.hopeful = [c for c in range(self.n) if c not in profile.withdrawn]
@@ -147,7 +149,8 @@ class _MeekCount:
                     surplus=self.a.number(self.surplus),
                     threshold=self.a.number(self.quota),
                     keep_factors={self.names[c]: self.a.number(self.kf[c]) for c in self.elected},
-                    note=f"iteration ended: {status} after {iterations}",
+                    note=f"iteration ended ({status}) after {iterations} "
+                    + ("iteration" if iterations == 1 else "iterations"),
                 )
             )
         self._fill_remaining()
@@ -216,30 +219,8 @@ class _MeekCount:
         return bool(self.votes[c] >= self.quota)
 
     def _compress(self) -> tuple[IntArray, Any]:
-        """Each ballot's path this round: continuing candidates up to its first hopeful.
-
-        Rows with the same path are merged; with the candidates' states fixed for the round,
-        the distribution depends on nothing else, so this is exact.
-        """
-        table = self.table
-        if table.shape[1] == 0:
-            return np.zeros((0, 0), dtype=np.int64), self.a.array([])
-        codes = self.state[table]
-        alive = codes <= ELECTED
-        order = np.argsort(~alive, axis=1, kind="stable")
-        packed = np.take_along_axis(np.where(alive, table, -1), order, axis=1)
-        hopeful = self.state[packed] == HOPEFUL
-        stop = np.where(hopeful.any(axis=1), hopeful.argmax(axis=1), packed.shape[1] - 1)
-        positions = np.arange(packed.shape[1])[None, :]
-        packed[positions > stop[:, None]] = -1
-        width = int((packed >= 0).sum(axis=1).max(initial=0))
-        packed = packed[:, :width]
-        used = (packed >= 0).any(axis=1) if width else np.zeros(packed.shape[0], dtype=bool)
-        if not used.any():
-            return np.zeros((0, width), dtype=np.int64), self.a.array([])
-        paths, inverse = np.unique(packed[used], axis=0, return_inverse=True)
-        merged = np.zeros(paths.shape[0], dtype=np.int64)
-        np.add.at(merged, inverse.reshape(-1), self.counts[used])
+        """This round's ballot paths and how many ballots follow each (see `_paths`)."""
+        paths, merged = ballot_paths(self.columns, self.counts, self.state, self.n)
         return paths, self.a.array([int(m) for m in merged])
 
     def _distribute(self, paths: IntArray, multipliers: Any) -> None:

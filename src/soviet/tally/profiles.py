@@ -41,11 +41,18 @@ class Profile:
             raise ProfileError(f"candidate names must be distinct: {list(candidates)}")
         if any(not isinstance(name, str) or not name for name in candidates):
             raise ProfileError("every candidate needs a non-empty name")
-        rankings = np.array(self.rankings, dtype=np.int64, copy=True)
-        if rankings.ndim == 1 and rankings.size == 0:
-            rankings = rankings.reshape(0, 0)
-        if rankings.ndim != 2:
-            raise ProfileError(f"rankings must be a 2-D matrix, got shape {rankings.shape}")
+        raw = np.asarray(self.rankings)
+        if raw.size and not np.issubdtype(raw.dtype, np.integer):
+            raise ProfileError(f"rankings must hold candidate numbers, not {raw.dtype}")
+        if raw.ndim == 1 and raw.size == 0:
+            raw = raw.reshape(0, 0)
+        if raw.ndim != 2:
+            raise ProfileError(f"rankings must be a 2-D matrix, got shape {raw.shape}")
+        if raw.dtype != np.int32 and raw.size:
+            low, high = int(raw.min()), int(raw.max())
+            if low < -1 or high >= len(candidates):
+                _check_rows(raw.astype(np.int64), np.zeros(0, np.int64), len(candidates))
+        rankings = np.array(raw, dtype=np.int32, copy=True)
         counts = np.array(self.counts, dtype=np.int64, copy=True).reshape(-1)
         if counts.shape[0] != rankings.shape[0]:
             raise ProfileError(
@@ -55,11 +62,10 @@ class Profile:
         withdrawn = frozenset(int(c) for c in self.withdrawn)
         if any(not 0 <= c < len(candidates) for c in withdrawn):
             raise ProfileError(f"withdrawn candidates {sorted(withdrawn)} are not all candidates")
-        ranks32 = rankings.astype(np.int32)
-        ranks32.setflags(write=False)
+        rankings.setflags(write=False)
         counts.setflags(write=False)
         object.__setattr__(self, "candidates", candidates)
-        object.__setattr__(self, "rankings", ranks32)
+        object.__setattr__(self, "rankings", rankings)
         object.__setattr__(self, "counts", counts)
         object.__setattr__(self, "withdrawn", withdrawn)
 
@@ -104,26 +110,34 @@ class Profile:
         return len(self.candidates)
 
 
-def _check_rows(rankings: IntArray, counts: IntArray, n: int) -> None:
+def _check_rows(rankings: npt.NDArray[np.integer], counts: IntArray, n: int) -> None:
     """Reject entries out of range, gaps before padding, repeated candidates, negative counts."""
     if counts.size and int(counts.min()) < 0:
         row = int(np.argmin(counts))
         raise ProfileError(f"row {row}: count {int(counts[row])} is negative")
     if rankings.size == 0:
         return
-    bad = (rankings < -1) | (rankings >= n)
-    if bad.any():
+    if int(rankings.min()) < -1 or int(rankings.max()) >= n:
+        bad = (rankings < -1) | (rankings >= n)
         row, col = (int(i) for i in np.argwhere(bad)[0])
         raise ProfileError(
             f"row {row}: {int(rankings[row, col])} is not a candidate number 0..{n - 1}"
         )
-    padding = rankings == -1
-    gap = padding[:, :-1] & ~padding[:, 1:]
+    blank = rankings < 0
+    gap = blank[:, :-1] & ~blank[:, 1:]
     if gap.any():
         row = int(np.argwhere(gap)[0][0])
         raise ProfileError(f"row {row}: a preference follows a blank (-1) position")
-    ordered = np.sort(rankings, axis=1)
-    repeated = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
+    if n <= 56 and rankings.shape[1] <= n:
+        # A row's candidates are distinct exactly when the sum of their bits has as many
+        # bits set as the row has candidates (a repeated bit carries; no sum reaches 2**62).
+        bits = np.left_shift(np.int64(1), rankings & 63, dtype=np.int64)
+        bits[blank] = 0
+        repeated = np.bitwise_count(bits.sum(axis=1)) != (~blank).sum(axis=1)
+    else:
+        ordered = np.sort(rankings, axis=1)
+        pairs = (ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)
+        repeated = pairs.any(axis=1)
     if repeated.any():
-        row = int(np.argwhere(repeated)[0][0])
+        row = int(np.flatnonzero(repeated)[0])
         raise ProfileError(f"row {row}: a candidate appears more than once")

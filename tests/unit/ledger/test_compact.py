@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soviet.errors import LedgerError
@@ -70,6 +70,7 @@ def test_compact_range_climbs_from_begin_and_descends_to_end() -> None:
     assert range_nodes(5, 5) == []
 
 
+@settings(deadline=None)
 @given(ranges())
 def test_compact_range_tiles_the_range_with_the_fewest_aligned_nodes(r: tuple[int, int]) -> None:
     begin, end = r
@@ -100,6 +101,7 @@ def test_folding_nothing_gives_the_empty_root() -> None:
     assert fold([]) == EMPTY_ROOT
 
 
+@settings(deadline=None)
 @given(subtrees())
 def test_a_subtree_hash_is_the_fold_of_its_compact_range(r: tuple[int, int]) -> None:
     start, end = r
@@ -117,6 +119,7 @@ def test_the_border_of_a_tree_is_one_node_per_set_bit_of_its_size() -> None:
     assert border(7) == [NodeID(2, 0), NodeID(1, 2), NodeID(0, 6)]
 
 
+@settings(deadline=None)
 @given(st.integers(0, 200), st.integers(0, 100))
 def test_appending_completes_exactly_the_new_complete_subtrees(size: int, count: int) -> None:
     known = {node: NODES[node] for node in border(size)}
@@ -153,6 +156,7 @@ def test_a_range_from_zero_gives_the_root_at_every_size_and_the_nodes_it_complet
     assert completed == {n: h for n, h in NODES.items() if n.level > 0 and n.end <= 130}
 
 
+@settings(deadline=None)
 @given(subtrees(top=200))
 def test_a_range_grown_from_a_subtree_start_hashes_that_subtree(r: tuple[int, int]) -> None:
     start, end = r

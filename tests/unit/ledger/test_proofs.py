@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from soviet.errors import InputError, LedgerError
@@ -47,11 +47,13 @@ def test_the_root_plan_reads_one_node_per_set_bit_of_the_size() -> None:
     assert proofs.root(0).ranges == ()
 
 
+@settings(deadline=None)
 @given(st.integers(0, len(LEAVES)))
 def test_the_root_of_every_size_is_the_merkle_tree_hash(size: int) -> None:
     assert TREE.root(size) == reference.mth(LEAVES[:size])
 
 
+@settings(deadline=None)
 @given(index_and_size())
 def test_an_inclusion_proof_is_the_audit_path_of_rfc_9162(case: tuple[int, int]) -> None:
     index, size = case
@@ -60,6 +62,7 @@ def test_an_inclusion_proof_is_the_audit_path_of_rfc_9162(case: tuple[int, int])
     assert len(plan.ids) <= 2 * size.bit_length()
 
 
+@settings(deadline=None)
 @given(old_and_new())
 def test_a_consistency_proof_is_the_proof_of_rfc_9162(case: tuple[int, int]) -> None:
     old, new = case
@@ -68,6 +71,7 @@ def test_a_consistency_proof_is_the_proof_of_rfc_9162(case: tuple[int, int]) -> 
     assert len(plan.ids) <= 2 * new.bit_length()
 
 
+@settings(deadline=None)
 @given(subtree_in_tree())
 def test_a_subtree_consistency_proof_is_the_subtree_proof_of_the_draft(
     case: tuple[int, int, int],
@@ -77,6 +81,7 @@ def test_a_subtree_consistency_proof_is_the_subtree_proof_of_the_draft(
     assert plan.build(TREE.nodes) == reference.subtree_proof(start, end, LEAVES[:size])
 
 
+@settings(deadline=None)
 @given(subtree_in_tree(), st.data())
 def test_a_subtree_inclusion_proof_is_the_audit_path_within_the_subtree(
     case: tuple[int, int, int], data: st.DataObject

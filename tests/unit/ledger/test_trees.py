@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soviet.errors import InputError, LedgerError
@@ -15,6 +15,7 @@ from . import reference
 LEAVES = reference.leaf_hashes(200)
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 40), max_size=12))
 def test_the_tree_is_the_same_whatever_the_batches(batches: list[int]) -> None:
     tree = MemoryTree()

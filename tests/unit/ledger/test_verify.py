@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from soviet.errors import LedgerError, RootMismatch
@@ -35,6 +35,7 @@ def consistency_cases(draw: st.DrawFn) -> tuple[int, int]:
     return draw(st.integers(1, new)), new
 
 
+@settings(deadline=None)
 @given(inclusion_cases())
 def test_an_inclusion_proof_from_the_tree_verifies(case: tuple[int, int]) -> None:
     index, size = case
@@ -42,6 +43,7 @@ def test_an_inclusion_proof_from_the_tree_verifies(case: tuple[int, int]) -> Non
     verify.verify_inclusion(index, size, LEAVES[index], proof, TREE.root(size))
 
 
+@settings(deadline=None)
 @given(inclusion_cases(), st.data())
 def test_flipping_any_bit_of_an_inclusion_proof_breaks_it(
     case: tuple[int, int], data: st.DataObject
@@ -55,6 +57,7 @@ def test_flipping_any_bit_of_an_inclusion_proof_breaks_it(
         verify.verify_inclusion(index, size, LEAVES[index], proof, TREE.root(size))
 
 
+@settings(deadline=None)
 @given(inclusion_cases())
 def test_an_inclusion_proof_does_not_prove_another_leaf_or_another_place(
     case: tuple[int, int],
@@ -70,6 +73,7 @@ def test_an_inclusion_proof_does_not_prove_another_leaf_or_another_place(
                 verify.verify_inclusion(other, size, LEAVES[index], proof, root)
 
 
+@settings(deadline=None)
 @given(inclusion_cases())
 def test_an_inclusion_proof_one_hash_longer_or_shorter_is_refused(
     case: tuple[int, int],
@@ -103,6 +107,7 @@ def test_inclusion_needs_a_leaf_inside_the_tree_and_32_byte_hashes() -> None:
         verify.verify_inclusion(3, 10, LEAVES[3], [proof[0], proof[1] + b"x"], TREE.root(10))
 
 
+@settings(deadline=None)
 @given(consistency_cases())
 def test_a_consistency_proof_from_the_tree_verifies(case: tuple[int, int]) -> None:
     old, new = case
@@ -110,6 +115,7 @@ def test_a_consistency_proof_from_the_tree_verifies(case: tuple[int, int]) -> No
     verify.verify_consistency(old, new, proof, TREE.root(old), TREE.root(new))
 
 
+@settings(deadline=None)
 @given(consistency_cases(), st.data())
 def test_flipping_any_bit_of_a_consistency_proof_breaks_it(
     case: tuple[int, int], data: st.DataObject
@@ -123,6 +129,7 @@ def test_flipping_any_bit_of_a_consistency_proof_breaks_it(
         verify.verify_consistency(old, new, proof, TREE.root(old), TREE.root(new))
 
 
+@settings(deadline=None)
 @given(consistency_cases())
 def test_a_consistency_proof_does_not_join_other_roots(case: tuple[int, int]) -> None:
     old, new = case
@@ -164,6 +171,7 @@ def subtree_cases(draw: st.DrawFn) -> tuple[int, int, int]:
     return start, start + width, size
 
 
+@settings(deadline=None)
 @given(subtree_cases())
 def test_a_subtree_consistency_proof_verifies_and_a_changed_one_does_not(
     case: tuple[int, int, int],
@@ -184,6 +192,7 @@ def test_a_subtree_consistency_proof_verifies_and_a_changed_one_does_not(
             verify.verify_subtree_consistency(start, end, size, changed, subtree, TREE.root(size))
 
 
+@settings(deadline=None)
 @given(subtree_cases(), st.data())
 def test_a_subtree_inclusion_proof_leads_to_the_subtree_hash(
     case: tuple[int, int, int], data: st.DataObject

@@ -76,3 +76,29 @@ def test_irv_skips_a_withdrawn_candidate() -> None:
 def test_irv_refuses_several_seats() -> None:
     with pytest.raises(TallyError, match="one seat"):
         count(Profile.from_ballots("ab", [[0]]), "irv", 2)
+
+
+def test_irv_batch_elimination_excludes_everyone_who_cannot_overtake_the_next() -> None:
+    # d (1) + c (2) = 3 < b (10): both go at once; alone, d would go first.
+    profile = Profile.from_ballots("abcd", [[0], [1], [2, 1], [3, 2]], [12, 10, 2, 1])
+    batched = count(profile, "irv", options={"batch_elimination": True})
+    assert batched.rounds[0].excluded == ("d", "c")  # fewest first, as RCTab reports
+    plain = count(profile, "irv")
+    assert plain.rounds[0].excluded == ("d",)
+    assert batched.winners == plain.winners == ("b",)
+
+
+def test_irv_batch_elimination_falls_back_to_the_single_lowest() -> None:
+    # c (4) is not below b (5) when d's 3 joins it: 3 + 4 = 7 >= 5, so only d goes.
+    profile = Profile.from_ballots("abcd", [[0], [1], [2], [3, 2]], [9, 5, 4, 3])
+    result = count(profile, "irv", options={"batch_elimination": True})
+    assert result.rounds[0].excluded == ("d",)
+
+
+def test_irv_excludes_named_candidates_first_whatever_their_votes() -> None:
+    profile = Profile.from_ballots("abc", [[0], [1], [2, 1]], [5, 3, 4])
+    result = count(profile, "irv", options={"exclude_first": ["c"]})
+    assert result.rounds[0].excluded == ("c",)
+    assert result.winners == ("b",)
+    with pytest.raises(TallyError, match="names no candidate"):
+        count(profile, "irv", options={"exclude_first": ["zed"]})

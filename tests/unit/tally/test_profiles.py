@@ -68,3 +68,14 @@ def test_profile_arrays_cannot_be_changed_in_place() -> None:
         profile.rankings[0, 0] = 1
     with pytest.raises(ValueError):
         profile.counts[0] = 9
+
+
+def test_a_candidate_ranked_twice_is_refused_among_many_candidates() -> None:
+    names = [f"c{i}" for i in range(70)]
+    with pytest.raises(ProfileError, match="row 1: a candidate appears more than once"):
+        Profile.from_ballots(names, [[0, 69], [69, 3, 69]])
+
+
+def test_rankings_must_hold_whole_numbers() -> None:
+    with pytest.raises(ProfileError, match="candidate numbers"):
+        Profile(("a", "b"), np.array([[0.5, 1.0]]), np.array([1]))

@@ -57,3 +57,8 @@ def test_an_option_the_method_does_not_take_is_refused() -> None:
 def test_the_registry_cannot_be_changed() -> None:
     with pytest.raises(TypeError):
         METHODS["borda"] = METHODS["irv"]  # type: ignore[index]
+
+
+def test_a_seed_that_is_not_bytes_is_refused() -> None:
+    with pytest.raises(TallyError, match="seed"):
+        count(SANITY, "irv", seed="root")  # type: ignore[arg-type]

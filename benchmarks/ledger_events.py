@@ -1,0 +1,316 @@
+"""Whole events on the open record: appending them with their projections, proofs from the
+stored tree, and `soviet verify`, in one run.
+
+    python benchmarks/ledger_events.py [--events N] [--append A] [--batch B] [--reads R]
+                                       [--folder DIR]
+
+1. Appends A ballots of one large election through `SqlWorkspace.record` (event row, leaf,
+   Merkle nodes at each commit, and the ballot's projection), in transactions of B events,
+   on SQLite; and times the founding of the organization's members through
+   `Soviet.found` (one admission event each, in one transaction).
+2. Builds a log of N events on SQLite: an organization whose one assembly elects seven
+   offices in turn (stv, irv, approval, plurality, meek, schulze, ranked-pairs), every
+   member voting in each. Founding, opening, nominating, starting and closing go through
+   the services; the admissions and ballots are written in bulk — the event rows made by
+   `soviet.storage.log.row_for`, the Merkle nodes by `merkle.append_leaves`, the
+   projection rows as their projectors write them (`verify` compares them with its
+   replay, so a bulk row that differed would fail it).
+3. Times the root, an inclusion proof and a consistency proof at N from the stored tree
+   (median of R calls), then `soviet verify` over the N events (the function the command
+   runs: every leaf, node, checkpoint, replay and recount), and, beside it, the replay
+   alone (`soviet.storage.replay.replay` into an empty in-memory database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from soviet.bootstrap import Settings, Soviet
+from soviet.domain import events as ev
+from soviet.domain import founding
+from soviet.domain.charter import parse_charter
+from soviet.domain.events import Event
+from soviet.services import elections
+from soviet.storage import database, log, merkle, proving
+from soviet.storage import schema as t
+from soviet.storage.projectors import dumps
+from soviet.storage.replay import replay
+from soviet.storage.verification import snapshot, verify_database
+from soviet.storage.workspace import SqlWorkspace
+
+START = "2026-05-01T09:00:00Z"
+METHODS = (
+    ("committee", "stv", 3),
+    ("chair", "irv", 1),
+    ("stewards", "approval", 2),
+    ("delegate", "plurality", 1),
+    ("council", "meek", 3),
+    ("speaker", "schulze", 1),
+    ("treasurer", "ranked-pairs", 1),
+)
+CANDIDATES = 6
+#: Events per multi-row write while building the log.
+CHUNK = 5000
+
+
+def charter_text(members: int) -> tuple[str, str]:
+    """A charter whose one assembly holds `members` members and elects the offices of
+    METHODS, and its members CSV."""
+    offices = "".join(
+        f'[[offices]]\nid = "works.{name}"\nbody = "works"\ntitle = "{name}"\n'
+        f'seats = {seats}\nmethod = "{method}"\n\n'
+        for name, method, seats in METHODS
+    )
+    toml = (
+        'name = "Bench Works"\norigin = "bench.example.org/works"\nfounders = ["m0"]\n'
+        'members = "members.csv"\n\n[[bodies]]\nid = "works"\nname = "Works"\n'
+        f'kind = "assembly"\n\n{offices}'
+    )
+    rows = "".join(f"m{i},Member {i},works\n" for i in range(members))
+    return toml, "id,name,bodies\n" + rows
+
+
+def open_soviet(folder: Path, now: str = START) -> Soviet:
+    return Soviet(Settings(f"sqlite:///{folder / 'soviet.db'}", now, folder / "soviet.key"),
+                  create=True)
+
+
+def at(soviet: Soviet, minute: int) -> None:
+    """Move the organization's clock to START plus `minute` minutes."""
+    hours, minutes = divmod(minute, 60)
+    days, hours = divmod(hours, 24)
+    soviet.settings = replace(soviet.settings, now=f"2026-05-{1 + days:02d}T"
+                              f"{9 + hours:02d}:{minutes:02d}:00Z")
+
+
+# -- 1. appending through SqlWorkspace.record --------------------------------------------
+
+
+def measure_appends(folder: Path, count: int, batch: int) -> list[str]:
+    folder.mkdir()
+    members = count + 1
+    toml, csv = charter_text(members)
+    (folder / "members.csv").write_text(csv)
+    charter = parse_charter(toml, "bench.toml", lambda _: csv)
+    soviet = open_soviet(folder)
+    lines = []
+    try:
+        began = time.perf_counter()
+        soviet.found(charter)
+        took = time.perf_counter() - began
+        lines.append(line(f"found: {members:,} admissions (Soviet.found, one transaction)",
+                          took, members + 1))
+        at(soviet, 60)
+        election = start_election(soviet, "works.committee")
+        rng = random.Random(1)
+        names = [f"m{c}" for c in range(CANDIDATES)]
+        at(soviet, 120)
+        began = time.perf_counter()
+        for low in range(1, count + 1, batch):
+            with soviet.unit_of_work() as ws:
+                for voter in range(low, min(count + 1, low + batch)):
+                    choice = rng.sample(names, rng.randint(1, CANDIDATES))
+                    ws.record(Event(ev.BALLOT_CAST, f"m{voter}",
+                                    {"election": election, "choice": choice}))
+        took = time.perf_counter() - began
+        lines.append(line(f"append: {count:,} ballots (SqlWorkspace.record, transactions "
+                          f"of {batch:,})", took, count))
+    finally:
+        soviet.dispose()
+    return lines
+
+
+def start_election(soviet: Soviet, office: str) -> str:
+    with soviet.unit_of_work() as ws:
+        election = str(elections.open_election(ws, office, "m0").data["election"])
+        for c in range(CANDIDATES):
+            elections.nominate(ws, election, f"m{c}", "m0")
+        elections.start(ws, election, "m0")
+    return election
+
+
+# -- 2. a log of N events ----------------------------------------------------------------
+
+
+def bulk(ws: SqlWorkspace, events: Sequence[Event],
+         projection: Callable[[Connection, list[dict[str, Any]]], None]) -> None:
+    """Append events in multi-row writes: rows and leaves as `log.row_for` makes them,
+    nodes by `merkle.append_leaves`, projection rows by `projection`."""
+    ws.flush()
+    for low in range(0, len(events), CHUNK):
+        rows = [log.row_for(ws.size + i + 1, ws.now, event)[0]
+                for i, event in enumerate(events[low : low + CHUNK])]
+        ws.conn.execute(insert(t.events), rows)
+        merkle.append_leaves(ws.conn, ws.size, [row["leaf"] for row in rows])
+        projection(ws.conn, rows)
+        ws.size += len(rows)
+
+
+def admitted_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """What `projectors.admitted` writes, for many admissions at once."""
+    data = [(row, json.loads(row["data"])) for row in rows]
+    conn.execute(insert(t.members), [
+        {"id": d["member"], "name": d["name"], "admitted_at": row["at"]} for row, d in data
+    ])
+    conn.execute(insert(t.memberships), [
+        {"member": d["member"], "body": body} for _, d in data for body in d["bodies"]
+    ])
+
+
+def ballot_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """What `projectors.ballot_cast` writes, for many ballots at once."""
+    conn.execute(insert(t.ballots), [
+        {"election": d["election"], "voter": row["actor"], "choice": dumps(d["choice"]),
+         "seq": row["seq"]}
+        for row in rows for d in [json.loads(row["data"])]
+    ])
+
+
+def build_log(folder: Path, events: int) -> tuple[Soviet, int]:
+    """An organization whose log holds about `events` events; returns it and the size."""
+    folder.mkdir()
+    elections_held = min(len(METHODS), max(1, events // 20_000))
+    members = max(CANDIDATES, events // (elections_held + 1))
+    toml, csv = charter_text(members)
+    charter = parse_charter(toml, "bench.toml", lambda _: csv)
+    soviet = open_soviet(folder)
+    key = soviet.keys.create(charter.origin)
+    found = founding.found(charter, str(key.verifier()))
+    with soviet.unit_of_work() as ws:
+        ws.record(found[0])
+        bulk(ws, found[1:], admitted_rows)
+    rng = random.Random(7)
+    names = [f"m{c}" for c in range(CANDIDATES)]
+    rankings = [rng.sample(names, rng.randint(1, CANDIDATES)) for _ in range(200)]
+    size = members + 1  # every member votes in every election, so it may close at once
+    for number, (office, method, _) in enumerate(METHODS[:elections_held]):
+        at(soviet, 60 * (number + 1))
+        election = start_election(soviet, f"works.{office}")
+        ballots = []
+        for voter in range(members):
+            choice = rng.choice(rankings)
+            if method in ("plurality", "irv"):
+                choice = choice[:1] if method == "plurality" else choice
+            ballots.append(Event(ev.BALLOT_CAST, f"m{voter}",
+                                 {"election": election, "choice": choice}))
+        at(soviet, 60 * (number + 1) + 30)
+        with soviet.unit_of_work() as ws:
+            bulk(ws, ballots, ballot_rows)
+        at(soviet, 60 * (number + 1) + 45)
+        with soviet.unit_of_work() as ws:
+            ws.flush()
+            elections.close(ws, election, "m0")
+        with soviet.reading() as conn:
+            size = merkle.tree_size(conn)
+    return soviet, size
+
+
+# -- 3. reads and verify -----------------------------------------------------------------
+
+
+def median(action: Callable[[], object], reads: int) -> float:
+    times = []
+    for _ in range(reads):
+        began = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def measure_log(folder: Path, events: int, reads: int) -> list[str]:
+    began = time.perf_counter()
+    soviet, size = build_log(folder, events)
+    lines = [line(f"build: a log of {size:,} events (bulk rows, services for the rest)",
+                  time.perf_counter() - began, size)]
+    try:
+        with soviet.reading() as conn:
+            index, old = size // 2, max(1, size * 3 // 4)
+            for what, call in (
+                ("root", lambda: merkle.root(conn, size)),
+                ("inclusion proof", lambda: proving.inclusion(conn, index, size)),
+                ("consistency proof", lambda: proving.consistency(conn, old, size)),
+            ):
+                lines.append(line(f"{what} at {size:,}, stored tree (median of {reads})",
+                                  median(call, reads)))
+        began = time.perf_counter()
+        with snapshot(soviet.engine) as conn:
+            report = verify_database(conn)
+        took = time.perf_counter() - began
+        verdict = "everything holds" if report.ok else f"FAILED: {report.first}"
+        lines.append(line(f"soviet verify over {size:,} events ({verdict})", took, size))
+        for check in report.checks.values():
+            lines.append(f"    {check.name:<12} {'ok' if check.ok else 'FAIL'}  {check.summary}")
+        began = time.perf_counter()
+        target = database.create_engine("sqlite://")
+        with soviet.reading() as source, target.connect() as replica, replica.begin():
+            database.migrate(replica)
+            migrated = time.perf_counter()
+            replay(source, replica)
+        took = time.perf_counter() - migrated
+        target.dispose()
+        lines.append(line(f"replay alone of {size:,} events (storage.replay, in memory)",
+                          took, size))
+    finally:
+        soviet.dispose()
+    return lines
+
+
+# -- the report --------------------------------------------------------------------------
+
+
+def seconds(value: float) -> str:
+    if value < 1e-3:
+        return f"{value * 1e6:,.0f} µs"
+    if value < 1:
+        return f"{value * 1e3:,.2f} ms"
+    return f"{value:,.2f} s"
+
+
+def line(what: str, took: float, count: int = 0) -> str:
+    rate = f"  {count / took:,.0f} events/s" if count and took else ""
+    return f"{what:<72} {seconds(took):>11}{rate}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000, help="events in the log")
+    parser.add_argument("--append", type=int, default=20_000, help="ballots appended in 1.")
+    parser.add_argument("--batch", type=int, default=1_000, help="events per transaction")
+    parser.add_argument("--reads", type=int, default=101, help="calls per read timing")
+    parser.add_argument("--folder", type=Path, help="where the databases go (default: temp)")
+    args = parser.parse_args(argv)
+    if args.events < 100 or args.append < 1 or args.batch < 1 or args.reads < 1:
+        parser.error("--events must be at least 100; --append, --batch, --reads at least 1")
+    print(f"soviet ledger, whole events: Python {sys.version.split()[0]}, "
+          f"SQLite {sqlite3.sqlite_version}")
+
+    def run(folder: Path) -> None:
+        for text in measure_appends(folder / "append", args.append, args.batch):
+            print(text, flush=True)
+        for text in measure_log(folder / "log", args.events, args.reads):
+            print(text, flush=True)
+
+    if args.folder:
+        args.folder.mkdir(parents=True, exist_ok=True)
+        run(args.folder)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            run(Path(folder))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
