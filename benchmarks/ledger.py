@@ -270,6 +270,8 @@ def run(n: int, batch: int, reads: int, repeat: int, folder: Path) -> tuple[list
 def seconds(value: float | None) -> str:
     if value is None:
         return "—"
+    if value < 1e-5:
+        return f"{value * 1e6:,.1f} µs"
     if value < 1e-3:
         return f"{value * 1e6:,.0f} µs"
     if value < 1:

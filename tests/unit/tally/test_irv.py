@@ -80,7 +80,7 @@ def test_irv_refuses_several_seats() -> None:
 
 def test_irv_batch_elimination_excludes_everyone_who_cannot_overtake_the_next() -> None:
     # d (1) + c (2) = 3 < b (10): both go at once; alone, d would go first.
-    profile = Profile.from_ballots("abcd", [[0], [1], [2, 1], [3, 2]], [12, 10, 2, 1])
+    profile = Profile.from_ballots("abcd", [[0], [1], [2, 1], [3, 2]], [11, 10, 2, 1])
     batched = count(profile, "irv", options={"batch_elimination": True})
     assert batched.rounds[0].excluded == ("d", "c")  # fewest first, as RCTab reports
     plain = count(profile, "irv")
