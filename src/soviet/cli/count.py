@@ -85,6 +85,22 @@ def count_file(
         str,
         typer.Option("--seed", help="Seed for any lot the count must draw.", show_default=False),
     ] = "",
+    exclude_first: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude-first",
+            help="irv: exclude this candidate first, whatever their votes (repeat; e.g. "
+            "undeclared write-ins).",
+            show_default=False,
+        ),
+    ] = None,
+    batch_elimination: Annotated[
+        bool,
+        typer.Option(
+            "--batch-elimination",
+            help="irv: exclude at once every candidate who cannot overtake the next one.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Count a ballot file and print the result, round by round."""
@@ -97,7 +113,12 @@ def count_file(
         raise BallotFileError(ballots.source, None, "no ballot with a countable preference")
     seats = seats if seats is not None else ballots.seats or 1
     method = method or ("irv" if seats == 1 else "stv")
-    result = count(profile, method, seats, seed=seed.encode("utf-8"))
+    options: dict[str, object] = {}
+    if exclude_first:
+        options["exclude_first"] = list(exclude_first)
+    if batch_elimination:
+        options["batch_elimination"] = True
+    result = count(profile, method, seats, seed=seed.encode("utf-8"), options=options)
     outcome = result.to_json()
     if as_json:
         sys.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=2) + "\n")
