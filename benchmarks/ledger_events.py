@@ -250,7 +250,8 @@ def measure_log(folder: Path, events: int, reads: int) -> list[str]:
         verdict = "everything holds" if report.ok else f"FAILED: {report.first}"
         lines.append(line(f"soviet verify over {size:,} events ({verdict})", took, size))
         for check in report.checks.values():
-            lines.append(f"    {check.name:<12} {'ok' if check.ok else 'FAIL'}  {check.summary}")
+            mark = "skip" if not check.ran else "ok" if check.ok else "FAIL"
+            lines.append(f"    {mark:>4} {check.name:<12} {check.summary}")
         target = database.create_engine("sqlite://")
         with soviet.reading() as source, target.connect() as replica, replica.begin():
             database.migrate(replica)

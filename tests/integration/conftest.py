@@ -70,8 +70,8 @@ class Databases:
     def drop_all(self) -> None:
         if self._admin is None:
             return
-        with self._admin.begin() as conn:
-            for schema in self._schemas:
+        for schema in self._schemas:  # one by one: a schema's tables take many locks
+            with self._admin.begin() as conn:
                 conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         self._admin.dispose()
 

@@ -287,8 +287,10 @@ class FederationMachine(RuleBasedStateMachine):
         return self.view
 
     def attempt(self, act: Callable[[SqlWorkspace], object], *, valid: bool = False) -> bool:
-        """Run one act. A refusal must come from the rules (not from the database) and
-        write nothing; an act `valid` by the rules must not be refused."""
+        """Run one act. An act `valid` by the rules must not be refused; a refusal must
+        come from the rules (not from the database) and write nothing."""
+        if not valid and self.before is None:
+            self.before = self.o.snapshot()
         try:
             self.o.act(act)
         except (Refused, NotFound) as error:
@@ -297,7 +299,7 @@ class FederationMachine(RuleBasedStateMachine):
             assert self.o.snapshot() == self.before, "a refused act wrote something"
             self.tally["refused"] += 1
             return False
-        self.before = self.o.snapshot()
+        self.before = None
         self.tally["done"] += 1
         return True
 
@@ -309,7 +311,6 @@ class FederationMachine(RuleBasedStateMachine):
 
     def refresh(self) -> None:
         self.view = self.o.read(read_view)
-        self.before = self.o.snapshot()
 
     def pick(self, data: st.DataObject, likely: Collection[str], label: str) -> str:
         """Mostly one of `likely` (the acts the rules allow), sometimes anyone."""
@@ -745,6 +746,6 @@ def test_random_sequences_of_acts_keep_every_rule_and_replay_identically(
     print(dict(tally))
     # the sequences reached what the invariants are about
     assert tally["replayed"] == tally["examples"] > 0
-    for reached in ("refused", "closed", ev.MANDATE_GRANTED, ev.PETITION_OPENED,
-                    ev.MANDATE_LAPSED, ev.RECALL_VOTE_OPENED):
+    for reached in ("refused", "closed", ev.MANDATE_GRANTED, ev.PETITION_OPENED):
         assert tally[reached] > 0, f"no example reached {reached}"
+    assert tally[ev.MANDATE_RECALLED] + tally[ev.MANDATE_LAPSED] > 0, "no mandate was lost"

@@ -77,7 +77,10 @@ def tamper(url: str, change: Callable[[sa.Connection], None]) -> None:
 
 
 def sql(statement: str, **params: Any) -> Callable[[sa.Connection], None]:
-    return lambda conn: conn.execute(sa.text(statement), params)
+    def run(conn: sa.Connection) -> None:
+        conn.execute(sa.text(statement), params)
+
+    return run
 
 
 def data_of(conn: sa.Connection, seq: int) -> dict[str, Any]:

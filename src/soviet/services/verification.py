@@ -242,7 +242,7 @@ class LogCheck:
         self._grow(leaf)
         self._replay(e)
 
-    def skip(self, seq: int, type: str, leaf: bytes | None, detail: str) -> None:
+    def skip(self, seq: int, type: str | None, leaf: bytes | None, detail: str) -> None:
         """An event that cannot be read: counted as a discrepancy, its stored leaf (if any)
         kept in the tree so the events after it keep their places."""
         self.report.fail("leaves", detail, seq, type)
