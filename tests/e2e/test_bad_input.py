@@ -147,10 +147,8 @@ def test_a_database_url_that_cannot_be_opened_is_refused_naming_it(
     tmp_path: Path, url: str, says: str
 ) -> None:
     url = url.format(folder=tmp_path)
-    cli = Cli(url, tmp_path)
-    for args in (["audit"], ["init", "--charter", str(WORKS)]):
-        error = cli.run(*args, code=2).error
-        assert says in error
+    error = Cli(url, tmp_path).run("init", "--charter", str(WORKS), code=2).error
+    assert says in error
     assert not (tmp_path / "no-such-folder").exists()
 
 

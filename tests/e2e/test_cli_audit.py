@@ -29,12 +29,21 @@ def test_an_elected_secretary_takes_the_power_to_admit_from_the_founders_until_t
     assert findings[0]["kind"] == "provisional"
     assert "chen, nils" in findings[0]["detail"]
 
+    # the council elects its secretary by plurality (one choice per ballot) from among
+    # all the members, deputies or not
     cli.run("election", "open", "council.secretary", "--as", "ada")
-    cli.run("election", "nominate", "E1", "olga", "--as", "ada")  # any member may stand
+    cli.run("election", "nominate", "E1", "olga", "--as", "ada")
+    cli.run("election", "nominate", "E1", "chen", "--as", "boris")
     cli.run("election", "start", "E1", "--as", "boris")
-    for voter in ("ada", "boris", "mira"):
-        cli.run("vote", "E1", "olga", "--as", voter)
-    cli.run("election", "close", "E1", "--as", "mira")
+    cli.refused(
+        "vote", "E1", "olga", "chen", "--as", "ada", says=["E1", "plurality", "at most 1"]
+    )
+    for voter, choice in (("ada", "olga"), ("boris", "chen"), ("mira", "olga")):
+        cli.run("vote", "E1", choice, "--as", voter)
+    [closed, *_] = cli.run("election", "close", "E1", "--as", "mira", "--json").json_lines()
+    assert closed["data"]["winners"] == ["olga"]
+    assert closed["data"]["result"]["method"] == "plurality"
+    assert closed["data"]["result"]["rounds"][0]["votes"] == {"olga": 2, "chen": 1}
     elected_at = cli.clock
     secretary = by_id(cli.json("show", "mandates"))["M5"]
     assert (secretary["office"], secretary["holder"]) == ("council.secretary", "olga")

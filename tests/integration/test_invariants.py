@@ -30,19 +30,27 @@ from hypothesis.stateful import (
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 
-from integration.conftest import Databases, Organization, assert_replay_identical, office
+from integration.conftest import (
+    Databases,
+    Organization,
+    assert_replay_identical,
+    office,
+    server_url,
+)
 from soviet.domain import events as ev
 from soviet.domain.audit import is_live, open_seats
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 from soviet.errors import NotFound, Refused
-from soviet.services import audit, elections, electorates, members, recall
+from soviet.services import audit, elections, members, recall
 from soviet.storage import log, merkle
 from soviet.storage import schema as t
 from soviet.storage.workspace import SqlWorkspace, mandate_from_row
 
+# Each act is a round trip per statement on a server: PostgreSQL runs half the examples,
+# to keep the suite's time in bounds on two cores.
 SETTINGS = settings(
-    max_examples=30,
+    max_examples=15 if server_url() else 30,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -178,7 +186,8 @@ class View:
 
 
 def read_view(ws: SqlWorkspace) -> View:
-    """Everything the machine draws from and checks, in a few queries."""
+    """Everything the machine draws from and checks, in a few queries. Electorates are
+    worked out here from memberships and mandates, as DESIGN.md defines them."""
     conn = ws.conn
     offices = ws.offices()
     ids = sorted(ws.member_ids())
@@ -187,7 +196,18 @@ def read_view(ws: SqlWorkspace) -> View:
         mandate_from_row(row)
         for row in conn.execute(select(t.mandates).order_by(t.mandates.c.number))
     )
-    eligible = {o.id: electorates.eligible(ws, o) for o in offices.values()}
+    deputies = frozenset(
+        m.holder for m in mandates if m.active and offices[m.office].seat_in == COUNCIL
+    )
+    electorate = {
+        o.id: deputies if o.body == COUNCIL
+        else frozenset(m for m, body in memberships if body == o.body)
+        for o in offices.values()
+    }
+    eligible = {
+        o.id: frozenset(ids) if o.eligible == "members" else electorate[o.id]
+        for o in offices.values()
+    }
     active = {o: [m for m in mandates if m.active and m.office == o] for o in offices}
     return View(
         now=ws.now,
@@ -195,7 +215,7 @@ def read_view(ws: SqlWorkspace) -> View:
         members=tuple(ids),
         assemblies=tuple(b.id for b in ws.bodies().values() if b.kind == "assembly"),
         bodies_of={m: tuple(sorted(b for n, b in memberships if n == m)) for m in ids},
-        electorate={o.id: electorates.electorate(ws, o) for o in offices.values()},
+        electorate=electorate,
         eligible=eligible,
         seated=ws.seated(COUNCIL),
         open_seats={o.id: open_seats(o, active[o.id], eligible[o.id], ws.now)
@@ -509,11 +529,12 @@ class FederationMachine(RuleBasedStateMachine):
             petition = self.petition(petition.id)
         if petition is None or petition.status != "voting":
             return
+        running = petition.voting_ends is not None and self.o.now <= petition.voting_ends
         for voter in sorted(petition.roll - set(petition.votes)):
             if data.draw(st.integers(0, 5), label="turns out"):
                 choice = data.draw(st.sampled_from(("yes", "no")), label="vote")
                 self.attempt(partial(recall.vote, petition_id=petition.id, choice=choice,
-                                     voter=voter), valid=True)
+                                     voter=voter), valid=running)
         self.o.tick(days=RULES.voting_days)
         closer = sorted(petition.roll)[0]
         self.attempt(partial(recall.close, petition_id=petition.id, actor=closer), valid=True)
@@ -675,19 +696,12 @@ def check_ballots(view: View, log_events: Sequence[ev.Recorded]) -> None:
 
 
 def check_entitlement(view: View) -> None:
-    """Nobody holds a seat or an office they are not entitled to, and the council is
-    exactly its seated deputies."""
+    """Nobody holds a seat or an office they are not entitled to, and the council's
+    members, as the handlers see them, are exactly the holders of its seats."""
     deputies = {
         m.holder for m in view.active() if view.offices[m.office].seat_in == COUNCIL
     }
     assert view.seated == deputies
-    for of in view.offices.values():
-        if of.body == COUNCIL:
-            assert view.electorate[of.id] == deputies
-        else:
-            assert view.electorate[of.id] == {
-                m for m, bodies in view.bodies_of.items() if of.body in bodies
-            }
     for m in view.active():
         of = view.offices[m.office]
         if of.eligible == "electorate":

@@ -65,6 +65,7 @@ def test_the_demo_log_has_every_kind_of_event_the_replay_must_handle(demo_db: Pa
         "recall.closed",
         "mandate.recalled",
         "mandate.lapsed",
+        "checkpoint.logged",
     } <= kinds
 
 
