@@ -329,6 +329,9 @@ class FederationMachine(RuleBasedStateMachine):
     def petition(self, ident: str) -> PetitionRecord:
         return self.o.read(lambda ws: ws.petition(ident))
 
+    def mandate(self, ident: str) -> MandateRecord:
+        return self.o.read(lambda ws: ws.mandate(ident))
+
     def refresh(self) -> None:
         self.view = self.o.read(read_view)
 
@@ -389,7 +392,12 @@ class FederationMachine(RuleBasedStateMachine):
     def open_election(self, data: st.DataObject) -> None:
         of = data.draw(st.sampled_from(sorted(self.v.offices)), label="office")
         actor = self.pick(data, self.v.electorate[of], "opener")
-        self.attempt(lambda ws: elections.open_election(ws, of, actor))
+        valid = (
+            actor in self.v.electorate[of]
+            and all(e.office != of for e in self.v.elections if e.status != "closed")
+            and bool(self.v.open_seats[of])
+        )
+        self.attempt(lambda ws: elections.open_election(ws, of, actor), valid=valid)
 
     @precondition(lambda self: bool(self.v.elections))
     @rule(data=st.data())
@@ -502,7 +510,14 @@ class FederationMachine(RuleBasedStateMachine):
                             label="mandate")
         actor = self.pick(data, self.v.electorate[mandate.office], "petitioner")
         reason = "broke the mandate" if data.draw(st.integers(0, 4), label="reason") else " "
-        self.attempt(lambda ws: recall.open_petition(ws, mandate.id, reason, actor))
+        valid = (
+            mandate.active
+            and actor in self.v.electorate[mandate.office]
+            and bool(reason.strip())
+            and all(p.mandate != mandate.id for p in self.v.live_petitions())
+        )
+        self.attempt(lambda ws: recall.open_petition(ws, mandate.id, reason, actor),
+                     valid=valid)
 
     @precondition(lambda self: bool(self.v.active()))
     @rule(data=st.data())
@@ -545,12 +560,20 @@ class FederationMachine(RuleBasedStateMachine):
         """One signature (perhaps one the rules refuse), then perhaps more valid ones."""
         petition = data.draw(st.sampled_from(self.v.petitions), label="petition")
         electorate = self.v.electorate[self.v.mandate(petition.mandate).office]
-        actor = self.pick(data, electorate - petition.signers, "signer")
-        if not self.attempt(lambda ws: recall.sign(ws, petition.id, actor)):
-            return
-        for signer in data.draw(st.lists(st.sampled_from(sorted(electorate)), unique=True),
-                                label="more signers"):
-            self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer))
+        first = self.pick(data, electorate - petition.signers, "signer")
+        more = data.draw(st.lists(st.sampled_from(sorted(electorate)), unique=True),
+                         label="more signers")
+        for signer in (first, *more):
+            petition = self.petition(petition.id)
+            valid = (
+                petition.status in ("open", "voting")
+                and self.mandate(petition.mandate).active
+                and signer in electorate
+                and signer not in petition.signers
+            )
+            if not self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer),
+                                valid=valid):
+                return
 
     @precondition(lambda self: bool(self.v.live_petitions("voting")))
     @rule(data=st.data())

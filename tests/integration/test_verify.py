@@ -27,9 +27,9 @@ from soviet.ledger.entries import encode_event
 from soviet.services import members
 from soviet.services.proof_checks import check_proof
 from soviet.services.verification import Report
-from soviet.storage import export, merkle, proving
+from soviet.storage import database, export, merkle, proving
 from soviet.storage.keys import KeyFile
-from soviet.storage.verification import verify_export
+from soviet.storage.verification import snapshot, verify_database, verify_export
 
 
 @pytest.fixture
@@ -102,6 +102,20 @@ def test_an_untouched_log_verifies_with_every_check_counted(org: SignedOrganizat
     assert not report.checks["since"].ran
     with org.soviet.reading() as conn:
         assert report.root == merkle.root(conn)
+
+
+def test_verify_reads_one_state_of_the_log_while_acts_go_on(org: SignedOrganization) -> None:
+    engine = database.create_engine(org.url)
+    try:
+        with snapshot(engine) as conn:
+            before = merkle.tree_size(conn)
+            org.tick(hours=1)
+            org.act(lambda ws: members.join(ws, "a2-6", "a1", "a1-1"))  # commits meanwhile
+            assert merkle.tree_size(conn) == before
+            assert ok(verify_database(conn)).size == before
+    finally:
+        engine.dispose()
+    assert ok(verify(org.url)).size == before + 1
 
 
 def test_a_log_checked_against_another_key_fails_at_its_first_event(

@@ -23,7 +23,15 @@ from soviet.services import audit, elections, electorates, recall
 from soviet.storage import views
 from soviet.storage.workspace import SqlWorkspace
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+#: How far back the story starts: it spans about three weeks of simulated time and must
+#: end before the real clock, so that `soviet audit` on its database afterwards agrees.
+STORY_DAYS = 30
+
+
+def story_start(now: datetime) -> datetime:
+    """The first instant of the story: 09:00 UTC, STORY_DAYS before `now`."""
+    day = (now - timedelta(days=STORY_DAYS)).astimezone(UTC)
+    return day.replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 class Demo:
@@ -35,7 +43,7 @@ class Demo:
         self.rng = random.Random(seed)
         self.say = console.print
         self.console = console
-        self.clock = START
+        self.clock = story_start(datetime.now(UTC))
         self.db_path = folder / "soviet.db"
         self.url = f"sqlite:///{self.db_path}"
         self.soviet: Soviet | None = None

@@ -4,7 +4,8 @@
 leaf hash and Merkle node from the events themselves, and applies each event through the
 same projectors as the live path. `dump` reads every projection table in an order that
 does not depend on the database, so the dumps of a database and of its replay compare
-equal exactly when the projections are identical. `soviet verify` does both.
+equal exactly when the projections are identical: replaying a log must reproduce
+every projection of the database it came from (DESIGN.md, "Event sourcing").
 """
 
 from __future__ import annotations
