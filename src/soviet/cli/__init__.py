@@ -25,13 +25,19 @@ def _soviet() -> None:
 def _register(argv: list[str] | None = None) -> None:
     """Import the modules that add their commands to `app`.
 
-    `soviet count` reads ballot files on its own and needs no database: it alone is
-    imported for it, which keeps SQLAlchemy out of the start-up of a large count.
+    Only what the command at hand needs is imported: `soviet count` reads ballot files and
+    needs no database, and the commands on the database need no numpy until a count. The
+    full list (for `--help`, or no `argv`) imports everything.
     """
-    if argv is not None and argv[:1] == ["count"]:
-        from soviet.cli import count  # noqa: F401
+    first = argv[0] if argv else None
+    if first == "count":
+        from soviet.cli import count
+
         return
-    from soviet.cli import acts, count, demo, ledger, reading  # noqa: F401
+    from soviet.cli import acts, demo, ledger, reading  # noqa: F401
+
+    if first is None or first.startswith("-"):
+        from soviet.cli import count  # noqa: F401
 
 
 def main() -> None:

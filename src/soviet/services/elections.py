@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from soviet import tally
 from soviet.domain import elections as rules
 from soviet.domain import events as ev
 from soviet.domain.audit import is_live, open_seats
@@ -16,6 +16,9 @@ from soviet.services import electorates
 from soviet.services.checkpoints import log_checkpoint
 from soviet.services.consequences import end_mandate, fill_vacancy
 from soviet.services.ports import Workspace
+
+if TYPE_CHECKING:
+    from soviet import tally
 
 
 def _member(ws: Workspace, member_id: str) -> str:
@@ -99,6 +102,8 @@ def count(
     another seat of the office by a live mandate: one person holds one seat of an office.
     Lots are drawn from `seed`.
     """
+    from soviet import tally  # numpy is loaded only when something is counted
+
     candidates = election.candidates
     index = {name: number for number, name in enumerate(candidates)}
     ballots = ws.ballots(election.id)

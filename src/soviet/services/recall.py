@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from soviet import tally
 from soviet.domain import events as ev
 from soviet.domain import recall as rules
 from soviet.domain.records import PetitionRecord
@@ -78,6 +77,8 @@ def close(ws: Workspace, petition_id: str, actor: str) -> ev.Recorded:
     rules.may_close(petition, actor, ws.now)
     mandate = ws.mandate(petition.mandate)
     office = electorates.office(ws, mandate.office)
+    from soviet import tally  # numpy is loaded only when something is counted
+
     order = {"yes": 0, "no": 1}
     profile = tally.Profile.from_ballots(
         ("yes", "no"), [[order[v]] for v in petition.votes.values()], title=petition.id
