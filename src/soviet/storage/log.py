@@ -47,7 +47,7 @@ def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
 def append(conn: Connection, seq: int, at: str, event: Event) -> tuple[Recorded, bytes]:
     """Insert one event at `seq`; returns it as recorded and its leaf hash."""
     row, recorded = row_for(seq, at, event)
-    conn.execute(insert(t.events).values(**row))
+    conn.execute(insert(t.events), row)
     return recorded, row["leaf"]
 
 

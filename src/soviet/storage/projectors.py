@@ -32,7 +32,7 @@ def _number(ident: str) -> int:
 def founded(conn: Connection, e: Recorded) -> None:
     d = e.data
     conn.execute(
-        insert(t.organization).values(
+        insert(t.organization), dict(
             id=1,
             name=d["name"],
             origin=d["origin"],
@@ -65,14 +65,14 @@ def founded(conn: Connection, e: Recorded) -> None:
 
 
 def admitted(conn: Connection, e: Recorded) -> None:
-    conn.execute(insert(t.members).values(id=e.data["member"], name=e.data["name"],
+    conn.execute(insert(t.members), dict(id=e.data["member"], name=e.data["name"],
                                           admitted_at=e.at))
     rows = [{"member": e.data["member"], "body": b} for b in e.data["bodies"]]
     conn.execute(insert(t.memberships), rows)
 
 
 def joined(conn: Connection, e: Recorded) -> None:
-    conn.execute(insert(t.memberships).values(member=e.data["member"], body=e.data["body"]))
+    conn.execute(insert(t.memberships), dict(member=e.data["member"], body=e.data["body"]))
 
 
 def left(conn: Connection, e: Recorded) -> None:
@@ -86,7 +86,7 @@ def left(conn: Connection, e: Recorded) -> None:
 def mandate_started(conn: Connection, e: Recorded) -> None:
     d = e.data
     conn.execute(
-        insert(t.mandates).values(
+        insert(t.mandates), dict(
             id=d["mandate"],
             number=_number(d["mandate"]),
             office=d["office"],
@@ -117,7 +117,7 @@ def mandate_ended(conn: Connection, e: Recorded) -> None:
 def election_opened(conn: Connection, e: Recorded) -> None:
     d = e.data
     conn.execute(
-        insert(t.elections).values(
+        insert(t.elections), dict(
             id=d["election"],
             number=_number(d["election"]),
             office=d["office"],
@@ -136,7 +136,7 @@ def nominated(conn: Connection, e: Recorded) -> None:
         select(func.count()).select_from(t.candidates).where(t.candidates.c.election == election)
     ).scalar_one()
     conn.execute(
-        insert(t.candidates).values(
+        insert(t.candidates), dict(
             election=election, member=e.data["candidate"], position=position + 1,
             nominated_by=e.actor,
         )
@@ -157,7 +157,7 @@ def election_started(conn: Connection, e: Recorded) -> None:
 
 def ballot_cast(conn: Connection, e: Recorded) -> None:
     conn.execute(
-        insert(t.ballots).values(
+        insert(t.ballots), dict(
             election=e.data["election"], voter=e.actor, choice=dumps(e.data["choice"]), seq=e.seq
         )
     )
@@ -179,7 +179,7 @@ def election_closed(conn: Connection, e: Recorded) -> None:
 def petition_opened(conn: Connection, e: Recorded) -> None:
     d = e.data
     conn.execute(
-        insert(t.petitions).values(
+        insert(t.petitions), dict(
             id=d["petition"],
             number=_number(d["petition"]),
             mandate=d["mandate"],
@@ -189,12 +189,12 @@ def petition_opened(conn: Connection, e: Recorded) -> None:
             opened_at=e.at,
         )
     )
-    conn.execute(insert(t.signatures).values(petition=d["petition"], member=e.actor, seq=e.seq))
+    conn.execute(insert(t.signatures), dict(petition=d["petition"], member=e.actor, seq=e.seq))
 
 
 def petition_signed(conn: Connection, e: Recorded) -> None:
     conn.execute(
-        insert(t.signatures).values(petition=e.data["petition"], member=e.actor, seq=e.seq)
+        insert(t.signatures), dict(petition=e.data["petition"], member=e.actor, seq=e.seq)
     )
 
 
@@ -212,7 +212,7 @@ def recall_vote_opened(conn: Connection, e: Recorded) -> None:
 
 def recall_ballot_cast(conn: Connection, e: Recorded) -> None:
     conn.execute(
-        insert(t.recall_ballots).values(
+        insert(t.recall_ballots), dict(
             petition=e.data["petition"], voter=e.actor, vote=e.data["vote"], seq=e.seq
         )
     )
