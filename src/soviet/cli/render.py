@@ -84,6 +84,9 @@ def describe(e: Recorded) -> str:
             return f"{by} voted {d['vote']} on petition {d['petition']}"
         case ev.RECALL_CLOSED:
             return f"recall vote on {d['petition']} closed: {d['outcome']}{_cause(d)}"
+        case ev.CHECKPOINT_LOGGED:
+            size = str(d["checkpoint"]).split("\n")[1] if "\n" in str(d["checkpoint"]) else "?"
+            return f"signed checkpoint of the log at size {size} logged{_cause(d)}"
         case _:
             return e.type
 

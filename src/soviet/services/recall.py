@@ -6,6 +6,7 @@ from soviet.domain import events as ev
 from soviet.domain import recall as rules
 from soviet.domain.records import PetitionRecord
 from soviet.services import electorates
+from soviet.services.checkpoints import log_checkpoint
 from soviet.services.consequences import end_mandate
 from soviet.services.ports import Workspace
 
@@ -115,4 +116,6 @@ def close(ws: Workspace, petition_id: str, actor: str) -> ev.Recorded:
                 },
             ),
         )
+    # the recall vote's result is anchored like an election's
+    log_checkpoint(ws, cause=closed.seq)
     return closed
