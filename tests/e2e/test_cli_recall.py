@@ -144,8 +144,9 @@ def test_a_recall_ends_at_once_at_the_immediate_share_and_fails_without_a_majori
     cli.tick(days=3, hours=1)
     quorum = cli.run("recall", "close", "P2", "--as", "chen", "--json").json_lines()
     tie = cli.run("recall", "close", "P3", "--as", "olga", "--json").json_lines()
-    assert [e["type"] for e in quorum] == ["recall.closed"]
-    assert [e["type"] for e in tie] == ["recall.closed"]
+    # a failed recall vote ends nothing; its result is anchored by a signed checkpoint
+    assert [e["type"] for e in quorum] == ["recall.closed", "checkpoint.logged"]
+    assert [e["type"] for e in tie] == ["recall.closed", "checkpoint.logged"]
     assert quorum[0]["data"]["outcome"] == "failed"
     assert "quorum not met" in quorum[0]["data"]["result"]["rounds"][0]["note"]
     assert tie[0]["data"]["outcome"] == "failed"
