@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/tally.py
 	$(BIN)/python benchmarks/ledger.py
+	$(BIN)/python benchmarks/ledger_events.py
 
 clean:
 	rm -rf $(VENV) soviet-demo .pytest_cache .mypy_cache .ruff_cache
