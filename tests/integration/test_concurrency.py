@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from integration.conftest import (
     Databases,
@@ -32,6 +33,7 @@ from soviet.domain import events as ev
 from soviet.domain.model import Charter
 from soviet.services import audit, elections
 from soviet.storage import log, merkle
+from soviet.storage.schema import merkle_nodes
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 120  # seconds a process may take, at most, on a loaded machine
@@ -109,13 +111,17 @@ def ballots_of(org: Organization, election: str) -> list[tuple[str, tuple[str, .
 
 
 def assert_log_is_whole(org: Organization) -> int:
-    """Seqs 1..n with no gap or repeat, a Merkle tree of n leaves, and a log that replays
-    to the same projections; returns n."""
+    """Seqs 1..n with no gap or repeat, and a Merkle tree of n leaves that stores every
+    complete subtree once; returns n."""
     events = org.events()
-    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    n = len(events)
+    assert [e.seq for e in events] == list(range(1, n + 1))
+    complete = sum(n >> level for level in range(1, n.bit_length()))
     with org.soviet.reading() as conn:
-        assert merkle.tree_size(conn) == log.size(conn) == len(events)
-    return len(events)
+        assert merkle.tree_size(conn) == log.size(conn) == n
+        stored = conn.execute(select(func.count()).select_from(merkle_nodes)).scalar_one()
+    assert stored == complete
+    return n
 
 
 def test_one_member_voting_in_six_processes_at_once_casts_exactly_one_ballot(

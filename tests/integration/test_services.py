@@ -1,6 +1,7 @@
 """The handlers on a real database, for the rules that are costly to reach end to end:
-the frozen roll, waiting by-elections, withdrawn candidates, imported holders re-elected,
-the cascade of lost seats, and recall petitions against mandates that end."""
+the frozen roll, waiting by-elections, withdrawn candidates, one seat per holder, imported
+holders re-elected, the cascade of lost seats, and recall petitions — at the immediate
+share, with signers who leave, against mandates that end otherwise."""
 
 from __future__ import annotations
 
