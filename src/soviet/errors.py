@@ -78,6 +78,16 @@ class LedgerError(SovietError):
     exit_code = 1
 
 
+class ReplayError(LedgerError):
+    """An event of the log that cannot be applied to the projections: names its seq and
+    type, since a replay that holds its writes back may find out only events later."""
+
+    def __init__(self, message: str, seq: int, type: str) -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.type = type
+
+
 class RootMismatch(LedgerError):
     """A proof or a tree that does not reproduce the expected root hash."""
 

@@ -24,10 +24,10 @@ from typing import Any, Protocol
 
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
-from soviet.errors import LedgerError, SovietError
+from soviet.errors import LedgerError, ReplayError, SovietError
 from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint, parse_note
 from soviet.ledger.compact import Range
-from soviet.ledger.entries import canonical, encode_event
+from soviet.ledger.entries import canonical, encode_entry
 from soviet.ledger.hashing import EMPTY_ROOT, leaf_hash
 from soviet.services import electorates
 from soviet.services.elections import count
@@ -41,7 +41,12 @@ class Replica(Protocol):
     """An empty database that the log is replayed into, event by event."""
 
     def project(self, event: Recorded) -> None:
-        """Apply one event through the projectors; LedgerError if it cannot be applied."""
+        """Apply one event through the projectors; ReplayError, naming the event, if it or
+        an event before it cannot be applied (writes may be held back until `settle`)."""
+        ...
+
+    def settle(self) -> None:
+        """Apply whatever is held back; ReplayError naming the event that cannot be."""
         ...
 
     def workspace(self, now: str) -> Workspace:
@@ -264,6 +269,7 @@ class LogCheck:
 
     def finish(self) -> Report:
         """Check the outside checkpoints, write the summaries, and return the report."""
+        self._settle()
         report = self.report
         report.size = self.tree.end
         report.root = self.tree.root()
@@ -299,11 +305,12 @@ class LogCheck:
     # -- one event -------------------------------------------------------------------------
 
     def _leaf(self, e: Entry) -> bytes:
-        entry = encode_event(e.seq, e.at, e.type, e.actor, e.data)
+        data = canonical(dict(e.data))
+        entry = encode_entry(e.seq, e.at, e.type, e.actor, data)
         if e.line is not None and e.line != entry:
             self.report.fail("leaves", "the line is not the event's canonical (RFC 8785) form",
                              e.seq, e.type)
-        if e.data_text is not None and e.data_text != canonical(dict(e.data)):
+        if e.data_text is not None and e.data_text != data:
             self.report.fail("leaves", "its data is not stored in canonical (RFC 8785) form",
                              e.seq, e.type)
         leaf = leaf_hash(entry)
@@ -360,6 +367,7 @@ class LogCheck:
         self.signed_through = e.seq
 
     def _recount(self, e: Entry, root_before: bytes) -> None:
+        self._settle()
         if self.replica is None:
             return
         report = self.report
@@ -400,8 +408,21 @@ class LogCheck:
             return
         try:
             self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data))
+        except ReplayError as error:
+            self.report.fail("replay", f"it cannot be replayed: {error}", error.seq, error.type)
+            self._stop_replay()
         except SovietError as error:
             self.report.fail("replay", f"it cannot be replayed: {error}", e.seq, e.type)
+            self._stop_replay()
+
+    def _settle(self) -> None:
+        """Bring the replica up to the last event fed, before it is read."""
+        if self.replica is None:
+            return
+        try:
+            self.replica.settle()
+        except ReplayError as error:
+            self.report.fail("replay", f"it cannot be replayed: {error}", error.seq, error.type)
             self._stop_replay()
 
     def _stop_replay(self) -> None:

@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from soviet.domain.events import Event, Recorded
-from soviet.ledger.entries import canonical, encode_event
+from soviet.ledger.entries import canonical, encode_entry
 from soviet.ledger.hashing import leaf_hash
 from soviet.storage import schema as t
 
@@ -32,7 +32,7 @@ def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
     """The events-table row of an event and its recorded form (data as stored: JSON)."""
     text = canonical(dict(event.data))  # canonical JSON is its own canonical form
     data: Mapping[str, Any] = json.loads(text)
-    entry = encode_event(seq, at, event.type, event.actor, data)
+    entry = encode_entry(seq, at, event.type, event.actor, text)
     row = {
         "seq": seq,
         "at": at,
@@ -42,13 +42,6 @@ def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
         "leaf": leaf_hash(entry),
     }
     return row, Recorded(seq, at, event.type, event.actor, data)
-
-
-def append(conn: Connection, seq: int, at: str, event: Event) -> tuple[Recorded, bytes]:
-    """Insert one event at `seq`; returns it as recorded and its leaf hash."""
-    row, recorded = row_for(seq, at, event)
-    conn.execute(insert(t.events), row)
-    return recorded, row["leaf"]
 
 
 def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[Recorded]:

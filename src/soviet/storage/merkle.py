@@ -7,13 +7,13 @@ written once, when its last leaf arrives, and never changes. Any root or proof i
 a fold of O(log n) stored nodes (`soviet.ledger.proofs` says which), read in one
 query.
 
-Bulk inserts are multi-row INSERTs sent straight to the driver (SQLite and psycopg
-placeholders): SQLAlchemy's per-row executemany would cost more than the hashing.
+Nodes are inserted by `soviet.storage.writes.insert_flat`, in multi-row statements sent
+straight to the driver: SQLAlchemy's per-row executemany would cost more than the hashing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -24,7 +24,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
-    insert,
     literal_column,
     or_,
     select,
@@ -36,9 +35,7 @@ from soviet.ledger import proofs
 from soviet.ledger.compact import NodeID, border, check_leaves, completed_nodes
 from soviet.ledger.hashing import EMPTY_ROOT
 from soviet.storage.schema import events, merkle_nodes
-
-#: Rows per INSERT statement in bulk: 900 bound values, under every SQLite's limit.
-_ROWS_PER_STATEMENT = 300
+from soviet.storage.writes import insert_flat
 
 
 def append_leaves(conn: Connection, size: int, leaves: Sequence[bytes]) -> None:
@@ -162,31 +159,4 @@ def _node_query(leaves: int, inner: int) -> Executable:
 
 def _insert_nodes(conn: Connection, flat: list[object]) -> None:
     """Insert rows given flat as level, idx, hash, level, idx, hash, …"""
-    if not flat:
-        return
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
-    if marker is None:  # a driver we have not measured: plain executemany
-        rows = [
-            {"level": flat[i], "idx": flat[i + 1], "hash": flat[i + 2]}
-            for i in range(0, len(flat), 3)
-        ]
-        conn.execute(insert(merkle_nodes), rows)
-        return
-    preparer = conn.dialect.identifier_preparer
-    table = preparer.format_table(merkle_nodes)
-    columns = ", ".join(preparer.format_column(c) for c in merkle_nodes.columns)
-    row = f"({marker}, {marker}, {marker})"
-
-    def statement(rows: int) -> str:
-        return f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row] * rows)
-
-    width = 3 * _ROWS_PER_STATEMENT
-    whole = len(flat) - len(flat) % width
-    if whole:
-        batches: Iterable[tuple[object, ...]] = (
-            tuple(flat[i : i + width]) for i in range(0, whole, width)
-        )
-        conn.exec_driver_sql(statement(_ROWS_PER_STATEMENT), list(batches))
-    if whole < len(flat):
-        rest = tuple(flat[whole:])
-        conn.exec_driver_sql(statement(len(rest) // 3), rest)
+    insert_flat(conn, merkle_nodes, ("level", "idx", "hash"), flat)

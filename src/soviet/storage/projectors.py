@@ -1,23 +1,25 @@
 """Projectors: one function per event type, the only code that writes the projections.
 
 The same functions serve the live path (in the unit of work that records the event) and
-replay (`replay` below, used by `soviet verify` and by the tests), so a replayed log
-yields the same tables. A projector reads nothing but the event and the tables it keeps.
+replay (`soviet.storage.replay` and `soviet verify`), so a replayed log yields the same
+tables. A projector reads nothing but the event and the tables it keeps, and writes
+through `Writes`, which holds its inserts back and sends them in multi-row statements.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import func, select, update
 
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.storage import schema as t
+from soviet.storage.writes import Writes
 
-Projector = Callable[[Connection, Recorded], None]
+Projector = Callable[[Writes, Recorded], None]
 
 
 def dumps(value: Any) -> str:
@@ -29,10 +31,9 @@ def _number(ident: str) -> int:
     return int(ident.lstrip("EMP"))
 
 
-def founded(conn: Connection, e: Recorded) -> None:
+def founded(w: Writes, e: Recorded) -> None:
     d = e.data
-    conn.execute(
-        insert(t.organization), dict(
+    w.insert(t.organization, dict(
             id=1,
             name=d["name"],
             origin=d["origin"],
@@ -48,7 +49,7 @@ def founded(conn: Connection, e: Recorded) -> None:
         for i, b in enumerate(d["bodies"])
     ]
     if bodies:
-        conn.execute(insert(t.bodies), bodies)
+        w.insert(t.bodies, bodies)
     offices = [
         {
             "id": o["id"], "body": o["body"], "title": o["title"], "seats": o["seats"],
@@ -61,32 +62,31 @@ def founded(conn: Connection, e: Recorded) -> None:
         for i, o in enumerate(d["offices"])
     ]
     if offices:
-        conn.execute(insert(t.offices), offices)
+        w.insert(t.offices, offices)
 
 
-def admitted(conn: Connection, e: Recorded) -> None:
-    conn.execute(insert(t.members), dict(id=e.data["member"], name=e.data["name"],
+def admitted(w: Writes, e: Recorded) -> None:
+    w.insert(t.members, dict(id=e.data["member"], name=e.data["name"],
                                           admitted_at=e.at))
     rows = [{"member": e.data["member"], "body": b} for b in e.data["bodies"]]
-    conn.execute(insert(t.memberships), rows)
+    w.insert(t.memberships, rows)
 
 
-def joined(conn: Connection, e: Recorded) -> None:
-    conn.execute(insert(t.memberships), dict(member=e.data["member"], body=e.data["body"]))
+def joined(w: Writes, e: Recorded) -> None:
+    w.insert(t.memberships, dict(member=e.data["member"], body=e.data["body"]))
 
 
-def left(conn: Connection, e: Recorded) -> None:
-    conn.execute(
+def left(w: Writes, e: Recorded) -> None:
+    w.execute(
         t.memberships.delete().where(
             t.memberships.c.member == e.data["member"], t.memberships.c.body == e.data["body"]
         )
     )
 
 
-def mandate_started(conn: Connection, e: Recorded) -> None:
+def mandate_started(w: Writes, e: Recorded) -> None:
     d = e.data
-    conn.execute(
-        insert(t.mandates), dict(
+    w.insert(t.mandates, dict(
             id=d["mandate"],
             number=_number(d["mandate"]),
             office=d["office"],
@@ -100,24 +100,23 @@ def mandate_started(conn: Connection, e: Recorded) -> None:
     )
 
 
-def mandate_ended(conn: Connection, e: Recorded) -> None:
-    conn.execute(
+def mandate_ended(w: Writes, e: Recorded) -> None:
+    w.execute(
         update(t.mandates)
         .where(t.mandates.c.id == e.data["mandate"])
         .values(status=ev.MANDATE_ENDINGS[e.type], ended_at=e.at, cause=e.seq)
     )
     if e.type == ev.MANDATE_RECALLED and e.data.get("by") == "signatures":
-        conn.execute(
+        w.execute(
             update(t.petitions)
             .where(t.petitions.c.id == e.data["petition"])
             .values(status="recalled", closed_at=e.at)
         )
 
 
-def election_opened(conn: Connection, e: Recorded) -> None:
+def election_opened(w: Writes, e: Recorded) -> None:
     d = e.data
-    conn.execute(
-        insert(t.elections), dict(
+    w.insert(t.elections, dict(
             id=d["election"],
             number=_number(d["election"]),
             office=d["office"],
@@ -130,41 +129,39 @@ def election_opened(conn: Connection, e: Recorded) -> None:
     )
 
 
-def nominated(conn: Connection, e: Recorded) -> None:
+def nominated(w: Writes, e: Recorded) -> None:
     election = e.data["election"]
-    position = conn.execute(
+    position = w.execute(
         select(func.count()).select_from(t.candidates).where(t.candidates.c.election == election)
     ).scalar_one()
-    conn.execute(
-        insert(t.candidates), dict(
+    w.insert(t.candidates, dict(
             election=election, member=e.data["candidate"], position=position + 1,
             nominated_by=e.actor,
         )
     )
 
 
-def election_started(conn: Connection, e: Recorded) -> None:
+def election_started(w: Writes, e: Recorded) -> None:
     d = e.data
-    conn.execute(
+    w.execute(
         update(t.elections)
         .where(t.elections.c.id == d["election"])
         .values(status="voting", seats=d["seats"], started_at=e.at, voting_ends=d["voting_ends"])
     )
     if d["roll"]:
-        conn.execute(insert(t.rolls), [{"election": d["election"], "member": m}
+        w.insert(t.rolls, [{"election": d["election"], "member": m}
                                        for m in d["roll"]])
 
 
-def ballot_cast(conn: Connection, e: Recorded) -> None:
-    conn.execute(
-        insert(t.ballots), dict(
+def ballot_cast(w: Writes, e: Recorded) -> None:
+    w.insert(t.ballots, dict(
             election=e.data["election"], voter=e.actor, choice=dumps(e.data["choice"]), seq=e.seq
         )
     )
 
 
-def election_closed(conn: Connection, e: Recorded) -> None:
-    conn.execute(
+def election_closed(w: Writes, e: Recorded) -> None:
+    w.execute(
         update(t.elections)
         .where(t.elections.c.id == e.data["election"])
         .values(
@@ -176,10 +173,9 @@ def election_closed(conn: Connection, e: Recorded) -> None:
     )
 
 
-def petition_opened(conn: Connection, e: Recorded) -> None:
+def petition_opened(w: Writes, e: Recorded) -> None:
     d = e.data
-    conn.execute(
-        insert(t.petitions), dict(
+    w.insert(t.petitions, dict(
             id=d["petition"],
             number=_number(d["petition"]),
             mandate=d["mandate"],
@@ -189,38 +185,36 @@ def petition_opened(conn: Connection, e: Recorded) -> None:
             opened_at=e.at,
         )
     )
-    conn.execute(insert(t.signatures), dict(petition=d["petition"], member=e.actor, seq=e.seq))
+    w.insert(t.signatures, dict(petition=d["petition"], member=e.actor, seq=e.seq))
 
 
-def petition_signed(conn: Connection, e: Recorded) -> None:
-    conn.execute(
-        insert(t.signatures), dict(petition=e.data["petition"], member=e.actor, seq=e.seq)
+def petition_signed(w: Writes, e: Recorded) -> None:
+    w.insert(t.signatures, dict(petition=e.data["petition"], member=e.actor, seq=e.seq)
     )
 
 
-def recall_vote_opened(conn: Connection, e: Recorded) -> None:
+def recall_vote_opened(w: Writes, e: Recorded) -> None:
     d = e.data
-    conn.execute(
+    w.execute(
         update(t.petitions)
         .where(t.petitions.c.id == d["petition"])
         .values(status="voting", vote_opened_at=e.at, voting_ends=d["voting_ends"])
     )
     if d["roll"]:
-        conn.execute(insert(t.recall_rolls), [{"petition": d["petition"], "member": m}
+        w.insert(t.recall_rolls, [{"petition": d["petition"], "member": m}
                                               for m in d["roll"]])
 
 
-def recall_ballot_cast(conn: Connection, e: Recorded) -> None:
-    conn.execute(
-        insert(t.recall_ballots), dict(
+def recall_ballot_cast(w: Writes, e: Recorded) -> None:
+    w.insert(t.recall_ballots, dict(
             petition=e.data["petition"], voter=e.actor, vote=e.data["vote"], seq=e.seq
         )
     )
 
 
-def recall_closed(conn: Connection, e: Recorded) -> None:
+def recall_closed(w: Writes, e: Recorded) -> None:
     result = e.data.get("result")
-    conn.execute(
+    w.execute(
         update(t.petitions)
         .where(t.petitions.c.id == e.data["petition"])
         .values(
@@ -231,7 +225,7 @@ def recall_closed(conn: Connection, e: Recorded) -> None:
     )
 
 
-def nothing(conn: Connection, e: Recorded) -> None:
+def nothing(w: Writes, e: Recorded) -> None:
     """Events that change no projection (a logged checkpoint)."""
 
 
@@ -260,15 +254,6 @@ PROJECTORS: Mapping[str, Projector] = {
 }
 
 
-def project(conn: Connection, event: Recorded) -> None:
+def project(w: Writes, event: Recorded) -> None:
     """Apply one recorded event to the projections."""
-    PROJECTORS[event.type](conn, event)
-
-
-def replay(conn: Connection, events: Iterable[Recorded]) -> int:
-    """Apply a whole log, in order, to empty projections; returns how many events."""
-    n = 0
-    for event in events:
-        project(conn, event)
-        n += 1
-    return n
+    PROJECTORS[event.type](w, event)

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, select
 
 from soviet.domain.events import Event, Recorded
 from soviet.errors import DatabaseError, LedgerError
 from soviet.storage import database, log, merkle, projectors
 from soviet.storage import schema as t
+from soviet.storage.writes import Writes
 
 #: One projection table's rows, as tuples of column values in the table's column order.
 Rows = list[tuple[Any, ...]]
@@ -42,6 +43,7 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
         database.migrate(target)
     _require_empty(target)
     count = 0
+    writes = Writes(target)
     for chunk in _chunks(log.read(source), batch):
         rows: list[dict[str, Any]] = []
         for event in chunk:
@@ -53,8 +55,9 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
                 event.seq, event.at, Event(event.type, event.actor, event.data)
             )
             rows.append(row)
-            projectors.project(target, recorded)
-        target.execute(insert(t.events), rows)
+            writes.insert(t.events, row)
+            projectors.project(writes, recorded)
+        writes.flush()
         merkle.append_leaves(target, count, [row["leaf"] for row in rows])
         count += len(rows)
     return count

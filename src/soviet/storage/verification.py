@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from soviet.domain.events import Recorded
-from soviet.errors import LedgerError
+from soviet.errors import LedgerError, ReplayError
 from soviet.ledger.checkpoints import VerifierKey
 from soviet.ledger.verify import verify_consistency
 from soviet.services.verification import Entry, LogCheck, Report
@@ -29,6 +29,7 @@ from soviet.storage import _comparison, database, merkle, projectors
 from soviet.storage import schema as t
 from soviet.storage.export import ExportFile
 from soviet.storage.workspace import SqlWorkspace
+from soviet.storage.writes import Writes
 
 #: Called with the number of events checked so far, now and then.
 Progress = Callable[[int], None]
@@ -37,26 +38,67 @@ STEP = 5000
 
 
 class MemoryReplica:
-    """An empty in-memory SQLite database at the current schema, the log replayed into it."""
+    """An empty in-memory SQLite database at the current schema, the log replayed into it.
+
+    Projection writes are held back (`Writes`) and sent every HOLD events or when read,
+    inside a savepoint. If sending them fails, the savepoint is rolled back and the events
+    since are applied again one at a time, so the error names the event that caused it.
+    """
+
+    #: Events applied between two sends of the writes held back.
+    HOLD = 2000
 
     def __init__(self) -> None:
         self.engine: Engine = database.create_engine("sqlite://")
         self.conn = self.engine.connect()
         self.conn.begin()
         database.migrate(self.conn)
+        self._writes = Writes(self.conn)
+        self._held: list[Recorded] = []
+        self._savepoint = self.conn.begin_nested()
 
     def project(self, event: Recorded) -> None:
         if event.type not in projectors.PROJECTORS:
-            raise LedgerError(f"no event type {event.type!r} is known")
+            self.settle()
+            raise ReplayError(f"no event type {event.type!r} is known", event.seq, event.type)
+        self._held.append(event)
         try:
-            projectors.project(self.conn, event)
-        except SQLAlchemyError as error:
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            raise LedgerError(reason) from None
-        except (KeyError, TypeError, ValueError) as error:
-            raise LedgerError(f"its data does not fit its type ({error!r})") from None
+            projectors.project(self._writes, event)
+        except (SQLAlchemyError, KeyError, TypeError, ValueError):
+            self._one_by_one()
+        if len(self._held) >= self.HOLD:
+            self.settle()
+
+    def settle(self) -> None:
+        """Send the writes held back; ReplayError naming the event that cannot be applied."""
+        try:
+            self._writes.flush()
+        except SQLAlchemyError:
+            self._one_by_one()
+        self._savepoint.commit()
+        self._savepoint = self.conn.begin_nested()
+        self._held = []
+
+    def _one_by_one(self) -> None:
+        """Roll back to the savepoint and apply the held events again, each sent at once,
+        to find the first that fails; raises ReplayError for it."""
+        self._savepoint.rollback()
+        self._writes = Writes(self.conn)
+        self._savepoint = self.conn.begin_nested()
+        for held in self._held:
+            try:
+                projectors.project(self._writes, held)
+                self._writes.flush()
+            except SQLAlchemyError as error:
+                reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+                raise ReplayError(reason, held.seq, held.type) from None
+            except (KeyError, TypeError, ValueError) as error:
+                raise ReplayError(f"its data does not fit its type ({error!r})",
+                                  held.seq, held.type) from None
+        # Each applied alone: what failed was the batch, not an event; go on from here.
 
     def workspace(self, now: str) -> SqlWorkspace:
+        self.settle()
         return SqlWorkspace(self.conn, now)
 
     def close(self) -> None:

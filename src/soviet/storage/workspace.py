@@ -19,6 +19,7 @@ from soviet.storage import log, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.database import lock_writers
 from soviet.storage.keys import KeyFile
+from soviet.storage.writes import Writes
 
 _PREFIX: dict[IdKind, tuple[str, Any]] = {
     "election": ("E", t.elections),
@@ -60,10 +61,12 @@ def mandate_from_row(row: Any) -> MandateRecord:
 
 class SqlWorkspace:
     """One unit of work: begins with the writers' lock, checks the clock, and holds the
-    events recorded so far so their Merkle nodes are written before the commit."""
+    events recorded so far so their Merkle nodes are written before the commit. Their
+    rows and projection rows are held back too (`Writes`) and sent before any read."""
 
     def __init__(self, conn: Connection, now: str, keys: KeyFile | None = None) -> None:
-        self.conn = conn
+        self._conn = conn
+        self._writes = Writes(conn)
         self._keys = keys
         lock_writers(conn)
         self.size, last_at = log.last(conn)
@@ -84,20 +87,29 @@ class SqlWorkspace:
     def now(self) -> str:
         return self._now
 
+    @property
+    def conn(self) -> Connection:
+        """The connection, every write held back sent: what a read sees is up to date."""
+        self._writes.flush()
+        return self._conn
+
     def record(self, event: Event) -> Recorded:
         seq = self.size + len(self._pending) + 1
-        recorded, leaf = log.append(self.conn, seq, self._now, event)
-        self._pending.append(leaf)
-        projectors.project(self.conn, recorded)
+        row, recorded = log.row_for(seq, self._now, event)
+        self._writes.insert(t.events, row)
+        self._pending.append(row["leaf"])
+        projectors.project(self._writes, recorded)
         self.recorded.append(recorded)
         if event.type == "organization.founded":
             self._bodies = self._offices = None
         return recorded
 
     def flush(self) -> None:
-        """Write the Merkle nodes of the events recorded so far."""
+        """Send the writes held back and write the Merkle nodes of the events recorded so
+        far."""
+        self._writes.flush()
         if self._pending:
-            merkle.append_leaves(self.conn, self.size, self._pending)
+            merkle.append_leaves(self._conn, self.size, self._pending)
             self.size += len(self._pending)
             self._pending = []
 

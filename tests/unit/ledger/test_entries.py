@@ -1,0 +1,71 @@
+"""Log entries: the canonical (RFC 8785) bytes of an event, built without serializing its
+data twice, are exactly the canonical form of the whole event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from soviet.ledger.entries import canonical, encode_entry, encode_event
+
+# JSON values as events hold them: no floats (RFC 8785 numbers are IEEE doubles; events
+# carry counts as integers or decimal strings), integers within a double's exact range.
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.text()
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+_texts = st.text(
+    st.characters(blacklist_categories=["Cs"])  # lone surrogates are not Unicode text
+)
+
+
+def _whole(seq: int, at: str, type: str, actor: str | None, data: dict[str, Any]) -> bytes:
+    return bytes(rfc8785.dumps({"seq": seq, "at": at, "type": type, "actor": actor,
+                                "data": data}))
+
+
+@settings(deadline=None)  # the first example pays for imports and caches
+@given(
+    seq=st.integers(min_value=1, max_value=2**53 - 1),
+    at=_texts,
+    type=_texts,
+    actor=st.none() | _texts,
+    data=st.dictionaries(_texts, _values, max_size=5),
+)
+def test_an_entry_spliced_from_canonical_data_is_the_canonical_event(
+    seq: int, at: str, type: str, actor: str | None, data: dict[str, Any]
+) -> None:
+    whole = _whole(seq, at, type, actor, data)
+    assert encode_entry(seq, at, type, actor, canonical(data)) == whole
+    assert encode_event(seq, at, type, actor, data) == whole
+
+
+@given(at=st.text(), actor=st.none() | st.text() | st.integers() | st.booleans())
+def test_an_entry_with_strings_rfc8785_cannot_write_fails_as_the_package_does(
+    at: str, actor: Any
+) -> None:
+    try:
+        whole = _whole(1, at, "t", actor, {})
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(rfc8785.CanonicalizationError):
+            encode_event(1, at, "t", actor, {})
+    else:
+        assert encode_event(1, at, "t", actor, {}) == whole
+
+
+def test_an_entry_orders_its_members_by_key_and_writes_no_spaces() -> None:
+    entry = encode_event(7, "2026-05-01T09:00:00Z", "ballot.cast", "m1",
+                         {"election": "E1", "choice": ["m2", "m1"]})
+    assert entry == (b'{"actor":"m1","at":"2026-05-01T09:00:00Z","data":{"choice":["m2","m1"],'
+                     b'"election":"E1"},"seq":7,"type":"ballot.cast"}')
