@@ -126,3 +126,9 @@ class Soviet:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> Soviet:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.dispose()

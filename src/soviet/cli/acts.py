@@ -30,15 +30,12 @@ app.add_typer(recall_app, name="recall")
 
 def act(db: str | None, as_json: bool, handler: Callable[[SqlWorkspace], T]) -> T:
     """Run one handler in one unit of work and print what it recorded."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
+    with Soviet(Settings.from_env(db)) as soviet:
         with soviet.unit_of_work() as ws:
             value = handler(ws)
             recorded = list(ws.recorded)
         print_events(recorded, as_json)
         return value
-    finally:
-        soviet.dispose()
 
 
 def read_charter(path: Path) -> str:
@@ -62,11 +59,8 @@ def init(
 
     adopted = parse_charter(text, str(charter), read)
     settings = Settings.from_env(db)
-    soviet = Soviet(settings, create=True)
-    try:
+    with Soviet(settings, create=True) as soviet:
         events = soviet.found(adopted)
-    finally:
-        soviet.dispose()
     if as_json:
         print_events(events, True)
         return
@@ -214,15 +208,11 @@ def audit(
     as_json: Json = False,
 ) -> None:
     """The purge: every office not held by a live elected mandate. Exit 1 if any."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.unit_of_work() as ws:
-            if schedule:
-                audit_service.schedule(ws)
-            found = audit_service.findings(ws)
-            recorded = list(ws.recorded)
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.unit_of_work() as ws:
+        if schedule:
+            audit_service.schedule(ws)
+        found = audit_service.findings(ws)
+        recorded = list(ws.recorded)
     if as_json:
         print_json([f.to_json() for f in found])
     else:

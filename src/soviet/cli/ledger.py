@@ -64,15 +64,11 @@ def checkpoint(
     as_json: Json = False,
 ) -> None:
     """The log's current checkpoint, signed by its key (C2SP signed note)."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.reading() as conn:
-            origin, verifier = proving.log_key(conn)
-            note = None
-            if not key and verifier is not None:
-                note = proving.signed_checkpoint(conn, merkle.tree_size(conn), soviet.keys)
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+        origin, verifier = proving.log_key(conn)
+        note = None
+        if not key and verifier is not None:
+            note = proving.signed_checkpoint(conn, merkle.tree_size(conn), soviet.keys)
     if verifier is None:
         raise InputError("this log was founded without a key: it signs no checkpoint")
     if key:
@@ -100,12 +96,8 @@ def prove_inclusion(
     as_json: Json = False,
 ) -> None:
     """Prove that event SEQ is in the log (JSON, either way)."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.reading() as conn:
-            proof = proving.inclusion(conn, seq, size)
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+        proof = proving.inclusion(conn, seq, size)
     sys.stdout.write(proofs.dumps(proof) + "\n")
 
 
@@ -117,12 +109,8 @@ def prove_consistency(
     as_json: Json = False,
 ) -> None:
     """Prove that the log at size OLD is a prefix of the log at size NEW (JSON, either way)."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.reading() as conn:
-            proof = proving.consistency(conn, old, new)
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+        proof = proving.consistency(conn, old, new)
     sys.stdout.write(proofs.dumps(proof) + "\n")
 
 
@@ -184,19 +172,15 @@ def export_log(
     as_json: Json = False,
 ) -> None:
     """Write the log as JSON lines, one event a line, then its signed checkpoint."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.reading() as conn:
-            size = merkle.tree_size(conn)
-            _, verifier = proving.log_key(conn)
-            note, signed = None, "none"
-            if verifier is not None and soviet.keys.exists():
-                note, signed = proving.signed_checkpoint(conn, size, soviet.keys), "now"
-            elif (logged := proving.latest_logged(conn)) is not None:
-                note, signed = logged[1], "logged"
-            count = _write(file, lambda out: exports.write(conn, out, size, note))
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+        size = merkle.tree_size(conn)
+        _, verifier = proving.log_key(conn)
+        note, signed = None, "none"
+        if verifier is not None and soviet.keys.exists():
+            note, signed = proving.signed_checkpoint(conn, size, soviet.keys), "now"
+        elif (logged := proving.latest_logged(conn)) is not None:
+            note, signed = logged[1], "logged"
+        count = _write(file, lambda out: exports.write(conn, out, size, note))
     covered = Checkpoint.parse(parse_note(note.encode())[0]).size if note else 0
     if as_json:
         print_json({"file": str(file), "events": count, "checkpoint_size": covered if note
@@ -251,15 +235,13 @@ def verify(
             report = checking.verify_export(export_file, key=verifier, since=earlier, progress=told)
     else:
         settings = Settings.from_env(db)
-        soviet = Soviet(settings)
-        try:
-            with checking.snapshot(soviet.engine) as conn, _progress(
-                checking.total_events(conn)
-            ) as told:
-                report = checking.verify_database(conn, source=_safe(settings.db_url),
-                                         key=verifier, since=earlier, progress=told)
-        finally:
-            soviet.dispose()
+        with (
+            Soviet(settings) as soviet,
+            checking.snapshot(soviet.engine) as conn,
+            _progress(checking.total_events(conn)) as told,
+        ):
+            report = checking.verify_database(conn, source=_safe(settings.db_url),
+                                              key=verifier, since=earlier, progress=told)
     if as_json:
         print_json(report.to_json())
     else:

@@ -51,12 +51,8 @@ def show(
     as_json: Json = False,
 ) -> None:
     """List bodies, offices, mandates, elections, petitions or members."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.reading() as conn:
-            rows = views.VIEWS[what.value](conn)
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+        rows = views.VIEWS[what.value](conn)
     if as_json:
         print_json(rows)
         return
@@ -71,14 +67,10 @@ def show_log(
     as_json: Json = False,
 ) -> None:
     """The log, event by event (--json: one event per line)."""
-    soviet = Soviet(Settings.from_env(db))
-    try:
-        with soviet.reading() as conn:
-            events = event_log.read(conn, since)
-            if as_json:
-                print_json_lines(e.to_json() for e in events)
-            else:
-                for e in events:
-                    console.print(f"[dim]#{e.seq} {e.at}[/dim] {describe(e)}")
-    finally:
-        soviet.dispose()
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+        events = event_log.read(conn, since)
+        if as_json:
+            print_json_lines(e.to_json() for e in events)
+        else:
+            for e in events:
+                console.print(f"[dim]#{e.seq} {e.at}[/dim] {describe(e)}")
