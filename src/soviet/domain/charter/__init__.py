@@ -1,0 +1,61 @@
+"""Reading a charter: its TOML (and members CSV) into a validated `Charter`.
+
+Every error names the file, the line and the field, as `charter.toml:12: offices[2].seat_in:
+...`. Array indices in a field count from 0, as in the parsed document; the line tells
+which table it is. A missing key is reported at the line of its table's header. Errors in
+a members CSV name the CSV file and its line: `members.csv:14: bodies: ...`.
+
+Validation is complete: a charter that parses can be adopted as it stands.
+
+Each part of the charter is read by the module named after it (`origins`, `rules`,
+`bodies`, `members` and `members_csv`, `offices`, `holdings`). `parse_charter` reads them
+in an order in which each part is checked against those read before it: members name
+bodies, offices name bodies and inherit the rules, holders and founders name members.
+`_sites` locates a value for its error; `_values` reads a table's typed values.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from soviet.domain._toml_lines import locate
+from soviet.domain.charter._sites import InToml, syntax_error
+from soviet.domain.charter._values import check_keys
+from soviet.domain.charter._values import text as read_text
+from soviet.domain.charter.bodies import read_bodies
+from soviet.domain.charter.holdings import read_holdings
+from soviet.domain.charter.members import read_founders, read_members
+from soviet.domain.charter.members_csv import Read
+from soviet.domain.charter.offices import read_offices
+from soviet.domain.charter.origins import derive_origin, read_origin
+from soviet.domain.charter.rules import read_rules
+from soviet.domain.model import Charter
+
+__all__ = ["Charter", "Read", "derive_origin", "parse_charter"]
+
+
+def parse_charter(text: str, source: str, read: Read | None = None) -> Charter:
+    """Parse and validate a charter; `read` opens a members file it names."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise syntax_error(exc, text, source) from None
+    root = InToml(source, locate(text).lines, ())
+    check_keys(doc, root, ("name", "founders", "bodies", "members"), ("origin", "rules", "offices"))
+    name = read_text(doc, root, "name")
+    origin = read_origin(doc, root, name)
+    rules = read_rules(doc, root)
+    bodies = read_bodies(doc, root)
+    members = read_members(doc, root, bodies, read)
+    offices = read_offices(doc, root, rules, bodies)
+    holdings = read_holdings(doc, root, offices, bodies, members)
+    return Charter(
+        name=name,
+        origin=origin,
+        rules=rules,
+        bodies=bodies,
+        offices=offices,
+        members=members,
+        founders=read_founders(doc, root, members),
+        holdings=holdings,
+    )

@@ -1,0 +1,77 @@
+"""The charter's rules: terms, voting periods and recall shares, and an office's overrides.
+
+`[rules]` overrides the defaults of `Rules`; an office may override them again with the
+same keys. Shares are read exactly, as fractions: "1/3" is a third, and 0.1 is a tenth,
+not the binary float nearest it.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from soviet.domain.charter._sites import InToml, Place
+from soviet.domain.charter._values import Table, as_table, check_keys, count, kind_of
+from soviet.domain.model import Rules
+
+#: The keys of `[rules]`, which an office's table may also write.
+RULE_KEYS = ("term_days", "voting_days", "recall_petition", "recall_immediate", "recall_quorum")
+#: Each share's lowest value, whether that value is allowed, and the range as written.
+_SHARE_RANGES = {
+    "recall_petition": (Fraction(0), False, "(0, 1]"),
+    "recall_immediate": (Fraction(1, 2), True, "[1/2, 1]"),
+    "recall_quorum": (Fraction(0), True, "[0, 1]"),
+}
+
+
+def read_rules(doc: Table, root: InToml) -> Rules:
+    """The charter's `[rules]`: the defaults, with the overrides it writes."""
+    table = as_table(doc.get("rules", {}), root.at("rules"))
+    check_keys(table, root.sub("rules"), (), RULE_KEYS)
+    return resolve_rules(table, root.sub("rules"), Rules())
+
+
+def resolve_rules(table: Table, place: Place, base: Rules) -> Rules:
+    """The rules of `base`, with the overrides the table writes."""
+    rules = Rules(
+        term_days=count(table, place, "term_days", base.term_days),
+        voting_days=count(table, place, "voting_days", base.voting_days),
+        recall_petition=_share(table, place, "recall_petition", base.recall_petition),
+        recall_immediate=_share(table, place, "recall_immediate", base.recall_immediate),
+        recall_quorum=_share(table, place, "recall_quorum", base.recall_quorum),
+    )
+    written = [key for key in ("recall_petition", "recall_immediate") if key in table]
+    if written and rules.recall_petition > rules.recall_immediate:
+        raise place.at(written[0]).error(
+            f"recall_petition {_show(rules.recall_petition)} is above recall_immediate "
+            f"{_show(rules.recall_immediate)}: a petition would end the mandate at once "
+            "before it could force a recall vote"
+        )
+    return rules
+
+
+def _share(table: Table, place: Place, key: str, default: Fraction) -> Fraction:
+    """A share, exactly: an int, a decimal read from its text, or a string "1/4" or "0.25"."""
+    if key not in table:
+        return default
+    value, site = table[key], place.at(key)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise site.error(f'must be a share such as "1/4" or 0.25, not {kind_of(value)}')
+    if isinstance(value, float) and not math.isfinite(value):
+        raise site.error(f'must be a share such as "1/4" or 0.25, not {value}')
+    try:
+        share = Fraction(value) if isinstance(value, int) else Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise site.error(
+            f'{value!r} is not a share: write a fraction "1/4" or a decimal 0.25'
+        ) from None
+    low, low_allowed, written = _SHARE_RANGES[key]
+    if share > 1 or share < low or (share == low and not low_allowed):
+        raise site.error(f"{_show(share)} is outside {written}")
+    return share
+
+
+def _show(share: Fraction) -> str:
+    return (
+        str(share.numerator) if share.denominator == 1 else f"{share.numerator}/{share.denominator}"
+    )
