@@ -1,16 +1,19 @@
 """Reading the reference material: BLT ballot files and droop's stage-by-stage reports.
 
 A small private BLT reader stands in for `soviet.ballots` in these tests: the header
-``candidates seats``, an optional ``[tie …]`` option line and withdrawn line (negative
-numbers), ``weight prefs… 0`` lines, a ``0`` line, quoted names, a quoted title.
-The US IRV files' extra tokens are read too: a leading ``#`` comment, ``-`` for a skipped
-rank, ``a=b`` for an overvote (the ballot stops there).
+``candidates seats``, optional ``[tie …]`` and ``[nick …]`` option lines (droop's: lots
+in that order; a short name for each candidate, usable in place of its number) and a
+withdrawn line (negative numbers), ``weight prefs… 0`` lines, a ``0`` line, quoted
+names, a quoted title. The US IRV files' extra tokens are read too: a leading ``#``
+comment, ``-`` for a skipped rank, ``a=b`` for an overvote (the ballot stops there) —
+or, in droop's dialect (``equal_rankings``), ``a=b`` for candidates ranked equal.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -32,43 +35,78 @@ class BltFile:
     tie_order: tuple[str, ...]
 
 
-def read_blt(path: Path) -> BltFile:
-    """Read a BLT file into a profile (identical rankings grouped)."""
+def read_blt(path: Path, *, equal_rankings: bool = False) -> BltFile:
+    """Read a BLT file into a profile (identical rankings grouped).
+
+    With ``equal_rankings`` (droop's dialect) ``a=b`` ranks a and b equal at that rank;
+    otherwise it is an overvote that stops the ballot.
+    """
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8-sig").splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     n, seats = (int(t) for t in lines[0].split()[:2])
     i = 1
-    tie: list[int] | None = None
+    tie: list[str] | None = None
+    nicks: dict[str, int] = {}
     withdrawn: list[int] = []
     while lines[i].startswith("[") or lines[i].startswith("-"):
         if lines[i].startswith("[tie"):
-            tie = [int(t) - 1 for t in lines[i].strip("[]").split()[1:]]
+            tie = lines[i].strip("[]").split()[1:]
+        elif lines[i].startswith("[nick"):
+            nicks = {nick: c for c, nick in enumerate(lines[i].strip("[]").split()[1:])}
         elif lines[i].startswith("-"):
             withdrawn = [-int(t) - 1 for t in lines[i].split()]
         i += 1
+
+    def candidate(token: str) -> int:
+        return int(token) - 1 if token.isdigit() else nicks[token]
+
     ballots: list[list[int]] = []
+    tiered: list[list[list[int]]] = []
     weights: list[int] = []
     while lines[i] != "0":
         tokens = lines[i].split()
         weights.append(int(tokens[0]))
-        ranking: list[int] = []
-        for token in tokens[1:]:
-            if token == "0":
-                break
-            if token == "-":
-                continue
-            if "=" in token:
-                break
-            candidate = int(token) - 1
-            if candidate not in ranking:
-                ranking.append(candidate)
-        ballots.append(ranking)
+        if equal_rankings:
+            tiered.append(_tiers(tokens[1:], candidate))
+        else:
+            ballots.append(_ranking(tokens[1:], nicks))
         i += 1
     names = [shlex.split(ln)[0] for ln in lines[i + 1 : i + 1 + n]]
     title = shlex.split(lines[i + 1 + n])[0] if len(lines) > i + 1 + n else ""
-    profile = Profile.from_ballots(names, ballots, weights, title=title, withdrawn=withdrawn)
-    order = tuple(names[c] for c in tie) if tie is not None else tuple(names)
+    if equal_rankings:
+        profile = Profile.from_tiers(names, tiered, weights, title=title, withdrawn=withdrawn)
+    else:
+        profile = Profile.from_ballots(names, ballots, weights, title=title, withdrawn=withdrawn)
+    order = tuple(names[candidate(t)] for t in tie) if tie is not None else tuple(names)
     return BltFile(profile, seats, order)
+
+
+def _ranking(tokens: list[str], nicks: dict[str, int]) -> list[int]:
+    """A ballot's candidates in order: `-` passed over, an overvote `a=b` ends it."""
+    ranking: list[int] = []
+    for token in tokens:
+        if token == "0" or "=" in token:
+            break
+        if token != "-":
+            found = nicks.get(token)
+            found = int(token) - 1 if found is None else found
+            if found not in ranking:
+                ranking.append(found)
+    return ranking
+
+
+def _tiers(tokens: list[str], candidate: Callable[[str], int]) -> list[list[int]]:
+    """A ballot's tiers in droop's dialect: `a=b` ranks a and b equal; repeats dropped."""
+    tiers: list[list[int]] = []
+    seen: set[int] = set()
+    for token in tokens:
+        if token == "0":
+            break
+        if token != "-":
+            tier = [c for c in dict.fromkeys(map(candidate, token.split("="))) if c not in seen]
+            seen.update(tier)
+            tiers.append(tier)
+    return tiers
 
 
 @dataclass(frozen=True)

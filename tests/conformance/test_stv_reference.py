@@ -6,7 +6,8 @@ settled totals, as printed at the report's display precision, equal droop's
 ``*-meek-*`` reports for guarded (o9, p18, g9), rational (o10) and the PR Foundation
 reference rule (prf: fixed, p9, o6).
 
-The ballot files sit beside the reports; where one is absent the case is skipped.
+The ballot files sit beside the reports, in droop's BLT dialect (``a=b`` ranks a and b
+equal: ``meek/eq1`` and ``meek/eq2``); where one is absent the case is skipped.
 droop's lots follow the ballot file's candidate order (or its ``[tie]`` line); the
 ``tie_order`` option reproduces that.
 """
@@ -17,6 +18,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _blt import (
     ELECTIONS,
@@ -27,7 +29,8 @@ from _blt import (
     shown,
 )
 
-from soviet.tally import Number, count
+from soviet.ballots import BallotRules, read_file
+from soviet.tally import Number, Profile, count
 
 REFERENCE = ELECTIONS / "stv-reference"
 REPORTS = REFERENCE / "reports"
@@ -49,9 +52,7 @@ def _ballots(report: str) -> BltFile:
     path = REFERENCE / Path(report).parent / f"{base}.blt"
     if not path.is_file():
         pytest.skip(f"{path} absent: the reference ballot file is not in ../shared/data")
-    if "=" in path.read_text(encoding="utf-8").split("\n0\n")[0]:
-        pytest.skip(f"{path.name} ranks candidates equal (a=b); profiles hold strict rankings")
-    return read_blt(path)
+    return read_blt(path, equal_rankings=True)
 
 
 def _exact(value: Number) -> Decimal:
@@ -118,3 +119,30 @@ def test_meek_matches_droop_round_by_round(report: str) -> None:
             }
         )
     assert rounds == list(expected.rounds)
+
+
+def _tiers(profile: Profile) -> set[tuple[tuple[tuple[int, ...], ...], int]]:
+    """A profile's rankings as tiers of candidate numbers, with counts, in no order."""
+    levels = profile.tiers
+    if levels is None:
+        width = profile.rankings.shape[1]
+        levels = np.where(profile.rankings >= 0, np.arange(width), -1).astype(np.int32)
+    found = set()
+    for row, level, n in zip(
+        profile.rankings.tolist(), levels.tolist(), profile.counts.tolist(), strict=True
+    ):
+        placed = [(t, c) for c, t in zip(row, level, strict=True) if c >= 0]
+        tiers = tuple(tuple(sorted(c for t, c in placed if t == k)) for k in range(max(level) + 1))
+        found.add((tiers, n))
+    return found
+
+
+@pytest.mark.parametrize("report", _reports("meek/eq*-meek-*.txt"))
+def test_the_ballot_reader_reads_droops_equal_rankings_as_droop_does(report: str) -> None:
+    reference = _ballots(report)
+    path = REFERENCE / "meek" / f"{Path(report).name.split('-')[0]}.blt"
+    read = read_file(path, rules=BallotRules(equal_rankings=True))
+    assert read.profile.candidates == reference.profile.candidates
+    assert read.seats == reference.seats and read.empty == 0
+    assert not read.profile.strict
+    assert _tiers(read.profile) == _tiers(reference.profile)

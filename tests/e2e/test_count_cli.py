@@ -131,3 +131,51 @@ def test_a_file_with_no_countable_ballot_exits_2(tmp_path: Path) -> None:
     run = soviet("count", str(path), cwd=tmp_path)
     assert run.returncode == 2
     assert "no ballot with a countable preference" in run.stderr
+
+
+# Eight voters put Ada first and Bo and Cy equal second; Ada's surplus is shared between
+# Bo and Cy, and Cy, with three first preferences of her own, takes the second seat.
+EQUAL = """\
+3 2
+8 1 2=3 0
+1 2 0
+3 3 0
+0
+"Ada"
+"Bo"
+"Cy"
+"Equal"
+"""
+
+
+def test_count_reads_equal_rankings_for_meek_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "equal.blt"
+    path.write_text(EQUAL, encoding="utf-8")
+    run = soviet("count", str(path), "--method", "meek", "--seats", "2", "--equal-rankings",
+                 "--json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["winners"] == ["Ada", "Cy"]
+    assert result["quota"] == 4
+    # Ada keeps the quota; her surplus of 4 goes 2 to Bo and 2 to Cy.
+    assert [r["votes"] for r in result["rounds"]] == [
+        {"Ada": 8, "Bo": 1, "Cy": 3},
+        {"Ada": 4, "Bo": 3, "Cy": 5},
+    ]
+
+
+def test_count_refuses_equal_rankings_for_a_method_that_cannot_count_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "equal.blt"
+    path.write_text(EQUAL, encoding="utf-8")
+    refused = soviet("count", str(path), "--method", "stv", "--seats", "2",
+                     "--equal-rankings", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "stv cannot count ballots that rank candidates equal" in refused.stderr
+    # Without the option '=' is an overvote, as in US cast vote records: the eight
+    # ballots exhaust at their second rank.
+    overvotes = soviet("count", str(path), "--method", "stv", "--seats", "2", "--json",
+                       cwd=tmp_path)
+    assert overvotes.returncode == 0, overvotes.stderr
+    assert json.loads(overvotes.stdout)["winners"] == ["Ada", "Cy"]

@@ -6,18 +6,20 @@ order, as one *item* holding what the token reads as; a line is the run of items
 two newlines; and rank r of every line is read with one gather. Lines with anything
 unusual — an overvote `a=b`, a stray character, a missing closing 0, a candidate out of
 range — are set aside and read one at a time by `_read_line`, which words every error, so
-messages are the same whichever path met the line.
+messages are the same whichever path met the line. So are lines naming candidates by
+droop's nicknames, and lines whose `a=b` ranks candidates equal (see `_equal`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from soviet.ballots._equal import EqualRanks
 from soviet.ballots._marks import END, OVERVOTE, SKIP, Marks, Weights, group
 from soviet.errors import BallotFileError
 
@@ -35,8 +37,22 @@ _LONGEST_NUMBER = 18
 _SKIPPED = SKIP + 1
 _LINE_END = _NEWLINE - _ZERO  # a newline's byte, read as a digit
 _ODD = -100
-_JOINED = re.compile(rb"(?:\d+|-)(?:=(?:\d+|-))+")
 _PIECE = 1 << 21  # bytes of ballot lines read at a time
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file names its marks beyond plain BLT: droop's nicknames and equal rankings.
+
+    `nicknames` maps a candidate's short name to their number (0-based); with `equal`,
+    `a=b` ranks a and b equal (a group mark of `equal`) instead of being an overvote.
+    """
+
+    nicknames: Mapping[bytes, int] = field(default_factory=dict)
+    equal: EqualRanks | None = None
+
+
+_PLAIN = Dialect()
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,13 @@ class _Items:
 
 
 def parse_body(
-    data: bytes, start: int, end: int, first_line: int, candidates: int, source: str
+    data: bytes,
+    start: int,
+    end: int,
+    first_line: int,
+    candidates: int,
+    source: str,
+    dialect: Dialect = _PLAIN,
 ) -> tuple[Marks, Weights]:
     """Marks and weights of the ballot lines in `data[start:end]`, which begins at `first_line`.
 
@@ -60,11 +82,13 @@ def parse_body(
     cache on memory it reuses, and only the marks of all lines are kept to be grouped.
     """
     dtype = np.int8 if candidates < 125 else np.int16 if candidates < 32000 else np.int32
+    if dialect.equal is not None:
+        dtype = np.int32  # group marks are numbered past the candidates
     pieces: list[tuple[Small, Weights]] = []
     line = first_line
     while start < end:
         stop = data.find(b"\n", min(start + _PIECE, end) - 1) + 1 or end
-        marks, weights, lines = _parse_piece(data, start, stop, line, candidates, source)
+        marks, weights, lines = _parse_piece(data, start, stop, line, candidates, source, dialect)
         pieces.append((marks.astype(dtype, copy=False), weights))
         start, line = stop, line + lines
     width = max((marks.shape[1] for marks, _ in pieces), default=0)
@@ -75,11 +99,18 @@ def parse_body(
         joined[row : row + marks.shape[0], : marks.shape[1]] = marks
         row += marks.shape[0]
     weights = np.concatenate([w for _, w in pieces]) if pieces else np.zeros(0, np.int64)
-    return group(joined, weights, candidates)
+    marked = candidates if dialect.equal is None else dialect.equal.marks
+    return group(joined, weights, marked)
 
 
 def _parse_piece(
-    data: bytes, start: int, end: int, first_line: int, candidates: int, source: str
+    data: bytes,
+    start: int,
+    end: int,
+    first_line: int,
+    candidates: int,
+    source: str,
+    dialect: Dialect,
 ) -> tuple[Small, Weights, int]:
     """The marks and weights of the lines in `data[start:end]`, and how many lines it holds."""
     raw = np.frombuffer(data, np.uint8, count=end - start, offset=start)
@@ -96,7 +127,12 @@ def _parse_piece(
         line_end = np.flatnonzero(items.newline)
         line_start = np.concatenate(([0], line_end[:-1] + 1))
         more_marks, more_weights = _read_lines(
-            data, start, line_start[odd], line_end[odd], first_line + odd, candidates, source
+            data,
+            start,
+            line_start[odd],
+            line_end[odd],
+            first_line + odd,
+            (candidates, source, dialect),
         )
         marks, weights = _stack(marks, weights, more_marks, more_weights)
     return marks, weights, int(items.line_end.size)
@@ -234,19 +270,17 @@ def _rank_columns(
     return marks, weights[order]
 
 
+_Reading = tuple[int, str, Dialect]
+"""What reading a line needs beside it: the number of candidates, the file's name, its dialect."""
+
+
 def _read_lines(
-    data: bytes,
-    offset: int,
-    starts: Ints,
-    ends: Ints,
-    numbers: Ints,
-    candidates: int,
-    source: str,
+    data: bytes, offset: int, starts: Ints, ends: Ints, numbers: Ints, reading: _Reading
 ) -> tuple[Marks, Weights]:
     rows: list[list[int]] = []
     weights: list[int] = []
     for start, end, number in zip(starts.tolist(), ends.tolist(), numbers.tolist(), strict=True):
-        weight, marks = _read_line(data[offset + start : offset + end], number, candidates, source)
+        weight, marks = _read_line(data[offset + start : offset + end], number, reading)
         rows.append(marks)
         weights.append(weight)
     matrix = np.full((len(rows), max(map(len, rows), default=0)), END, np.int32)
@@ -255,8 +289,9 @@ def _read_lines(
     return matrix, np.array(weights, dtype=np.int64)
 
 
-def _read_line(text: bytes, number: int, candidates: int, source: str) -> tuple[int, list[int]]:
+def _read_line(text: bytes, number: int, reading: _Reading) -> tuple[int, list[int]]:
     """One ballot line, read exactly; every problem with a line is worded here."""
+    source = reading[1]
     tokens = text.split()
     if len(tokens) < 2:
         lone_zero = tokens == [b"0"]
@@ -277,10 +312,11 @@ def _read_line(text: bytes, number: int, candidates: int, source: str) -> tuple[
         raise BallotFileError(
             source, number, f"a ballot line must end with 0, found {_shown(closing)}"
         )
-    return int(weight), [_read_mark(token, number, candidates, source) for token in middle]
+    return int(weight), [_read_mark(token, number, reading) for token in middle]
 
 
-def _read_mark(token: bytes, number: int, candidates: int, source: str) -> int:
+def _read_mark(token: bytes, number: int, reading: _Reading) -> int:
+    candidates, source, dialect = reading
     if token == b"-":
         return SKIP
     if token.isdigit():
@@ -293,19 +329,33 @@ def _read_mark(token: bytes, number: int, candidates: int, source: str) -> int:
                 source, number, f"candidate {_shown(token)} out of range 1..{candidates}"
             )
         return int(token) - 1
-    if _JOINED.fullmatch(token):
-        for part in token.split(b"="):
-            if part != b"-" and not 1 <= int(part) <= candidates:
+    named = dialect.nicknames.get(token)
+    if named is not None:
+        return named
+    parts = token.split(b"=")
+    if len(parts) > 1 and all(_is_mark(part, dialect) for part in parts):
+        members: list[int] = []
+        for part in parts:
+            if part.isdigit() and not 1 <= int(part) <= candidates:
                 raise BallotFileError(
                     source, number, f"candidate {_shown(part)} out of range 1..{candidates}"
                 )
-        return OVERVOTE
+            if part != b"-":
+                members.append(int(part) - 1 if part.isdigit() else dialect.nicknames[part])
+        if dialect.equal is None or b"-" in parts:
+            return OVERVOTE
+        return dialect.equal.mark(members)
     raise BallotFileError(
         source,
         number,
         f"unexpected {_shown(token)}: a ballot line holds a weight, candidate numbers "
         "('-' for a skipped rank, 'a=b' for an overvote) and a closing 0",
     )
+
+
+def _is_mark(part: bytes, dialect: Dialect) -> bool:
+    """Whether one part of `a=b` names a mark: a number, `-`, or a nickname."""
+    return part == b"-" or part.isdigit() or part in dialect.nicknames
 
 
 def _shown(token: bytes) -> str:

@@ -3,7 +3,8 @@
     # an optional comment line
     4 2                 candidates seats
     -2                  optional: withdrawn candidates, negated
-    1 3 1 4 0           weight, candidate numbers in order of preference, 0
+    [nick c p h x]      optional (droop's): a short name for each candidate, in order
+    1 3 1 4 0           weight, candidate numbers (or nicknames) in order of preference, 0
     1 2 - 3=4 0         '-' a skipped rank, '3=4' an overvote ('-=-' one with unknown marks)
     0                   end of the ballots
     "Castor"            one quoted name per candidate, in number order
@@ -11,6 +12,9 @@
     "Helen"
     "Paris"
     "Title of the election"
+
+With the rule `BallotRules.equal_rankings`, '3=4' ranks 3 and 4 equal at that rank instead,
+as droop's dialect means it; the profile then carries tiers (see `Profile.tiers`).
 
 The header and the names are read line by line; the ballot lines, which may number in the
 millions, are read as arrays (see `_blt_body`).
@@ -22,7 +26,8 @@ import codecs
 import re
 from collections.abc import Callable
 
-from soviet.ballots._blt_body import parse_body
+from soviet.ballots._blt_body import Dialect, parse_body
+from soviet.ballots._equal import EqualRanks
 from soviet.ballots.files import BallotFile, assemble
 from soviet.ballots.rules import BallotRules
 from soviet.errors import BallotFileError
@@ -35,26 +40,32 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
     if isinstance(data, str):
         data = data.encode("utf-8")
     reader = _Reader(data, source)
+    rules = rules or BallotRules()
     candidates, seats = reader.header()
-    withdrawn = reader.withdrawn(candidates)
+    withdrawn, nicknames = reader.preamble(candidates)
     body_start, body_line = reader.position, reader.line
     marker_start = reader.end_marker()
 
     def marker_line() -> int:  # counted only for an error message: it costs a pass
         return data.count(b"\n", 0, marker_start) + 1
 
-    marks, weights = parse_body(data, body_start, marker_start, body_line, candidates, source)
+    equal = EqualRanks(candidates) if rules.equal_rankings else None
+    dialect = Dialect(nicknames, equal)
+    marks, weights = parse_body(
+        data, body_start, marker_start, body_line, candidates, source, dialect
+    )
     names, title = _names(data[marker_start:], marker_line, candidates, source)
     return assemble(
         names,
         marks,
         weights,
-        rules or BallotRules(),
+        rules,
         title=title,
         withdrawn=withdrawn,
         seats=seats,
         source=source,
         grouped=True,
+        equal=equal,
     )
 
 
@@ -99,21 +110,55 @@ class _Reader:
             )
         return candidates, seats
 
-    def withdrawn(self, candidates: int) -> frozenset[int]:
-        """Read the optional line of withdrawn candidates (negative numbers), if it is there."""
-        mark = self.position, self.line
-        found = self._next()
-        if found is None:
-            return frozenset()
-        text, number = found
-        if text.startswith(b"["):
+    def preamble(self, candidates: int) -> tuple[frozenset[int], dict[bytes, int]]:
+        """The optional lines before the ballots: withdrawn candidates, and droop's nicknames.
+
+        They may come in either order, as droop reads them.
+        """
+        withdrawn: frozenset[int] = frozenset()
+        nicknames: dict[bytes, int] = {}
+        while True:
+            mark = self.position, self.line
+            found = self._next()
+            if found is None:
+                return withdrawn, nicknames
+            text, number = found
+            if text.startswith(b"["):
+                nicknames = self._nicknames(text, number, candidates)
+                continue
+            fields = text.split()
+            if not fields[0].startswith(b"-") or fields[0] == b"-" or b"=" in fields[0]:
+                self.position, self.line = mark
+                return withdrawn, nicknames
+            withdrawn |= self._withdrawn(fields, number, candidates)
+
+    def _nicknames(self, text: bytes, number: int, candidates: int) -> dict[bytes, int]:
+        """droop's ``[nick a b c]``: a short name for each candidate, in number order."""
+        words = text.strip(b"[]").split()
+        if not (text.endswith(b"]") and words and words[0] == b"nick"):
             raise BallotFileError(
-                self.source, number, "option lines in brackets (droop's extension) are not read"
+                self.source,
+                number,
+                f"of droop's option lines in brackets only [nick …] is read, not {_show(text)}",
             )
-        fields = text.split()
-        if not fields[0].startswith(b"-") or fields[0] == b"-" or b"=" in fields[0]:
-            self.position, self.line = mark
-            return frozenset()
+        nicknames = {word: index for index, word in enumerate(words[1:])}
+        if len(words) - 1 != candidates or len(nicknames) != candidates:
+            raise BallotFileError(
+                self.source,
+                number,
+                f"[nick …] must give each of the {candidates} candidates one distinct nickname",
+            )
+        for word in nicknames:
+            if word.isdigit() or word == b"-" or b"=" in word:
+                raise BallotFileError(
+                    self.source,
+                    number,
+                    f"nickname {_show(word)} would read as a mark: use letters",
+                )
+        return nicknames
+
+    def _withdrawn(self, fields: list[bytes], number: int, candidates: int) -> frozenset[int]:
+        """The candidates a line of negative numbers withdraws."""
         withdrawn: set[int] = set()
         for field in fields:
             if not (field.startswith(b"-") and field[1:].isdigit()):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from soviet.ballots._equal import EqualRanks
 from soviet.ballots._marks import END, Marks, Weights, group, rankings_from_marks
 from soviet.ballots.rules import BallotRules
 from soviet.tally.profiles import Profile
@@ -40,21 +41,28 @@ def assemble(
     seats: int | None,
     source: str,
     grouped: bool = False,
+    equal: EqualRanks | None = None,
 ) -> BallotFile:
     """Apply the rules to marks read from a file and group them into a profile.
 
-    `grouped` says that identical rows of `marks` have already been merged.
+    `grouped` says that identical rows of `marks` have already been merged; `equal` holds
+    the groups of candidates ranked equal that marks past the candidates stand for.
     """
     ballots = int(weights.sum())
+    marked = len(candidates) if equal is None else equal.marks
     if not grouped:
-        marks, weights = group(marks, weights, len(candidates))
-    rankings, counts, empty = rankings_from_marks(marks, weights, len(candidates), rules)
+        marks, weights = group(marks, weights, marked)
+    rankings, counts, empty = rankings_from_marks(marks, weights, marked, rules)
+    tiers = None
+    if equal is not None and equal.groups:
+        rankings, counts, tiers = equal.spread(rankings, counts, rules.repeat)
     profile = Profile(
         candidates=tuple(candidates),
         rankings=rankings,
         counts=counts,
         title=title,
         withdrawn=withdrawn,
+        tiers=tiers,
     )
     return BallotFile(profile=profile, source=source, seats=seats, ballots=ballots, empty=empty)
 

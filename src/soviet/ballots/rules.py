@@ -43,11 +43,19 @@ class BallotRules:
     common US rules. Ranks are judged in order, as a tabulator reads them: a rank is
     *marked* when it holds a candidate or an overvote, and the skipped-rank rule looks at
     the blank ranks between one marked rank and the next (leading blanks included).
+
+    ``equal_rankings`` reads candidates named together at one rank in a BLT file (``2=3``)
+    as ranked equal there, as droop's BLT dialect means them, instead of as an overvote.
+    The rank counts as one marked rank; a candidate named again later, or in a group
+    holding one ranked before, is a repeat. Marks that do not name their candidates
+    (``-=-``, ``2=-``, a CVR's ``overvote``) stay overvotes. Only counting methods that
+    take equal rankings (meek) count the profile when some ballot uses them.
     """
 
     skipped: Skipped = Skipped.SKIP
     overvote: Overvote = Overvote.EXHAUST
     repeat: Repeat = Repeat.SKIP
+    equal_rankings: bool = False
 
     @property
     def max_skipped(self) -> int | None:

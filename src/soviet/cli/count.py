@@ -81,6 +81,14 @@ def count_file(
             "--repeat", help="A candidate ranked again later: skip the repeat or exhaust."
         ),
     ] = Repeat.SKIP,
+    equal_rankings: Annotated[
+        bool,
+        typer.Option(
+            "--equal-rankings",
+            help="BLT: read 'a=b' as candidates ranked equal (droop's dialect), not an "
+            "overvote; only meek counts such ballots.",
+        ),
+    ] = False,
     seed: Annotated[
         str,
         typer.Option("--seed", help="Seed for any lot the count must draw.", show_default=False),
@@ -104,7 +112,9 @@ def count_file(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Count a ballot file and print the result, round by round."""
-    rules = BallotRules(skipped=skipped, overvote=overvote, repeat=repeat)
+    rules = BallotRules(
+        skipped=skipped, overvote=overvote, repeat=repeat, equal_rankings=equal_rankings
+    )
     kind = None if format is None else format.value
     with _reading_progress(file) as progress:
         ballots = read_file(file, format=kind, rules=rules, progress=progress)

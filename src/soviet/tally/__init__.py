@@ -7,6 +7,10 @@ files, databases, clocks or randomness: a lot is drawn from the ``seed`` passed 
 Every method takes the option ``tie_order`` (every candidate's name, once): where the rule
 would draw a lot, the first of the tied candidates in that order is chosen instead. It
 exists to reproduce published counts that settled lots by a fixed order.
+
+A profile that ranks candidates equal (see `Profile.tiers`) is counted only by a method
+registered with ``equal_rankings``; every other method refuses it rather than read its
+equal candidates as ordered.
 """
 
 from __future__ import annotations
@@ -45,12 +49,16 @@ Counter = Callable[[Profile, int, TieBreaker, Mapping[str, object]], Result]
 
 @dataclass(frozen=True)
 class Method:
-    """A registered counting method: its name, what it is, the options it takes, its counter."""
+    """A registered counting method: its name, what it is, the options it takes, its counter.
+
+    ``equal_rankings`` says whether it counts profiles that rank candidates equal.
+    """
 
     name: str
     summary: str
     counter: Counter
     options: frozenset[str] = frozenset()
+    equal_rankings: bool = False
 
 
 def _registry(*methods: Method) -> Mapping[str, Method]:
@@ -77,6 +85,7 @@ METHODS: Mapping[str, Method] = _registry(
         "single transferable vote, Meek's method (droop's meek rule; PRF reference variant)",
         count_meek,
         MEEK_OPTIONS,
+        equal_rankings=True,
     ),
     Method("schulze", "Schulze's beat-path Condorcet method over margins", count_schulze),
     Method(
@@ -110,6 +119,12 @@ def count(
         raise TallyError(f"seats must be a whole number >= 1, not {seats!r}")
     if not isinstance(seed, bytes | bytearray | memoryview):
         raise TallyError(f"the seed of a lot must be bytes, not {type(seed).__name__}")
+    if not (profile.strict or spec.equal_rankings):
+        takers = ", ".join(sorted(m.name for m in METHODS.values() if m.equal_rankings))
+        raise TallyError(
+            f"{method} cannot count ballots that rank candidates equal (a=b); "
+            f"count them by {takers}, or read '=' as an overvote"
+        )
     given = dict(options or {})
     unknown = sorted(set(given) - spec.options - _COMMON_OPTIONS)
     if unknown:

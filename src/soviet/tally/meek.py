@@ -20,6 +20,10 @@ Options, with droop's defaults:
 - ``variant``: "prf" for the PR Foundation reference rule — fixed point, 9 places,
   omega 6, keep values rounded up, no batch defeats.
 
+A profile may rank candidates equal: a ballot's weight reaching them is shared equally
+among those still in the count, as droop shares it (see `_equal_rankings`). The PR
+Foundation's rule defines no equal rankings, so its variant refuses such a profile.
+
 Each reported round holds the votes of its steady state — the totals its decision rests
 on — with the round's quota as ``threshold``, the total surplus and the keep factors; the
 result's ``quota`` is the last round's. Values are given at the stated precision (guard
@@ -35,6 +39,14 @@ from typing import Any
 import numpy as np
 
 from soviet.tally._arithmetic import Arithmetic, Guarded, Rational
+from soviet.tally._equal_rankings import (
+    TiedPath,
+    TiedRanking,
+    first_shares,
+    share_out,
+    tied_paths,
+    tied_rankings,
+)
 from soviet.tally._paths import ELECTED, GONE, HOPEFUL, ballot_paths
 from soviet.tally.errors import TallyError
 from soviet.tally.profiles import IntArray, Profile
@@ -104,9 +116,13 @@ class _MeekCount:
         self.seats = seats
         self.ties = ties
         self.total = profile.total
-        self.table = profile.rankings.astype(np.int64)
-        self.columns = np.ascontiguousarray(self.table.T)
         self.counts: IntArray = profile.counts
+        self.table = profile.rankings.astype(np.int64)
+        self.tied: list[TiedRanking] = []
+        if profile.tiers is not None:
+            strict, self.tied = tied_rankings(profile.rankings, profile.tiers, profile.counts)
+            self.table, self.counts = self.table[strict], self.counts[strict]
+        self.columns = np.ascontiguousarray(self.table.T)
         self.state = np.full(self.n + 1, GONE, dtype=np.int64)
         self.hopeful = [c for c in range(self.n) if c not in profile.withdrawn]
         self.state[self.hopeful] = HOPEFUL
@@ -172,7 +188,7 @@ class _MeekCount:
             )
             return
         first = self._first_preferences()
-        blank = self.total - sum(int(v) for v in first.values())
+        blank = self.total - sum(first.values())
         quota = self.a.number(self.quota)
         self.rounds.append(Round(1, first, names, exhausted=blank, threshold=quota, note=note))
 
@@ -180,11 +196,12 @@ class _MeekCount:
         """Distribute and update keep factors until something can be decided."""
         a = self.a
         rows, weights = self._compress()
+        tied = tied_paths(self.tied, self.state)
         last = a.of(self.total)
         iterations = 0
         while True:
             iterations += 1
-            self._distribute(rows, weights)
+            self._distribute(rows, weights, tied)
             held = sum((self.votes[c] for c in self.hopeful + self.elected), a.zero)
             self.quota = a.div_int(held, self.seats + 1)
             if not a.exact:
@@ -223,8 +240,14 @@ class _MeekCount:
         paths, merged = ballot_paths(self.columns, self.counts, self.state, self.n)
         return paths, self.a.array([int(m) for m in merged])
 
-    def _distribute(self, paths: IntArray, multipliers: Any) -> None:
-        """Pass every ballot down its path, each candidate keeping their keep factor's share."""
+    def _distribute(
+        self, paths: IntArray, multipliers: Any, tied: tuple[list[TiedPath], list[int]]
+    ) -> None:
+        """Pass every ballot down its path, each candidate keeping their keep factor's share.
+
+        Strict paths go down together, one rank at a time; `tied` paths, which rank
+        candidates equal, are shared out after them (see `_equal_rankings`).
+        """
         a = self.a
         weight = a.array([a.one] * paths.shape[0])
         going = np.ones(paths.shape[0], dtype=bool)
@@ -247,6 +270,8 @@ class _MeekCount:
             np.add.at(votes, cand, keep * multipliers[rows])
             going[rows] = ~a.spent(rest)
         held = votes.tolist()
+        if tied[0]:
+            share_out(a, *tied, self.kf, held)
         self.votes = [held[c] if self.state[c] != GONE else a.zero for c in range(self.n)]
 
     def _batch(self) -> list[int]:
@@ -285,6 +310,7 @@ class _MeekCount:
         return self.ties.lot(tied, "exclusion", number)
 
     def _first_preferences(self) -> dict[str, Number]:
+        """Votes at the start: whole ballots, or shares of them where candidates rank equal."""
         firsts = np.zeros(self.n, dtype=np.int64)
         if self.table.shape[1]:
             alive = self.state[self.table] != GONE
@@ -292,7 +318,13 @@ class _MeekCount:
             has = top >= 0
             cand = self.table[np.flatnonzero(has), top[has]]
             np.add.at(firsts, cand, self.counts[has])
-        return {self.names[c]: int(firsts[c]) for c in sorted(self.hopeful + self.elected)}
+        standing = sorted(self.hopeful + self.elected)
+        if not self.tied:
+            return {self.names[c]: int(firsts[c]) for c in standing}
+        a = self.a
+        shares = [a.of(int(v)) for v in firsts.tolist()]
+        first_shares(a, self.tied, self.state, shares)
+        return {self.names[c]: a.number(shares[c]) for c in standing}
 
     def _snapshot(self) -> dict[str, Number]:
         in_count = sorted(self.hopeful + self.elected)
@@ -312,6 +344,11 @@ def count_meek(
 ) -> Result:
     """Count ``profile`` by Meek STV (droop's ``meek`` rule, or the PRF reference rule)."""
     rule = settings(options)
+    if rule.prf and not profile.strict:
+        raise TallyError(
+            "meek variant prf (the PR Foundation's reference rule) defines no equal rankings; "
+            "count ballots that rank candidates equal without the variant"
+        )
     state = _MeekCount(profile, seats, ties, rule)
     state.run()
     kind = "PR Foundation Meek reference, " if rule.prf else ""

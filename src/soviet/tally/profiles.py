@@ -9,6 +9,13 @@ what the few thousand rows cost.
 For ranked methods a row lists candidates in order of preference; for approval and block
 voting it lists the approved candidates. A row of only -1 is a blank ballot: it counts in
 `Profile.total` (and so in a quota) but gives no vote to anyone.
+
+A profile may rank candidates equal (droop's BLT dialect writes ``b=c``): then ``tiers``,
+a matrix shaped like ``rankings``, gives each position the preference it stands at —
+0, 1, 2, … along a row, a position sharing the number of the one before it being ranked
+equal with it, -1 under padding. ``tiers`` is None when every ranking is strict, so the
+strict path costs nothing more; only methods registered to take equal rankings (meek)
+count a profile that has them.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ class Profile:
     counts: IntArray
     title: str = ""
     withdrawn: frozenset[int] = field(default_factory=frozenset)
+    tiers: RankArray | None = None
 
     def __post_init__(self) -> None:
         candidates = tuple(self.candidates)
@@ -62,8 +70,10 @@ class Profile:
         withdrawn = frozenset(int(c) for c in self.withdrawn)
         if any(not 0 <= c < len(candidates) for c in withdrawn):
             raise ProfileError(f"withdrawn candidates {sorted(withdrawn)} are not all candidates")
+        tiers = None if self.tiers is None else _checked_tiers(self.tiers, rankings)
         rankings.setflags(write=False)
         counts.setflags(write=False)
+        object.__setattr__(self, "tiers", tiers)
         object.__setattr__(self, "candidates", candidates)
         object.__setattr__(self, "rankings", rankings)
         object.__setattr__(self, "counts", counts)
@@ -99,6 +109,53 @@ class Profile:
             withdrawn=frozenset(withdrawn),
         )
 
+    @classmethod
+    def from_tiers(
+        cls,
+        candidates: Sequence[str],
+        ballots: Iterable[Sequence[Sequence[int]]],
+        counts: Iterable[int] | None = None,
+        *,
+        title: str = "",
+        withdrawn: Iterable[int] = (),
+    ) -> Profile:
+        """Group ballots given as tiers — each a group of candidates ranked equal — best first.
+
+        ``[[0], [1, 2]]`` ranks candidate 0 first and 1 and 2 equal second. The order within
+        a tier does not matter (it is sorted), and empty tiers are dropped; if no tier holds
+        two candidates the profile is strict, as `from_ballots` would make it.
+        """
+        grouped: dict[tuple[tuple[int, ...], ...], int] = {}
+        rows = [
+            tuple(tuple(sorted(int(c) for c in tier)) for tier in ballot if len(tier))
+            for ballot in ballots
+        ]
+        weights = [1] * len(rows) if counts is None else [int(n) for n in counts]
+        if len(weights) != len(rows):
+            raise ProfileError(f"{len(rows)} ballots but {len(weights)} counts")
+        for row, weight in zip(rows, weights, strict=True):
+            grouped[row] = grouped.get(row, 0) + weight
+        width = max((sum(map(len, row)) for row in grouped), default=0)
+        matrix = np.full((len(grouped), width), -1, dtype=np.int64)
+        levels = np.full((len(grouped), width), -1, dtype=np.int64)
+        for i, row in enumerate(grouped):
+            flat = [c for tier in row for c in tier]
+            matrix[i, : len(flat)] = flat
+            levels[i, : len(flat)] = [t for t, tier in enumerate(row) for _ in tier]
+        return cls(
+            candidates=tuple(candidates),
+            rankings=matrix.astype(np.int32),
+            counts=np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped)),
+            title=title,
+            withdrawn=frozenset(withdrawn),
+            tiers=levels.astype(np.int32),
+        )
+
+    @property
+    def strict(self) -> bool:
+        """Whether every ranking is strict: no two candidates ranked equal."""
+        return self.tiers is None
+
     @property
     def total(self) -> int:
         """The number of ballots, blank ones included."""
@@ -108,6 +165,36 @@ class Profile:
     def n_candidates(self) -> int:
         """How many candidates the profile names (withdrawn ones included)."""
         return len(self.candidates)
+
+
+def _checked_tiers(raw: npt.ArrayLike, rankings: RankArray) -> RankArray | None:
+    """The tiers of `rankings`, checked; None if they rank no two candidates equal."""
+    tiers = np.array(raw, dtype=np.int64, copy=True)
+    if tiers.ndim == 1 and tiers.size == 0:
+        tiers = tiers.reshape(rankings.shape)
+    if tiers.shape != rankings.shape:
+        raise ProfileError(
+            f"tiers must have the shape of the rankings, {rankings.shape}, not {tiers.shape}"
+        )
+    filled = rankings >= 0
+    if bool((filled != (tiers >= 0)).any()):
+        row = int(np.argwhere(filled != (tiers >= 0))[0][0])
+        raise ProfileError(f"row {row}: tiers must be -1 exactly where the ranking is padded")
+    if not tiers.size:
+        return None
+    steps = np.diff(tiers, axis=1, prepend=-1)
+    wrong = filled & (steps != 0) & (steps != 1)
+    wrong[:, 0] = filled[:, 0] & (tiers[:, 0] != 0)
+    if wrong.any():
+        row = int(np.argwhere(wrong)[0][0])
+        raise ProfileError(
+            f"row {row}: tiers must start at 0 and rise by 0 (ranked equal) or 1 along a row"
+        )
+    if not bool((filled & (steps == 0)).any()):
+        return None
+    checked = tiers.astype(np.int32)
+    checked.setflags(write=False)
+    return checked
 
 
 def _check_rows(rankings: npt.NDArray[np.integer], counts: IntArray, n: int) -> None:

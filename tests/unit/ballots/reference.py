@@ -63,3 +63,57 @@ def read_ballot_lines(lines: list[str], rules: BallotRules) -> tuple[Counter[Ran
         else:
             empty += weight
     return counts, empty
+
+
+Tiers = tuple[tuple[int, ...], ...]
+
+
+def tiered_marks_of(token: str) -> int | str | tuple[int, ...]:
+    """A BLT rank token read with equal rankings: a candidate, a group of them, or a code."""
+    parts = token.split("=")
+    if len(parts) == 1 or "-" in parts:
+        return marks_of(token)
+    return tuple(sorted({int(part) - 1 for part in parts}))
+
+
+def tiered_ranking(marks: list[int | str | tuple[int, ...]], rules: BallotRules) -> Tiers:
+    """The tiers a ballot's marks stand for under `rules` with equal rankings, rank by rank."""
+    out: list[tuple[int, ...]] = []
+    seen: set[int] = set()
+    last_marked = -1
+    limit = rules.max_skipped
+    for rank, mark in enumerate(marks):
+        if mark == "skip":
+            continue
+        if limit is not None and rank - last_marked > limit + 1:
+            break
+        last_marked = rank
+        if mark == "overvote":
+            if rules.overvote is Overvote.EXHAUST:
+                break
+            continue
+        members = (mark,) if isinstance(mark, int) else mark
+        assert isinstance(members, tuple)
+        fresh = tuple(c for c in members if c not in seen)
+        if len(fresh) < len(members) and rules.repeat is Repeat.EXHAUST:
+            break
+        if fresh:
+            out.append(fresh)
+            seen.update(fresh)
+    return tuple(out)
+
+
+def read_tiered_lines(lines: list[str], rules: BallotRules) -> tuple[Counter[Tiers], int]:
+    """Counts of each non-empty ranking as tiers, and the weight of ballots left empty."""
+    counts: Counter[Tiers] = Counter()
+    empty = 0
+    for line in lines:
+        tokens = line.split()
+        if not tokens or int(tokens[0]) == 0:
+            continue
+        found = tiered_ranking([tiered_marks_of(t) for t in tokens[1:-1]], rules)
+        if found:
+            counts[found] += int(tokens[0])
+        else:
+            empty += int(tokens[0])
+    return counts, empty

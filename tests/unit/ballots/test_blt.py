@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, _blt_body, read_blt
 from soviet.errors import BallotFileError, InputError
 
-from .reference import read_ballot_lines
+from .reference import read_ballot_lines, read_tiered_lines
 
 NAMES = '"Castor"\n"Pollux"\n"Helen"\n"Paris"\n"Greek heroes"\n'
 
@@ -112,6 +112,105 @@ def test_an_overvote_can_be_skipped_instead() -> None:
     assert rows(read_blt(blt("1 1 2=3 4 0\n"), "x.blt", rules)) == {("Castor", "Paris"): 1}
 
 
+EQUAL = BallotRules(equal_rankings=True)
+
+
+def tiered(ballots: BallotFile) -> dict[tuple[tuple[str, ...], ...], int]:
+    """The profile as {ranking as tiers of names: count}; a tier lists names in number order."""
+    profile = ballots.profile
+    tiers = profile.tiers
+    levels = (
+        np.where(profile.rankings >= 0, np.arange(profile.rankings.shape[1]), -1)
+        if tiers is None
+        else tiers
+    )
+    out: dict[tuple[tuple[str, ...], ...], int] = {}
+    for row, level, count in zip(
+        profile.rankings.tolist(), levels.tolist(), profile.counts.tolist(), strict=True
+    ):
+        ranking: list[list[int]] = []
+        for candidate, tier in zip(row, level, strict=True):
+            if candidate >= 0:
+                if tier == len(ranking):
+                    ranking.append([])
+                ranking[-1].append(candidate)
+        names = tuple(tuple(profile.candidates[c] for c in sorted(t)) for t in ranking)
+        out[names] = count
+    return out
+
+
+def test_with_equal_rankings_a_joined_mark_ranks_its_candidates_equal() -> None:
+    ballots = read_blt(blt("1 1 2=3 4 0\n"), "x.blt", EQUAL)
+    assert ballots.profile.rankings.tolist() == [[0, 1, 2, 3]]
+    assert ballots.profile.tiers is not None
+    assert ballots.profile.tiers.tolist() == [[0, 1, 1, 2]]
+    assert ballots.empty == 0 and ballots.ballots == 1
+
+
+def test_by_default_a_joined_mark_is_an_overvote_and_the_profile_strict() -> None:
+    ballots = read_blt(blt("1 1 2=3 4 0\n"), "x.blt")
+    assert ballots.profile.strict
+    assert rows(ballots) == {("Castor",): 1}
+
+
+def test_ballots_naming_a_group_in_any_order_are_one_ranking() -> None:
+    ballots = read_blt(blt("1 3=2 0\n2 2=3 0\n1 2=3=2 1 0\n"), "x.blt", EQUAL)
+    assert tiered(ballots) == {
+        (("Pollux", "Helen"),): 3,
+        (("Pollux", "Helen"), ("Castor",)): 1,
+    }
+
+
+def test_a_file_ranking_no_one_equal_reads_strict_under_equal_rankings() -> None:
+    ballots = read_blt(blt("1 1 2 0\n2 3 0\n"), "x.blt", EQUAL)
+    assert ballots.profile.strict
+    assert rows(ballots) == {("Castor", "Pollux"): 1, ("Helen",): 2}
+
+
+def test_a_joined_mark_with_an_unknown_candidate_stays_an_overvote() -> None:
+    ballots = read_blt(blt("1 1 2=- 3 0\n1 -=- 2 0\n"), "x.blt", EQUAL)
+    assert rows(ballots) == {("Castor",): 1}
+    assert ballots.empty == 1
+
+
+def test_a_candidate_ranked_before_is_a_repeat_inside_a_later_group() -> None:
+    text = blt("1 1 1=2 3=1 4 0\n")
+    assert tiered(read_blt(text, "x.blt", EQUAL)) == {
+        (("Castor",), ("Pollux",), ("Helen",), ("Paris",)): 1
+    }
+    stop = BallotRules(equal_rankings=True, repeat=Repeat.EXHAUST)
+    assert tiered(read_blt(text, "x.blt", stop)) == {(("Castor",),): 1}
+
+
+def test_a_group_is_one_marked_rank_for_the_skipped_rank_rule() -> None:
+    rules = BallotRules(equal_rankings=True, skipped=Skipped.EXHAUST)
+    ballots = read_blt(blt("1 2=3 - 1 0\n"), "x.blt", rules)
+    assert tiered(ballots) == {(("Pollux", "Helen"),): 1}
+
+
+def test_a_group_naming_a_candidate_out_of_range_is_refused_naming_the_line() -> None:
+    with pytest.raises(BallotFileError, match=r"x\.blt:3: candidate 9 out of range"):
+        read_blt(blt("1 1 0\n1 2=9 0\n"), "x.blt", EQUAL)
+
+
+def test_nicknames_name_candidates_in_the_ballot_lines() -> None:
+    text = blt("[nick c p h x]\n5 c p 0\n1 p=h 0\n3 3 0\n")
+    ballots = read_blt(text, "x.blt", EQUAL)
+    assert tiered(ballots) == {
+        (("Castor",), ("Pollux",)): 5,
+        (("Pollux", "Helen"),): 1,
+        (("Helen",),): 3,
+    }
+    assert rows(read_blt(text, "x.blt")) == {("Castor", "Pollux"): 5, ("Helen",): 3}
+
+
+def test_nicknames_and_withdrawn_candidates_may_come_in_either_order() -> None:
+    first = read_blt(blt("-4\n[nick c p h x]\n1 c 0\n"), "x.blt")
+    second = read_blt(blt("[nick c p h x]\n-4\n1 c 0\n"), "x.blt")
+    assert first.profile.withdrawn == second.profile.withdrawn == frozenset({3})
+    assert rows(first) == rows(second) == {("Castor",): 1}
+
+
 def test_a_repeated_candidate_is_ignored_by_default_or_stops_the_ballot() -> None:
     text = blt("1 1 1 2 1 3 0\n")
     assert rows(read_blt(text, "x.blt")) == {("Castor", "Pollux", "Helen"): 1}
@@ -185,7 +284,12 @@ MALFORMED = [
     (blt("1 1 0\n", names='"A"\n"B"\n"A"\n"D"\n'), 6, "'A' appears twice (also line 4)"),
     (blt("-5\n1 1 0\n"), 2, "withdrawn candidate 5 out of range"),
     (blt("-1 2\n1 1 0\n"), 2, "negative candidate numbers only"),
-    (blt("[nick a b c d]\n1 1 0\n"), 2, "option lines in brackets"),
+    (blt("[tie 2 1 3 4]\n1 1 0\n"), 2, "option lines in brackets only [nick …] is read"),
+    (blt("[nick a b c]\n1 1 0\n"), 2, "one distinct nickname"),
+    (blt("[nick a b c c]\n1 1 0\n"), 2, "one distinct nickname"),
+    (blt("[nick a b 3 d]\n1 1 0\n"), 2, "nickname '3' would read as a mark"),
+    (blt("[nick a b c d]\n1 a e 0\n"), 3, "unexpected e"),
+    (blt("[nick a b c d]\n1 a=e 0\n"), 3, "unexpected a=e"),
     ('"A"\n"B"\n', 1, "expected the header"),
 ]
 
@@ -268,3 +372,35 @@ def test_the_bulk_reader_agrees_with_a_ballot_by_ballot_reference(
     assert found == expected
     assert ballots.empty == empty
     assert ballots.ballots == sum(int(ln.split()[0]) for ln in lines if ln)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.one_of(line, st.just("")), max_size=40),
+    rules=st.builds(
+        BallotRules,
+        skipped=st.sampled_from(Skipped),
+        overvote=st.sampled_from(Overvote),
+        repeat=st.sampled_from(Repeat),
+        equal_rankings=st.just(True),
+    ),
+    piece=st.sampled_from([8, 100, 1 << 21]),
+)
+def test_with_equal_rankings_the_reader_agrees_with_a_ballot_by_ballot_reference(
+    lines: list[str], rules: BallotRules, piece: int
+) -> None:
+    names = "".join(f'"C{i}"\n' for i in range(1, 13))
+    text = blt("".join(f"{ln}\n" for ln in lines), "12 2", names)
+    with mock.patch.object(_blt_body, "_PIECE", piece):
+        ballots = read_blt(text, "x.blt", rules)
+    expected, empty = read_tiered_lines(lines, rules)
+    found: Counter[tuple[tuple[str, ...], ...]] = Counter()
+    for ranking, count in tiered(ballots).items():
+        found[ranking] += count
+    assert found == Counter(
+        {
+            tuple(tuple(f"C{c + 1}" for c in tier) for tier in ranking): count
+            for ranking, count in expected.items()
+        }
+    )
+    assert ballots.empty == empty

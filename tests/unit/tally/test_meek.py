@@ -103,3 +103,53 @@ def test_meek_with_no_more_hopefuls_than_seats_elects_them_all_at_once() -> None
     result = count(CASTOR, "meek", 3)
     assert set(result.winners) == {"Castor", "Pollux", "Helen"}
     assert len(result.rounds) == 1
+
+
+def test_meek_shares_a_ballot_among_candidates_ranked_equal() -> None:
+    # droop's meek/eq1: the one ballot ranking b and c equal gives each half of it.
+    profile = Profile.from_tiers("abc", [[[0], [1]], [[1, 2]], [[2]]], [5, 1, 3])
+    (first,) = count(profile, "meek", 2).rounds
+    assert first.votes == {"a": Decimal(5), "b": Decimal("0.5"), "c": Decimal("3.5")}
+    assert first.elected == ("a", "c")
+
+
+def test_meek_passes_an_elected_candidates_surplus_on_to_candidates_ranked_equal() -> None:
+    # 8 ballots a, then b=c; 1 b; 3 c. Quota 4: a is elected on 8 and keeps half of each
+    # ballot; the other half is shared between b and c, a quarter each: b 1 + 2, c 3 + 2.
+    profile = Profile.from_tiers("abc", [[[0], [1, 2]], [[1]], [[2]]], [8, 1, 3])
+    first, second = count(profile, "meek", 2).rounds
+    assert first.votes == {"a": Decimal(8), "b": Decimal(1), "c": Decimal(3)}
+    assert first.elected == ("a",)
+    assert second.votes == {"a": Decimal(4), "b": Decimal(3), "c": Decimal(5)}
+    assert second.keep_factors["a"] == Decimal("0.5")
+    assert second.elected == ("c",)
+
+
+def test_meek_passes_over_a_tier_whose_candidates_are_all_out() -> None:
+    # a is defeated first; the ballots ranking a, then b=c, go on to b and c in halves.
+    profile = Profile.from_tiers("abc", [[[1]], [[2]], [[0], [1, 2]]], [4, 3, 2])
+    first, second = count(profile, "meek", 1, options={"arithmetic": "rational"}).rounds
+    assert first.excluded == ("a",)
+    assert second.votes == {"b": 5, "c": 4}
+    assert second.elected == ("b",)
+
+
+def test_meek_counts_a_ranking_without_ties_alike_given_as_tiers_or_as_a_ranking() -> None:
+    ballots = [[0, 1, 2], [0, 2], [1, 3], [2, 4, 1], [3, 0], [4, 3, 2], [1]]
+    weights = [12, 7, 6, 5, 4, 3, 2]
+    tiered = Profile.from_tiers("abcde", [[[c] for c in b] for b in ballots], weights)
+    plain = Profile.from_ballots("abcde", ballots, weights)
+    assert count(tiered, "meek", 2).to_json() == count(plain, "meek", 2).to_json()
+
+
+def test_meek_with_equal_rankings_and_no_more_hopefuls_than_seats_reports_shares() -> None:
+    profile = Profile.from_tiers("ab", [[[0, 1]], [[0]]], [1, 2])
+    (only,) = count(profile, "meek", 2).rounds
+    assert only.votes == {"a": Decimal("2.5"), "b": Decimal("0.5")}
+    assert only.exhausted == 0
+
+
+def test_meek_variant_prf_refuses_equal_rankings() -> None:
+    profile = Profile.from_tiers("abc", [[[0, 1]], [[2]]], [2, 1])
+    with pytest.raises(TallyError, match=r"prf .* defines no equal rankings"):
+        count(profile, "meek", 1, options={"variant": "prf"})

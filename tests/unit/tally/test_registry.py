@@ -38,6 +38,20 @@ def test_every_registered_method_names_itself_and_says_what_it_is(method: str) -
     assert METHODS[method].summary
 
 
+TIED = Profile.from_tiers("abc", [[[0], [1, 2]], [[1]], [[2]]], [4, 2, 1])
+
+
+@pytest.mark.parametrize("method", sorted(m for m in METHODS if not METHODS[m].equal_rankings))
+def test_a_method_for_strict_rankings_refuses_candidates_ranked_equal(method: str) -> None:
+    with pytest.raises(InputError, match=rf"^{method} cannot count ballots that rank .* by meek"):
+        count(TIED, method)
+
+
+def test_meek_is_the_method_that_counts_candidates_ranked_equal() -> None:
+    assert [m for m in sorted(METHODS) if METHODS[m].equal_rankings] == ["meek"]
+    assert count(TIED, "meek").winners == ("a",)
+
+
 def test_an_unknown_method_is_an_input_error_naming_the_known_ones() -> None:
     with pytest.raises(InputError, match=r"unknown counting method 'borda'.*irv"):
         count(SANITY, "borda")
