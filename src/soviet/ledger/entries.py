@@ -14,6 +14,42 @@ def canonical(value: Any) -> bytes:
     return bytes(rfc8785.dumps(value))
 
 
+def canonical_text(text: str) -> bytes:
+    """The canonical form of a JSON text: `canonical(json.loads(text))`, faster.
+
+    For a text in ASCII without `\\u` escapes, whose numbers are all integers RFC 8785
+    can write, the standard library's `json.dumps` (keys sorted, no spaces) writes exactly
+    what RFC 8785 does: its strings escape as JSON.stringify's do, its integers are their
+    digits, and ASCII keys sort the same by code point as by UTF-16 unit. Such are the texts
+    a log holds; any other text is serialized by the rfc8785 package.
+    """
+    if text.isascii() and "\\u" not in text:
+        try:
+            value = json.loads(text, parse_float=_not_plain, parse_constant=_not_plain,
+                               parse_int=_plain_int)
+        except _NotPlain:
+            pass
+        else:
+            return json.dumps(value, sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False).encode("utf-8")
+    return canonical(json.loads(text))
+
+
+class _NotPlain(Exception):
+    """A number `canonical_text` leaves to the rfc8785 package."""
+
+
+def _not_plain(_: str) -> object:
+    raise _NotPlain
+
+
+def _plain_int(digits: str) -> int:
+    n = int(digits)
+    if not -_SAFE <= n <= _SAFE:
+        raise _NotPlain
+    return n
+
+
 def encode_event(
     seq: int, at: str, type: str, actor: str | None, data: Mapping[str, Any]
 ) -> bytes:
@@ -50,6 +86,8 @@ def _text(value: str | None) -> bytes:
     """
     if not isinstance(value, str):  # null, or what a damaged log holds instead
         return canonical(value)
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return b'"' + value.encode("ascii") + b'"'  # nothing to escape
     try:
         return json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:

@@ -27,7 +27,7 @@ from soviet.domain.events import Recorded
 from soviet.errors import LedgerError, ReplayError, SovietError
 from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint, parse_note
 from soviet.ledger.compact import Range
-from soviet.ledger.entries import canonical, encode_entry
+from soviet.ledger.entries import canonical, canonical_text, encode_entry
 from soviet.ledger.hashing import EMPTY_ROOT, leaf_hash
 from soviet.services import electorates
 from soviet.services.elections import count
@@ -305,7 +305,8 @@ class LogCheck:
     # -- one event -------------------------------------------------------------------------
 
     def _leaf(self, e: Entry) -> bytes:
-        data = canonical(dict(e.data))
+        data = (canonical(dict(e.data)) if e.data_text is None
+                else canonical_text(e.data_text.decode("utf-8")))
         entry = encode_entry(e.seq, e.at, e.type, e.actor, data)
         if e.line is not None and e.line != entry:
             self.report.fail("leaves", "the line is not the event's canonical (RFC 8785) form",

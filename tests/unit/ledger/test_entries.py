@@ -10,7 +10,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soviet.ledger.entries import canonical, encode_entry, encode_event
+from soviet.ledger.entries import canonical, canonical_text, encode_entry, encode_event
 
 # JSON values as events hold them: no floats (RFC 8785 numbers are IEEE doubles; events
 # carry counts as integers or decimal strings), integers within a double's exact range.
@@ -69,3 +69,41 @@ def test_an_entry_orders_its_members_by_key_and_writes_no_spaces() -> None:
                          {"election": "E1", "choice": ["m2", "m1"]})
     assert entry == (b'{"actor":"m1","at":"2026-05-01T09:00:00Z","data":{"choice":["m2","m1"],'
                      b'"election":"E1"},"seq":7,"type":"ballot.cast"}')
+
+
+# Any JSON value as a stored text might hold it: floats, integers past a double's range,
+# keys and strings from all of Unicode (DEL and the control characters too), written
+# with or without escapes, spaces and sorted keys.
+_any_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(deadline=None)
+@given(value=_any_values, ascii=st.booleans(), spaced=st.booleans(), sort=st.booleans())
+def test_the_canonical_form_of_a_json_text_is_the_packages_whatever_the_text(
+    value: Any, ascii: bool, spaced: bool, sort: bool
+) -> None:
+    import json
+
+    text = json.dumps(value, ensure_ascii=ascii, sort_keys=sort,
+                      separators=(", ", ": ") if spaced else (",", ":"))
+    try:
+        expected = canonical(json.loads(text))
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(rfc8785.CanonicalizationError):
+            canonical_text(text)
+    else:
+        assert canonical_text(text) == expected
+
+
+def test_a_raw_delete_character_stays_unescaped_as_rfc8785_writes_it() -> None:
+    text = '{"b":"x\x7fy","a":[1,-0,2]}'  # ASCII, no \\u escapes: the fast path
+    assert canonical_text(text) == b'{"a":[1,0,2],"b":"x\x7fy"}'
+    assert canonical_text(text) == canonical({"b": "x\x7fy", "a": [1, 0, 2]})
