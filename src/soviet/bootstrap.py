@@ -72,7 +72,7 @@ class Soviet:
                 return
             if revision is None and not create:
                 raise DatabaseError(
-                    f"no soviet organization in {self.settings.db_url!r}: "
+                    f"no soviet organization in {database.shown(self.settings.db_url)!r}: "
                     "adopt a charter first with `soviet init --charter FILE`"
                 )
             database.migrate(conn)

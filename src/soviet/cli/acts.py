@@ -16,6 +16,7 @@ from soviet.domain.charter import parse_charter
 from soviet.errors import CharterError
 from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
+from soviet.storage import database
 from soviet.storage.workspace import SqlWorkspace
 
 T = TypeVar("T")
@@ -65,8 +66,9 @@ def init(
         print_events(events, True)
         return
     console.print(
-        f"Founded [bold]{adopted.name}[/bold] in {settings.db_url}: {len(adopted.bodies)} "
-        f"bodies, {len(adopted.offices)} offices, {len(adopted.members)} members "
+        f"Founded [bold]{adopted.name}[/bold] in {database.shown(settings.db_url)}: "
+        f"{len(adopted.bodies)} bodies, {len(adopted.offices)} offices, "
+        f"{len(adopted.members)} members "
         f"({len(events)} events). Next: `soviet audit --schedule` opens the first elections."
     )
     console.print(

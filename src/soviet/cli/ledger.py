@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from sqlalchemy import make_url
 
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
@@ -24,8 +23,8 @@ from soviet.ledger import proofs
 from soviet.ledger.checkpoints import Checkpoint, parse_note
 from soviet.services.proof_checks import check_proof
 from soviet.services.verification import Report
+from soviet.storage import database, merkle, proving
 from soviet.storage import export as exports
-from soviet.storage import merkle, proving
 from soviet.storage import verification as checking
 from soviet.storage.keys import read_verifier
 
@@ -240,17 +239,13 @@ def verify(
             checking.snapshot(soviet.engine) as conn,
             _progress(checking.total_events(conn)) as told,
         ):
-            report = checking.verify_database(conn, source=_safe(settings.db_url),
+            report = checking.verify_database(conn, source=database.shown(settings.db_url),
                                               key=verifier, since=earlier, progress=told)
     if as_json:
         print_json(report.to_json())
     else:
         _print(report)
     report.raise_if_failed()
-
-
-def _safe(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextmanager

@@ -15,24 +15,29 @@ def canonical(value: Any) -> bytes:
 
 
 def canonical_text(text: str) -> bytes:
-    """The canonical form of a JSON text: `canonical(json.loads(text))`, faster.
+    """The canonical form of a JSON text: `canonical(json.loads(text))`, faster."""
+    return parse_canonical(text)[1]
+
+
+def parse_canonical(text: str) -> tuple[Any, bytes]:
+    """A JSON text's value and canonical form, from one parse.
 
     For a text in ASCII without `\\u` escapes, whose numbers are all integers RFC 8785
     can write, the standard library's `json.dumps` (keys sorted, no spaces) writes exactly
     what RFC 8785 does: its strings escape as JSON.stringify's do, its integers are their
     digits, and ASCII keys sort the same by code point as by UTF-16 unit. Such are the texts
-    a log holds; any other text is serialized by the rfc8785 package.
+    a log holds; any other text is serialized by the rfc8785 package. ValueError if the
+    text is not JSON.
     """
     if text.isascii() and "\\u" not in text:
         try:
-            value = json.loads(text, parse_float=_not_plain, parse_constant=_not_plain,
-                               parse_int=_plain_int)
+            value = _PLAIN.decode(text)
         except _NotPlain:
             pass
         else:
-            return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                              ensure_ascii=False).encode("utf-8")
-    return canonical(json.loads(text))
+            return value, _SORTED.encode(value).encode("utf-8")
+    value = json.loads(text)
+    return value, canonical(value)
 
 
 class _NotPlain(Exception):
@@ -75,6 +80,12 @@ def encode_entry(seq: int, at: str, type: str, actor: str | None, data: bytes) -
 #: The largest integer RFC 8785 writes (an IEEE double holds every integer up to it).
 _SAFE = 2**53 - 1
 
+#: Reads a JSON text, refusing (with _NotPlain) any number RFC 8785 writes otherwise.
+_PLAIN = json.JSONDecoder(parse_float=_not_plain, parse_constant=_not_plain,
+                          parse_int=_plain_int)
+#: Writes keys sorted, no spaces, strings escaped only where JSON must.
+_SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 
 def _text(value: str | None) -> bytes:
     """A string's (or null's) canonical form.
@@ -89,6 +100,6 @@ def _text(value: str | None) -> bytes:
     if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
         return b'"' + value.encode("ascii") + b'"'  # nothing to escape
     try:
-        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return _SORTED.encode(value).encode("utf-8")
     except UnicodeEncodeError:
         return canonical(value)  # raises rfc8785's CanonicalizationError

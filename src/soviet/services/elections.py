@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -106,9 +107,14 @@ def count(
 
     candidates = election.candidates
     index = {name: number for number, name in enumerate(candidates)}
-    ballots = ws.ballots(election.id)
+    # Identical choices counted first: the profile is the same (unique rankings in order
+    # of first appearance, with their counts), built from a few rows instead of every ballot.
+    choices = Counter(choice for _, choice in ws.ballots(election.id))
     profile = tally.Profile.from_ballots(
-        candidates, [[index[c] for c in choice] for _, choice in ballots], title=election.id
+        candidates,
+        [[index[c] for c in choice] for choice in choices],
+        list(choices.values()),
+        title=election.id,
     )
     seated = {
         m.holder for m in ws.active_mandates(office=office.id) if is_live(m, eligible, ws.now)

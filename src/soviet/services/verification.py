@@ -27,7 +27,7 @@ from soviet.domain.events import Recorded
 from soviet.errors import LedgerError, ReplayError, SovietError
 from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint, parse_note
 from soviet.ledger.compact import Range
-from soviet.ledger.entries import canonical, canonical_text, encode_entry
+from soviet.ledger.entries import canonical, encode_entry
 from soviet.ledger.hashing import EMPTY_ROOT, leaf_hash
 from soviet.services import electorates
 from soviet.services.elections import count
@@ -60,7 +60,8 @@ class Entry:
 
     `data_text` is the stored data (a database row) and `line` the stored entry (an
     export line); each, when given, must be exactly the canonical form. `leaf` is the
-    stored leaf hash, when the source stores one.
+    stored leaf hash, when the source stores one. `canonical` is the data's canonical
+    form, when the reader made it while parsing (else it is made here).
     """
 
     seq: int
@@ -71,6 +72,7 @@ class Entry:
     data_text: bytes | None = None
     line: bytes | None = None
     leaf: bytes | None = None
+    canonical: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -305,8 +307,7 @@ class LogCheck:
     # -- one event -------------------------------------------------------------------------
 
     def _leaf(self, e: Entry) -> bytes:
-        data = (canonical(dict(e.data)) if e.data_text is None
-                else canonical_text(e.data_text.decode("utf-8")))
+        data = e.canonical if e.canonical is not None else canonical(dict(e.data))
         entry = encode_entry(e.seq, e.at, e.type, e.actor, data)
         if e.line is not None and e.line != entry:
             self.report.fail("leaves", "the line is not the event's canonical (RFC 8785) form",

@@ -9,6 +9,7 @@ work first takes a transaction-scoped advisory lock.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,14 @@ BUSY_TIMEOUT_MS = 30_000
 WRITER_LOCK = 0x50F1E7
 
 
+def shown(url: str) -> str:
+    """A database URL as messages print it: its password, if any, hidden."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
 def create_engine(url: str, *, create: bool = True) -> Engine:
     """An engine for the URL, or DatabaseError naming it. Unless `create`, a SQLite file
     that does not exist is an error, not a new empty file."""
@@ -34,10 +43,10 @@ def create_engine(url: str, *, create: bool = True) -> Engine:
             return _sqlite_engine(url, parsed.database, create)
         return sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise DatabaseError(f"cannot use database URL {url!r}: {error}") from None
+        raise DatabaseError(f"cannot use database URL {shown(url)!r}: {error}") from None
     except ImportError as error:
         raise DatabaseError(
-            f"cannot use database URL {url!r}: its driver is not installed ({error})"
+            f"cannot use database URL {shown(url)!r}: its driver is not installed ({error})"
         ) from None
 
 
@@ -46,11 +55,11 @@ def _sqlite_engine(url: str, database: str | None, create: bool) -> Engine:
         path = Path(database).expanduser().resolve()
         if not path.parent.is_dir():
             raise DatabaseError(
-                f"cannot open database {url!r}: folder {path.parent} does not exist"
+                f"cannot open database {shown(url)!r}: folder {path.parent} does not exist"
             )
         if not create and not path.exists():
             raise DatabaseError(
-                f"no soviet organization in {url!r}: the file {path} does not exist; "
+                f"no soviet organization in {shown(url)!r}: the file {path} does not exist; "
                 "adopt a charter first with `soviet init --charter FILE`"
             )
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

@@ -22,9 +22,12 @@ from soviet.storage.writes import Writes
 Projector = Callable[[Writes, Recorded], None]
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """JSON text for a projection column: sorted keys, no spaces, so replays compare equal."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _number(ident: str) -> int:

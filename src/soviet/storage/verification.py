@@ -9,13 +9,13 @@ row; an export has only its events and the checkpoint it ends with.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from rfc8785 import CanonicalizationError
 from sqlalchemy import URL, Connection, Engine, Table, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 from soviet.domain.events import Recorded
 from soviet.errors import LedgerError, ReplayError
 from soviet.ledger.checkpoints import VerifierKey
+from soviet.ledger.entries import parse_canonical
 from soviet.ledger.verify import verify_consistency
 from soviet.services.verification import Entry, LogCheck, Report
 from soviet.storage import _comparison, database, merkle, projectors
@@ -124,15 +125,20 @@ def verify_database(
         query = select(t.events).order_by(t.events.c.seq).execution_options(yield_per=STEP)
         for done, row in enumerate(conn.execute(query), start=1):
             stored = bytes(row.leaf) if row.leaf is not None else None
+            problem = "its data is not a JSON object"
             try:
-                data = json.loads(row.data)
+                data, canonical = parse_canonical(row.data)
+            except CanonicalizationError as error:
+                data = canonical = None
+                problem = f"its data has no canonical (RFC 8785) form: {error}"
             except (TypeError, ValueError):
-                data = None
-            if not isinstance(data, dict):
-                check.skip(row.seq, row.type, stored, "its data is not a JSON object")
+                data = canonical = None
+            if not isinstance(data, dict) or canonical is None:
+                check.skip(row.seq, row.type, stored, problem)
             else:
                 text = row.data.encode("utf-8")
-                check.feed(Entry(row.seq, row.at, row.type, row.actor, data, text, None, stored))
+                check.feed(Entry(row.seq, row.at, row.type, row.actor, data, text, None, stored,
+                                 canonical))
                 writes.note(row.seq, row.type, data)
             if progress is not None and done % STEP == 0:
                 progress(done)

@@ -237,7 +237,14 @@ class SqlWorkspace:
             .where(t.ballots.c.election == election_id)
             .order_by(t.ballots.c.seq)
         )
-        return [(r.voter, tuple(json.loads(r.choice))) for r in rows]
+        choices: dict[str, tuple[str, ...]] = {}  # a few rankings recur across many ballots
+        ballots = []
+        for voter, text in rows:
+            choice = choices.get(text)
+            if choice is None:
+                choice = choices[text] = tuple(json.loads(text))
+            ballots.append((voter, choice))
+        return ballots
 
     def _petition(self, row: Any) -> PetitionRecord:
         pid = row.id
