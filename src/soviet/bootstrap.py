@@ -61,21 +61,29 @@ class Soviet:
 
     def __init__(self, settings: Settings, *, create: bool = False) -> None:
         self.settings = settings
+        #: A SQLite file this organization creates, removed again if its founding fails.
+        self._new_file = database.new_sqlite_file(settings.db_url) if create else None
         self.engine: Engine = database.create_engine(settings.db_url, create=create)
         self.keys = KeyFile(settings.key_path)
-        self._prepare(create)
+        #: An empty database gets its schema in its first unit of work, with the founding:
+        #: a founding that fails leaves no tables behind.
+        self._empty = self._prepare(create)
 
-    def _prepare(self, create: bool) -> None:
+    def _prepare(self, create: bool) -> bool:
+        """Upgrade an older schema; True if the database has none yet."""
         with database.connect(self.engine) as conn, conn.begin():
             revision = database.revision(conn)
             if revision == database.HEAD:
-                return
-            if revision is None and not create:
-                raise DatabaseError(
-                    f"no soviet organization in {database.shown(self.settings.db_url)!r}: "
-                    "adopt a charter first with `soviet init --charter FILE`"
-                )
+                return False
+            if revision is None:
+                if not create:
+                    raise DatabaseError(
+                        f"no soviet organization in {database.shown(self.settings.db_url)!r}: "
+                        "adopt a charter first with `soviet init --charter FILE`"
+                    )
+                return True
             database.migrate(conn)
+            return False
 
     def now(self) -> str:
         return self.settings.now or format_instant(datetime.now(UTC))
@@ -86,9 +94,12 @@ class Soviet:
         with database.connect(self.engine) as conn:
             try:
                 with conn.begin():
+                    if self._empty:
+                        database.migrate(conn)
                     ws = SqlWorkspace(conn, self.now(), self.keys)
                     yield ws
                     ws.flush()
+                self._empty = False
             except IntegrityError as error:
                 # The database's own constraints back the rules (one ballot per elector);
                 # a race lost to another process lands here.
@@ -116,11 +127,18 @@ class Soviet:
         except BaseException:
             if created:
                 self.keys.remove()
+            if self._new_file is not None and self._empty:
+                self.engine.dispose()
+                database.remove_sqlite_file(self._new_file)
             raise
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for reading the log and its projections."""
+        if self._empty:
+            raise DatabaseError(
+                f"no soviet organization in {database.shown(self.settings.db_url)!r} yet"
+            )
         with database.connect(self.engine) as conn, conn.begin():
             yield conn
 

@@ -257,9 +257,32 @@ def test_founding_refuses_to_replace_an_existing_key_and_writes_nothing(
     try:
         with pytest.raises(InputError, match="already exists"):
             soviet.found(city_federation())
-        with soviet.reading() as conn:
-            assert merkle.tree_size(conn) == 0
     finally:
         soviet.dispose()
+    assert_nothing_written(url)
     assert key_path.read_text() == "an earlier organization's key\n"
     assert not (tmp_path / "soviet.pub").exists()
+
+
+def test_a_founding_that_cannot_write_its_key_leaves_no_database_behind(
+    databases: Databases, tmp_path: Path
+) -> None:
+    url = databases.new()
+    key_path = tmp_path / "no such folder" / "soviet.key"
+    with Soviet(Settings(url, "2026-03-02T09:00:00Z", key_path), create=True) as soviet, \
+            pytest.raises(InputError, match="cannot write the key file"):
+        soviet.found(city_federation())
+    assert_nothing_written(url)
+
+
+def assert_nothing_written(url: str) -> None:
+    """No schema, no rows: a new SQLite file is gone again; a PostgreSQL schema is empty."""
+    if url.startswith("sqlite"):
+        assert not Path(sa.make_url(url).database or "").exists()
+        return
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert sa.inspect(conn).get_table_names() == []
+    finally:
+        engine.dispose()

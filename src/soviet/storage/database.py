@@ -89,6 +89,25 @@ def lock_writers(conn: Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
 
 
+def new_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, if it does not exist yet (opening it will create it)."""
+    try:
+        parsed = sa.make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    path = Path(name).expanduser().resolve()
+    return None if path.exists() else path
+
+
+def remove_sqlite_file(path: Path) -> None:
+    """Remove a SQLite database file and the files SQLite keeps beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def connect(engine: Engine) -> Connection:
     """A connection, or DatabaseError naming the database."""
     try:
