@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -23,7 +24,7 @@ from soviet.bootstrap import Settings, Soviet
 from soviet.domain.clock import format_instant
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
-from soviet.domain.records import ElectionRecord
+from soviet.domain.records import ElectionRecord, PetitionRecord
 from soviet.errors import SovietError
 from soviet.services import elections, electorates
 from soviet.services.founding import adopt
@@ -122,10 +123,11 @@ class Organization:
         return format_instant(self.clock)
 
     def read(self, handler: Callable[[SqlWorkspace], T]) -> T:
-        """What a handler reads at the clock, in a unit of work that records nothing."""
+        """What a handler reads at the clock, in a unit of work that records nothing; the
+        records it returns settled, to be used after that unit of work."""
         self.soviet.settings = replace(self.soviet.settings, now=format_instant(self.clock))
         with self.soviet.unit_of_work() as ws:
-            value = handler(ws)
+            value = settled(handler(ws))
             assert not ws.recorded
         return value
 
@@ -190,6 +192,23 @@ def found(databases: Databases) -> Iterator[Callable[[Charter], Organization]]:
     finally:
         for org in made:
             org.dispose()
+
+
+def settled(value: T) -> T:
+    """A value read in a unit of work, for use after it: the stored sets of election and
+    petition records (rolls, voters, signers), which are read on demand within their unit
+    of work, read whole into frozensets."""
+    if isinstance(value, ElectionRecord):
+        return replace(value, roll=frozenset(value.roll), voters=frozenset(value.voters))
+    if isinstance(value, PetitionRecord):
+        return replace(value, roll=frozenset(value.roll), signers=frozenset(value.signers))
+    if isinstance(value, AbstractSet) and not isinstance(value, frozenset | set):
+        return frozenset(value)  # type: ignore[return-value]
+    if isinstance(value, list | tuple):
+        return type(value)(settled(v) for v in value)
+    if isinstance(value, dict):
+        return {k: settled(v) for k, v in value.items()}  # type: ignore[return-value]
+    return value
 
 
 # -- charters ----------------------------------------------------------------------------

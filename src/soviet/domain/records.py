@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 
@@ -37,8 +38,9 @@ class ElectionRecord:
     status: str  # nominating | voting | closed
     seats: int
     candidates: tuple[str, ...] = ()
-    roll: frozenset[str] = frozenset()
-    voters: frozenset[str] = frozenset()
+    # Sets, not necessarily frozensets: storage may answer `in` without reading them whole.
+    roll: AbstractSet[str] = frozenset()
+    voters: AbstractSet[str] = frozenset()
     voting_ends: str | None = None
 
 
@@ -49,7 +51,7 @@ class PetitionRecord:
     id: str
     mandate: str
     status: str  # open | voting | recalled | failed
-    signers: frozenset[str] = frozenset()
-    roll: frozenset[str] = frozenset()
+    signers: AbstractSet[str] = frozenset()
+    roll: AbstractSet[str] = frozenset()
     votes: Mapping[str, str] = field(default_factory=dict)
     voting_ends: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ def vote(ws: Workspace, election_id: str, choice: Sequence[str], voter: str) -> 
 
 
 def count(
-    ws: Workspace, election: ElectionRecord, office: Office, eligible: frozenset[str], seed: bytes
+    ws: Workspace, election: ElectionRecord, office: Office, eligible: AbstractSet[str], seed: bytes
 ) -> tuple[tally.Result, list[str]]:
     """The count of an election's ballots and its winners, as the close makes it — and as
     `soviet verify` redoes it from the log, in the state the log had at the close.

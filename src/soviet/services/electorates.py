@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from soviet.domain.model import Office
 from soviet.errors import NotFound
 from soviet.services.ports import Workspace
@@ -15,7 +17,7 @@ def office(ws: Workspace, office_id: str) -> Office:
     return offices[office_id]
 
 
-def electorate(ws: Workspace, of: Office) -> frozenset[str]:
+def electorate(ws: Workspace, of: Office) -> AbstractSet[str]:
     """The members of the office's body: people for an assembly, seated deputies for a
     council."""
     body = ws.bodies()[of.body]
@@ -24,7 +26,7 @@ def electorate(ws: Workspace, of: Office) -> frozenset[str]:
     return ws.seated(body.id)
 
 
-def eligible(ws: Workspace, of: Office) -> frozenset[str]:
+def eligible(ws: Workspace, of: Office) -> AbstractSet[str]:
     """Who may stand for (and keep) the office."""
     if of.eligible == "members":
         return ws.member_ids()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Literal, Protocol
 
 from soviet.domain.events import Event, Recorded
@@ -35,9 +36,9 @@ class Workspace(Protocol):
         """The member, or NotFound."""
         ...
 
-    def member_ids(self) -> frozenset[str]: ...
+    def member_ids(self) -> AbstractSet[str]: ...
 
-    def assembly_members(self, body: str) -> frozenset[str]: ...
+    def assembly_members(self, body: str) -> AbstractSet[str]: ...
 
     def seated(self, council: str) -> frozenset[str]:
         """The holders of active mandates whose office seats them in `council`."""

@@ -4,6 +4,7 @@ its Merkle nodes and its projections in the one transaction."""
 from __future__ import annotations
 
 import json
+from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +20,7 @@ from soviet.storage import log, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.database import lock_writers
 from soviet.storage.keys import KeyFile
+from soviet.storage.sets import StoredSet
 from soviet.storage.writes import Writes
 
 _PREFIX: dict[IdKind, tuple[str, Any]] = {
@@ -158,15 +160,18 @@ class SqlWorkspace:
         ).scalars()
         return Member(row.id, row.name, tuple(bodies))
 
-    def member_ids(self) -> frozenset[str]:
-        return frozenset(self.conn.execute(select(t.members.c.id)).scalars())
+    def _connection(self) -> Connection:
+        return self.conn
 
-    def assembly_members(self, body: str) -> frozenset[str]:
-        return frozenset(
-            self.conn.execute(
-                select(t.memberships.c.member).where(t.memberships.c.body == body)
-            ).scalars()
-        )
+    def _ids(self, column: Any, *where: Any) -> StoredSet:
+        """The ids in `column` of the rows matching `where`, asked one at a time."""
+        return StoredSet(self._connection, select(column).where(*where), column)
+
+    def member_ids(self) -> AbstractSet[str]:
+        return self._ids(t.members.c.id)
+
+    def assembly_members(self, body: str) -> AbstractSet[str]:
+        return self._ids(t.memberships.c.member, t.memberships.c.body == body)
 
     def seated(self, council: str) -> frozenset[str]:
         query = (
@@ -200,20 +205,14 @@ class SqlWorkspace:
             .where(t.candidates.c.election == eid)
             .order_by(t.candidates.c.position)
         ).scalars()
-        roll = self.conn.execute(
-            select(t.rolls.c.member).where(t.rolls.c.election == eid)
-        ).scalars()
-        voters = self.conn.execute(
-            select(t.ballots.c.voter).where(t.ballots.c.election == eid)
-        ).scalars()
         return ElectionRecord(
             id=eid,
             office=row.office,
             status=row.status,
             seats=row.seats,
             candidates=tuple(candidates),
-            roll=frozenset(roll),
-            voters=frozenset(voters),
+            roll=self._ids(t.rolls.c.member, t.rolls.c.election == eid),
+            voters=self._ids(t.ballots.c.voter, t.ballots.c.election == eid),
             voting_ends=row.voting_ends,
         )
 
@@ -248,12 +247,6 @@ class SqlWorkspace:
 
     def _petition(self, row: Any) -> PetitionRecord:
         pid = row.id
-        signers = self.conn.execute(
-            select(t.signatures.c.member).where(t.signatures.c.petition == pid)
-        ).scalars()
-        roll = self.conn.execute(
-            select(t.recall_rolls.c.member).where(t.recall_rolls.c.petition == pid)
-        ).scalars()
         votes = self.conn.execute(
             select(t.recall_ballots.c.voter, t.recall_ballots.c.vote).where(
                 t.recall_ballots.c.petition == pid
@@ -263,8 +256,8 @@ class SqlWorkspace:
             id=pid,
             mandate=row.mandate,
             status=row.status,
-            signers=frozenset(signers),
-            roll=frozenset(roll),
+            signers=self._ids(t.signatures.c.member, t.signatures.c.petition == pid),
+            roll=self._ids(t.recall_rolls.c.member, t.recall_rolls.c.petition == pid),
             votes={v.voter: v.vote for v in votes},
             voting_ends=row.voting_ends,
         )

@@ -1,0 +1,69 @@
+"""Sets of member ids held in the database, read no more than a question needs.
+
+An election's roll and the members of an assembly can be a hundred thousand people; an
+act usually asks whether one of them is in it (may this member vote? is this candidate
+eligible?) or how many there are. `StoredSet` answers `in` with a one-row query and
+`len` with a count, and reads the whole set only when it is walked or combined with
+another set — the first time, then from memory. It is a `collections.abc.Set`, so the
+pure domain treats it like a frozenset. Within a unit of work, a question asked before
+the set is read whole sees the writes made since it was built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
+
+
+class StoredSet(AbstractSet[str]):
+    """The ids in `column` of the rows `query` selects (a one-column select of it)."""
+
+    def __init__(
+        self, connection: Callable[[], Connection], query: Select[Any], column: ColumnElement[str]
+    ) -> None:
+        self._connection = connection
+        self._query = query
+        self._column = column
+        self._all: frozenset[str] | None = None
+
+    def __contains__(self, value: object) -> bool:
+        if self._all is not None:
+            return value in self._all
+        if not isinstance(value, str):
+            return False
+        asked = select(exists(self._query.where(self._column == value)))
+        return bool(self._open().execute(asked).scalar())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        counted = select(func.count()).select_from(self._query.subquery())
+        return int(self._open().execute(counted).scalar_one())
+
+    def __repr__(self) -> str:
+        return f"StoredSet({sorted(self._loaded())!r})"
+
+    def _loaded(self) -> frozenset[str]:
+        if self._all is None:
+            self._all = frozenset(self._open().execute(self._query).scalars())
+        return self._all
+
+    def _open(self) -> Connection:
+        conn = self._connection()
+        if conn.closed or not conn.in_transaction():
+            raise RuntimeError(
+                "a stored set is read within the unit of work that read it; "
+                "take frozenset(...) of it there to keep it"
+            )
+        return conn
+
+    @classmethod
+    def _from_iterable(cls, values: Iterable[Any]) -> AbstractSet[Any]:
+        # What Set's operators (-, &, |, ^) build their results with: plain frozensets.
+        return frozenset(values)

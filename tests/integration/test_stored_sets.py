@@ -1,0 +1,103 @@
+"""Rolls, voters and assemblies as sets held in the database: they answer like frozensets,
+and casting a ballot asks about one elector instead of reading the whole roll."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
+
+import pytest
+import sqlalchemy as sa
+
+from integration.conftest import Organization, city_federation
+from soviet.domain.model import Charter
+from soviet.services import elections
+from soviet.storage.workspace import SqlWorkspace
+
+
+@pytest.fixture
+def org(found: Callable[[Charter], Organization]) -> Organization:
+    organization = found(city_federation(a1=40))
+    organization.tick(hours=1)
+    return organization
+
+
+def _voting_election(org: Organization) -> str:
+    def open_and_start(ws: SqlWorkspace) -> None:
+        election = str(elections.open_election(ws, "a1.deputy", "a1-1").data["election"])
+        for candidate in ("a1-2", "a1-3"):
+            elections.nominate(ws, election, candidate, "a1-1")
+        elections.start(ws, election, "a1-1")
+
+    recorded = org.act(open_and_start)
+    org.tick(hours=1)
+    return str(recorded[0].data["election"])
+
+
+def test_an_assembly_answers_as_the_set_of_its_members(org: Organization) -> None:
+    def check(ws: SqlWorkspace) -> None:
+        members = ws.assembly_members("a1")
+        expected = frozenset(f"a1-{i}" for i in range(1, 41))
+        assert "a1-7" in members and "a2-1" not in members
+        assert len(members) == 40
+        assert members == expected
+        assert frozenset(members) - {"a1-1"} == expected - {"a1-1"}
+        assert members - {"a1-1"} == expected - {"a1-1"}
+        assert expected - members == frozenset()
+        assert sorted(members)[:2] == ["a1-1", "a1-10"]
+
+    org.read(check)
+
+
+def test_a_stored_set_read_after_its_unit_of_work_says_so(org: Organization) -> None:
+    def leak(ws: SqlWorkspace) -> AbstractSet[str]:
+        return ws.assembly_members("a1")
+
+    with org.soviet.unit_of_work() as ws:
+        members = leak(ws)
+    with pytest.raises(RuntimeError, match="within the unit of work that read it"):
+        _ = "a1-1" in members
+
+
+def test_a_roll_sees_the_ballots_cast_in_the_same_unit_of_work(org: Organization) -> None:
+    election = _voting_election(org)
+
+    def vote_then_ask(ws: SqlWorkspace) -> None:
+        record = ws.election(election)
+        assert "a1-5" not in record.voters
+        elections.vote(ws, election, ["a1-2"], "a1-5")
+        assert "a1-5" in record.voters
+        assert len(record.roll - record.voters) == 39
+
+    org.act(vote_then_ask)
+
+
+@pytest.fixture
+def statements(org: Organization) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    sa.event.listen(org.soviet.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(org.soviet.engine, "before_cursor_execute", note)
+
+
+def test_casting_a_ballot_reads_no_roll_and_no_assembly_whole(
+    org: Organization, statements: list[str]
+) -> None:
+    election = _voting_election(org)
+    statements.clear()
+    org.act(lambda ws: elections.vote(ws, election, ["a1-2", "a1-3"], "a1-9"))
+    whole = [
+        s for s in statements
+        if re.search(r"\bFROM (rolls|ballots|memberships|members)\b", s)
+        and "EXISTS" not in s and "count(" not in s.lower()
+        and not re.search(r"WHERE members\.id = ", s)
+        and not re.search(r"WHERE memberships\.member = ", s)
+    ]
+    assert whole == []
