@@ -1,13 +1,15 @@
 """Whole events on the open record: appending them with their projections, proofs from the
 stored tree, and `soviet verify`, in one run.
 
-    python benchmarks/ledger_events.py [--events N] [--append A] [--batch B] [--reads R]
-                                       [--folder DIR]
+    python benchmarks/ledger_events.py [--events N] [--append A] [--batch B] [--votes V]
+                                       [--reads R] [--folder DIR]
 
 1. Appends A ballots of one large election through `SqlWorkspace.record` (event row, leaf,
    Merkle nodes at each commit, and the ballot's projection), in transactions of B events,
    on SQLite; and times the founding of the organization's members through
-   `Soviet.found` (one admission event each, in one transaction).
+   `Soviet.found` (one admission event each, in one transaction); then V ballots of
+   another election cast through the vote service (`elections.vote`, with every check
+   a vote makes), each in its own unit of work, as `soviet vote` casts them.
 2. Builds a log of N events on SQLite: an organization whose one assembly elects seven
    offices in turn (stv, irv, approval, plurality, meek, schulze, ranked-pairs), every
    member voting in each. Opening, nominating, starting and closing go through the
@@ -92,7 +94,7 @@ def at(soviet: Soviet, minute: int) -> None:
 # -- 1. appending through SqlWorkspace.record --------------------------------------------
 
 
-def measure_appends(folder: Path, count: int, batch: int) -> list[str]:
+def measure_appends(folder: Path, count: int, batch: int, votes: int) -> list[str]:
     folder.mkdir()
     members = count + 1
     toml, csv = charter_text(members)
@@ -119,6 +121,16 @@ def measure_appends(folder: Path, count: int, batch: int) -> list[str]:
                                         {"election": election, "choice": choices[voter]}))
         lines.append(line(f"append: {count:,} ballots (SqlWorkspace.record, transactions "
                           f"of {batch:,})", took, count))
+        at(soviet, 180)
+        chair = start_election(soviet, "works.chair")
+        at(soviet, 240)
+        voters = min(votes, members)
+        with Clock() as took:
+            for voter in range(voters):
+                with soviet.unit_of_work() as ws:
+                    elections.vote(ws, chair, choices[voter], f"m{voter}")
+        lines.append(line(f"vote: {voters:,} ballots through the service, one unit of work "
+                          f"each, electorate of {members:,}", took, voters))
     finally:
         soviet.dispose()
     return lines
@@ -270,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the log")
     parser.add_argument("--append", type=int, default=20_000, help="ballots appended in 1.")
     parser.add_argument("--batch", type=int, default=1_000, help="events per transaction")
+    parser.add_argument("--votes", type=int, default=1_000,
+                        help="ballots cast through the vote service, each its own act")
     parser.add_argument("--reads", type=int, default=101, help="calls per read timing")
     parser.add_argument("--folder", type=Path, help="where the databases go (default: temp)")
     args = parser.parse_args(argv)
@@ -279,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"SQLite {sqlite3.sqlite_version}")
 
     def run(folder: Path) -> None:
-        for text in measure_appends(folder / "append", args.append, args.batch):
+        for text in measure_appends(folder / "append", args.append, args.batch, args.votes):
             print(text, flush=True)
         for text in measure_log(folder / "log", args.events, args.reads):
             print(text, flush=True)
