@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from integration.conftest import Organization, city_federation
 from soviet.domain.model import Charter
 from soviet.services import elections
+from soviet.storage.sets import ASKED_ONE_BY_ONE
 from soviet.storage.workspace import SqlWorkspace
 
 
@@ -101,3 +102,18 @@ def test_casting_a_ballot_reads_no_roll_and_no_assembly_whole(
         and not re.search(r"WHERE memberships\.member = ", s)
     ]
     assert whole == []
+
+
+def test_a_set_compared_with_another_is_read_whole_not_asked_member_by_member(
+    org: Organization, statements: list[str]
+) -> None:
+    election = _voting_election(org)
+    statements.clear()
+
+    def missing(ws: SqlWorkspace) -> int:
+        record = ws.election(election)
+        return len(record.roll - record.voters)
+
+    assert org.read(missing) == 40
+    asked = [s for s in statements if re.search(r"\bFROM (rolls|ballots)\b", s)]
+    assert len(asked) <= ASKED_ONE_BY_ONE + 2  # not one query per elector on the roll

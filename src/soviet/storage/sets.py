@@ -3,10 +3,11 @@
 An election's roll and the members of an assembly can be a hundred thousand people; an
 act usually asks whether one of them is in it (may this member vote? is this candidate
 eligible?) or how many there are. `StoredSet` answers `in` with a one-row query and
-`len` with a count, and reads the whole set only when it is walked or combined with
-another set — the first time, then from memory. It is a `collections.abc.Set`, so the
-pure domain treats it like a frozenset. Within a unit of work, a question asked before
-the set is read whole sees the writes made since it was built.
+`len` with a count, and reads the whole set only when it is walked, combined with
+another set or asked about many members — the first time, then from memory. It is a
+`collections.abc.Set`, so the pure domain treats it like a frozenset. Within a unit of
+work, a question asked before the set is read whole sees the writes made since it was
+built.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
+
+#: Questions answered one query each before a set is read whole: a set compared with
+#: another (`roll - voters`) asks about every member of it.
+ASKED_ONE_BY_ONE = 16
 
 
 class StoredSet(AbstractSet[str]):
@@ -28,10 +33,14 @@ class StoredSet(AbstractSet[str]):
         self._query = query
         self._column = column
         self._all: frozenset[str] | None = None
+        self._asked = 0
 
     def __contains__(self, value: object) -> bool:
         if self._all is not None:
             return value in self._all
+        self._asked += 1
+        if self._asked > ASKED_ONE_BY_ONE:  # asked about many: read it whole, once
+            return value in self._loaded()
         if not isinstance(value, str):
             return False
         asked = select(exists(self._query.where(self._column == value)))
