@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from soviet.domain.events import Event, Recorded
-from soviet.ledger.entries import canonical, encode_entry
+from soviet.ledger.entries import encode_entry, parse_canonical_value
 from soviet.ledger.hashing import leaf_hash
 from soviet.storage import schema as t
 
@@ -30,8 +30,8 @@ def size(conn: Connection) -> int:
 
 def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
     """The events-table row of an event and its recorded form (data as stored: JSON)."""
-    text = canonical(dict(event.data))  # canonical JSON is its own canonical form
-    data: Mapping[str, Any] = json.loads(text)
+    data: Mapping[str, Any]
+    data, text = parse_canonical_value(dict(event.data))  # as it reads back from the log
     entry = encode_entry(seq, at, event.type, event.actor, text)
     row = {
         "seq": seq,

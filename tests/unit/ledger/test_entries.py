@@ -10,7 +10,13 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soviet.ledger.entries import canonical, canonical_text, encode_entry, encode_event
+from soviet.ledger.entries import (
+    canonical,
+    canonical_text,
+    encode_entry,
+    encode_event,
+    parse_canonical_value,
+)
 
 # JSON values as events hold them: no floats (RFC 8785 numbers are IEEE doubles; events
 # carry counts as integers or decimal strings), integers within a double's exact range.
@@ -107,3 +113,42 @@ def test_a_raw_delete_character_stays_unescaped_as_rfc8785_writes_it() -> None:
     text = '{"b":"x\x7fy","a":[1,-0,2]}'  # ASCII, no \\u escapes: the fast path
     assert canonical_text(text) == b'{"a":[1,0,2],"b":"x\x7fy"}'
     assert canonical_text(text) == canonical({"b": "x\x7fy", "a": [1, 0, 2]})
+
+
+# Python values as services build event data: tuples beside lists, keys that are not
+# strings, floats and NaN beside integers, integers past a double's range.
+_python_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.tuples(inner, inner)
+    | st.dictionaries(st.text() | st.integers(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(deadline=None)
+@given(value=_python_values)
+def test_a_value_reads_back_as_its_canonical_form_does_whatever_it_holds(value: Any) -> None:
+    import json
+
+    try:
+        expected = canonical(value)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(rfc8785.CanonicalizationError):
+            parse_canonical_value(value)
+    else:
+        parsed, text = parse_canonical_value(value)
+        assert text == expected
+        assert json.dumps(parsed, sort_keys=True) == json.dumps(json.loads(expected),
+                                                                sort_keys=True)
+
+
+def test_a_value_with_floats_reads_back_as_the_log_will_read_it() -> None:
+    parsed, text = parse_canonical_value({"a": 1.0, "b": [-0.0, 2.5], "c": (1, 2)})
+    assert text == b'{"a":1,"b":[0,2.5],"c":[1,2]}'
+    assert parsed == {"a": 1, "b": [0, 2.5], "c": [1, 2]}
+    assert isinstance(parsed["a"], int)
