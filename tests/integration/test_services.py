@@ -14,6 +14,7 @@ from integration.conftest import Organization, city_federation
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter, Holding
+from soviet.domain.records import PetitionRecord
 from soviet.services import audit, elections, members, recall
 
 Found = Callable[[Charter], Organization]
@@ -43,6 +44,18 @@ def mandate_of(org: Organization, office: str, holder: str) -> str:
     found = org.read(lambda ws: ws.active_mandates(office=office, holder=holder))
     assert len(found) == 1
     return found[0].id
+
+
+def petition_against_a1_deputy(found: Found) -> tuple[Organization, str, PetitionRecord]:
+    """a1-1 elected deputy of a1, and a1-2's petition to recall them, open."""
+    org = found(city_federation())
+    org.act(audit.schedule)
+    org.elect("a1.deputy", ["a1-1"])
+    mandate = mandate_of(org, "a1.deputy", "a1-1")
+    org.act(lambda ws: recall.open_petition(ws, mandate, "absent", "a1-2"))
+    petition = org.read(lambda ws: ws.live_petition(mandate))
+    assert petition is not None
+    return org, mandate, petition
 
 
 def seat_everyone(org: Organization) -> None:
@@ -263,13 +276,7 @@ def test_a_lost_seat_cascades_through_three_levels_each_lapse_caused_by_the_one_
 def test_signatures_reaching_the_immediate_share_recall_while_the_recall_vote_runs(
     found: Found,
 ) -> None:
-    org = found(city_federation())
-    org.act(audit.schedule)
-    org.elect("a1.deputy", ["a1-1"])
-    mandate = mandate_of(org, "a1.deputy", "a1-1")
-    org.act(lambda ws: recall.open_petition(ws, mandate, "absent", "a1-2"))
-    petition = org.read(lambda ws: ws.live_petition(mandate))
-    assert petition is not None
+    org, mandate, petition = petition_against_a1_deputy(found)
     opened = org.act(lambda ws: recall.sign(ws, petition.id, "a1-3"))
     assert one(opened, ev.RECALL_VOTE_OPENED).data["roll"] == A1
     org.act(lambda ws: recall.vote(ws, petition.id, "no", "a1-1"))
@@ -294,13 +301,7 @@ def test_signatures_reaching_the_immediate_share_recall_while_the_recall_vote_ru
 
 
 def test_a_signer_who_leaves_and_rejoins_is_counted_once(found: Found) -> None:
-    org = found(city_federation())
-    org.act(audit.schedule)
-    org.elect("a1.deputy", ["a1-1"])
-    mandate = mandate_of(org, "a1.deputy", "a1-1")
-    org.act(lambda ws: recall.open_petition(ws, mandate, "absent", "a1-2"))
-    petition = org.read(lambda ws: ws.live_petition(mandate))
-    assert petition is not None
+    org, mandate, petition = petition_against_a1_deputy(found)
     org.act(lambda ws: members.leave(ws, "a1-2", "a1", "a1-2"))
     assert "only electors" in str(org.refused(lambda ws: recall.sign(ws, petition.id, "a1-2")))
     org.act(lambda ws: members.join(ws, "a1-2", "a1", "a1-1"))
@@ -321,13 +322,7 @@ def test_a_signer_who_leaves_and_rejoins_is_counted_once(found: Found) -> None:
 def test_a_signer_who_left_still_counts_once_against_the_smaller_electorate(
     found: Found,
 ) -> None:
-    org = found(city_federation())
-    org.act(audit.schedule)
-    org.elect("a1.deputy", ["a1-1"])
-    mandate = mandate_of(org, "a1.deputy", "a1-1")
-    org.act(lambda ws: recall.open_petition(ws, mandate, "absent", "a1-2"))
-    petition = org.read(lambda ws: ws.live_petition(mandate))
-    assert petition is not None
+    org, _, petition = petition_against_a1_deputy(found)
     org.act(lambda ws: members.leave(ws, "a1-2", "a1", "a1-2"))
     done = org.act(lambda ws: recall.sign(ws, petition.id, "a1-3"))  # 2 of 7 >= 1/4
     assert one(done, ev.RECALL_VOTE_OPENED).data["roll"] == [m for m in A1 if m != "a1-2"]

@@ -14,28 +14,25 @@ def canonical(value: Any) -> bytes:
     return bytes(rfc8785.dumps(value))
 
 
-def canonical_text(text: str) -> bytes:
-    """The canonical form of a JSON text: `canonical(json.loads(text))`, faster."""
-    return parse_canonical(text)[1]
+def compact(value: Any) -> str:
+    """JSON text with keys sorted and no spaces, strings escaped only where JSON must (the
+    canonical form for the plain values `parse_canonical` describes)."""
+    return _SORTED.encode(value)
 
 
 def parse_canonical(text: str) -> tuple[Any, bytes]:
     """A JSON text's value and canonical form, from one parse.
 
-    For a text in ASCII without `\\u` escapes, whose numbers are all integers RFC 8785
-    can write, the standard library's `json.dumps` (keys sorted, no spaces) writes exactly
+    For a plain text — ASCII without `\\u` escapes, whose numbers are all integers RFC
+    8785 can write — the standard library's `json` (keys sorted, no spaces) writes exactly
     what RFC 8785 does: its strings escape as JSON.stringify's do, its integers are their
     digits, and ASCII keys sort the same by code point as by UTF-16 unit. Such are the texts
     a log holds; any other text is serialized by the rfc8785 package. ValueError if the
     text is not JSON.
     """
-    if text.isascii() and "\\u" not in text:
-        try:
-            value = _PLAIN.decode(text)
-        except _NotPlain:
-            pass
-        else:
-            return value, _SORTED.encode(value).encode("utf-8")
+    plain, value = _read_plain(text)
+    if plain:
+        return value, compact(value).encode("utf-8")
     value = json.loads(text)
     return value, canonical(value)
 
@@ -45,29 +42,33 @@ def parse_canonical_value(value: Any) -> tuple[Any, bytes]:
     `(json.loads(canonical(value)), canonical(value))`, faster for the values events hold.
 
     The standard library writes the value (keys sorted, no spaces); where that text is
-    ASCII without `\\u` escapes and with integers only, and reads back equal to the
-    value, it is the canonical form (see `parse_canonical`). Anything else — a tuple that
-    reads back as a list, a key that is not a string, a float — the rfc8785 package
-    serializes, and it raises where it must.
+    plain (see `parse_canonical`) and reads back equal to the value, it is the canonical
+    form. Anything else — a tuple that reads back as a list, a key that is not a string, a
+    float — the rfc8785 package serializes, and it raises where it must.
     """
     try:
-        text = _SORTED.encode(value)
+        text = compact(value)
     except (TypeError, ValueError):
         text = ""
-    if text.isascii() and "\\u" not in text:
-        try:
-            parsed = _PLAIN.decode(text)
-        except (_NotPlain, ValueError):
-            pass
-        else:
-            if parsed == value:
-                return parsed, text.encode("ascii")
+    plain, parsed = _read_plain(text)
+    if plain and parsed == value:
+        return parsed, text.encode("ascii")
     exact = canonical(value)
     return json.loads(exact), exact
 
 
+def _read_plain(text: str) -> tuple[bool, Any]:
+    """(True, its value) for a plain JSON text (see `parse_canonical`), else (False, None)."""
+    if not text.isascii() or "\\u" in text:
+        return False, None
+    try:
+        return True, _PLAIN.decode(text)
+    except (_NotPlain, ValueError):
+        return False, None
+
+
 class _NotPlain(Exception):
-    """A number `canonical_text` leaves to the rfc8785 package."""
+    """A number a plain text may not hold: RFC 8785 writes it otherwise."""
 
 
 def _not_plain(_: str) -> object:
@@ -126,6 +127,6 @@ def _text(value: str | None) -> bytes:
     if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
         return b'"' + value.encode("ascii") + b'"'  # nothing to escape
     try:
-        return _SORTED.encode(value).encode("utf-8")
+        return compact(value).encode("utf-8")
     except UnicodeEncodeError:
         return canonical(value)  # raises rfc8785's CanonicalizationError

@@ -411,11 +411,9 @@ class LogCheck:
         try:
             self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data))
         except ReplayError as error:
-            self.report.fail("replay", f"it cannot be replayed: {error}", error.seq, error.type)
-            self._stop_replay()
+            self._replay_failed(error, error.seq, error.type)
         except SovietError as error:
-            self.report.fail("replay", f"it cannot be replayed: {error}", e.seq, e.type)
-            self._stop_replay()
+            self._replay_failed(error, e.seq, e.type)
 
     def _settle(self) -> None:
         """Bring the replica up to the last event fed, before it is read."""
@@ -424,8 +422,11 @@ class LogCheck:
         try:
             self.replica.settle()
         except ReplayError as error:
-            self.report.fail("replay", f"it cannot be replayed: {error}", error.seq, error.type)
-            self._stop_replay()
+            self._replay_failed(error, error.seq, error.type)
+
+    def _replay_failed(self, error: SovietError, seq: int, type: str) -> None:
+        self.report.fail("replay", f"it cannot be replayed: {error}", seq, type)
+        self._stop_replay()
 
     def _stop_replay(self) -> None:
         # The replayed state is broken from here on: nothing more to recount or compare.

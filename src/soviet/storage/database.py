@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import URL, Connection, Engine, event
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from soviet.errors import DatabaseError
@@ -26,12 +26,12 @@ BUSY_TIMEOUT_MS = 30_000
 WRITER_LOCK = 0x50F1E7
 
 
-def shown(url: str) -> str:
+def shown(url: str | URL) -> str:
     """A database URL as messages print it: its password, if any, hidden."""
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
-        return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
+        return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", str(url))
 
 
 def create_engine(url: str, *, create: bool = True) -> Engine:
@@ -114,7 +114,7 @@ def connect(engine: Engine) -> Connection:
         return engine.connect()
     except DBAPIError as error:
         raise DatabaseError(
-            f"cannot open database {engine.url.render_as_string(hide_password=True)!r}: "
+            f"cannot open database {shown(engine.url)!r}: "
             f"{str(error.orig).strip().splitlines()[0] if error.orig else error}"
         ) from None
 

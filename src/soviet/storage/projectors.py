@@ -8,7 +8,6 @@ through `Writes`, which holds its inserts back and sends them in multi-row state
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,18 +15,16 @@ from sqlalchemy import func, select, update
 
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
+from soviet.ledger.entries import compact
 from soviet.storage import schema as t
 from soviet.storage.writes import Writes
 
 Projector = Callable[[Writes, Recorded], None]
 
 
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def dumps(value: Any) -> str:
     """JSON text for a projection column: sorted keys, no spaces, so replays compare equal."""
-    return _ENCODER.encode(value)
+    return compact(value)
 
 
 def _number(ident: str) -> int:

@@ -45,21 +45,21 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
     count = 0
     writes = Writes(target)
     for chunk in _chunks(log.read(source), batch):
-        rows: list[dict[str, Any]] = []
+        leaves: list[bytes] = []
         for event in chunk:
-            if event.seq != count + len(rows) + 1:
+            if event.seq != count + len(leaves) + 1:
                 raise LedgerError(
-                    f"the log has no entry {count + len(rows) + 1}: the next is {event.seq}"
+                    f"the log has no entry {count + len(leaves) + 1}: the next is {event.seq}"
                 )
             row, recorded = log.row_for(
                 event.seq, event.at, Event(event.type, event.actor, event.data)
             )
-            rows.append(row)
+            leaves.append(row["leaf"])
             writes.insert(t.events, row)
             projectors.project(writes, recorded)
         writes.flush()
-        merkle.append_leaves(target, count, [row["leaf"] for row in rows])
-        count += len(rows)
+        merkle.append_leaves(target, count, leaves)
+        count += len(leaves)
     return count
 
 

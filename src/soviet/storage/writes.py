@@ -44,12 +44,6 @@ class Writes:
         batch = [rows] if isinstance(rows, Mapping) else list(rows)
         if not batch:
             return
-        if self._batches and self._batches[-1][0] is table:  # the common case: no check
-            self._batches[-1][1].extend(batch)
-            self.held += len(batch)
-            if self.held >= HOLD:
-                self.flush()
-            return
         at = self._latest.get(table.name)
         if at is None or _refers_to_any(table, self._batches[at + 1 :]):
             self._latest[table.name] = len(self._batches)

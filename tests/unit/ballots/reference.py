@@ -7,6 +7,8 @@ one Python loop per ballot, one per rank. The bulk reader must agree with it exa
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from soviet.ballots import BallotRules, Overvote, Repeat
 
@@ -22,46 +24,36 @@ def marks_of(token: str) -> int | str:
     return int(token) - 1
 
 
-def ranking(marks: list[int | str], rules: BallotRules) -> Ranking:
-    """The ranking a ballot's marks stand for under `rules`, read rank by rank."""
-    out: list[int] = []
-    last_marked = -1
-    limit = rules.max_skipped
-    for rank, mark in enumerate(marks):
-        if mark == "skip":
-            continue
-        if limit is not None and rank - last_marked > limit + 1:
-            break
-        last_marked = rank
-        if mark == "overvote":
-            if rules.overvote is Overvote.EXHAUST:
-                break
-            continue
-        assert isinstance(mark, int)
-        if mark in out:
-            if rules.repeat is Repeat.EXHAUST:
-                break
-            continue
-        out.append(mark)
-    return tuple(out)
+def ranking(marks: Sequence[int | str], rules: BallotRules) -> Ranking:
+    """The ranking a ballot's marks stand for under `rules`, read rank by rank: the tiered
+    reading of marks that each name one candidate."""
+    return tuple(tier[0] for tier in tiered_ranking(marks, rules))
 
 
 def read_ballot_lines(lines: list[str], rules: BallotRules) -> tuple[Counter[Ranking], int]:
     """Counts of each non-empty ranking, and the weight of ballots left empty."""
-    counts: Counter[Ranking] = Counter()
+    return _read_lines(lines, lambda tokens: ranking([marks_of(t) for t in tokens], rules))
+
+
+T = TypeVar("T")
+
+
+def _read_lines(
+    lines: list[str], read: Callable[[list[str]], tuple[T, ...]]
+) -> tuple[Counter[tuple[T, ...]], int]:
+    """Counts of what `read` makes of each weighted line's rank tokens, and the weight of
+    the lines it makes nothing of."""
+    counts: Counter[tuple[T, ...]] = Counter()
     empty = 0
     for line in lines:
         tokens = line.split()
-        if not tokens:
+        if not tokens or int(tokens[0]) == 0:
             continue
-        weight = int(tokens[0])
-        if weight == 0:
-            continue
-        found = ranking([marks_of(t) for t in tokens[1:-1]], rules)
+        found = read(tokens[1:-1])
         if found:
-            counts[found] += weight
+            counts[found] += int(tokens[0])
         else:
-            empty += weight
+            empty += int(tokens[0])
     return counts, empty
 
 
@@ -76,7 +68,7 @@ def tiered_marks_of(token: str) -> int | str | tuple[int, ...]:
     return tuple(sorted({int(part) - 1 for part in parts}))
 
 
-def tiered_ranking(marks: list[int | str | tuple[int, ...]], rules: BallotRules) -> Tiers:
+def tiered_ranking(marks: Sequence[int | str | tuple[int, ...]], rules: BallotRules) -> Tiers:
     """The tiers a ballot's marks stand for under `rules` with equal rankings, rank by rank."""
     out: list[tuple[int, ...]] = []
     seen: set[int] = set()
@@ -105,15 +97,6 @@ def tiered_ranking(marks: list[int | str | tuple[int, ...]], rules: BallotRules)
 
 def read_tiered_lines(lines: list[str], rules: BallotRules) -> tuple[Counter[Tiers], int]:
     """Counts of each non-empty ranking as tiers, and the weight of ballots left empty."""
-    counts: Counter[Tiers] = Counter()
-    empty = 0
-    for line in lines:
-        tokens = line.split()
-        if not tokens or int(tokens[0]) == 0:
-            continue
-        found = tiered_ranking([tiered_marks_of(t) for t in tokens[1:-1]], rules)
-        if found:
-            counts[found] += int(tokens[0])
-        else:
-            empty += int(tokens[0])
-    return counts, empty
+    return _read_lines(
+        lines, lambda tokens: tiered_ranking([tiered_marks_of(t) for t in tokens], rules)
+    )
