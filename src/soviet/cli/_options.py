@@ -17,3 +17,6 @@ Db = Annotated[
 ]
 As = Annotated[str, typer.Option("--as", help="The member who acts.", show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+#: The largest seq or tree size the log can hold (a signed 64-bit integer).
+MAX_SEQ = 2**63 - 1

@@ -11,8 +11,12 @@ import typer
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import As, Db, Json
+from soviet.cli._output import after_commit
 from soviet.cli.render import console, print_events, print_json
+from soviet.domain.audit import Finding
 from soviet.domain.charter import parse_charter
+from soviet.domain.events import Recorded
+from soviet.domain.model import Charter
 from soviet.errors import CharterError
 from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
@@ -35,7 +39,8 @@ def act(db: str | None, as_json: bool, handler: Callable[[SqlWorkspace], T]) -> 
         with soviet.unit_of_work() as ws:
             value = handler(ws)
             recorded = list(ws.recorded)
-        print_events(recorded, as_json)
+        with after_commit(recorded):
+            print_events(recorded, as_json)
         return value
 
 
@@ -62,6 +67,13 @@ def init(
     settings = Settings.from_env(db)
     with Soviet(settings, create=True) as soviet:
         events = soviet.found(adopted)
+    with after_commit(events):
+        _founded(adopted, settings, soviet, events, as_json)
+
+
+def _founded(
+    adopted: Charter, settings: Settings, soviet: Soviet, events: list[Recorded], as_json: bool
+) -> None:
     if as_json:
         print_events(events, True)
         return
@@ -215,6 +227,13 @@ def audit(
             audit_service.schedule(ws)
         found = audit_service.findings(ws)
         recorded = list(ws.recorded)
+    with after_commit(recorded):
+        _print_audit(found, recorded, as_json)
+    if found:
+        raise typer.Exit(1)
+
+
+def _print_audit(found: list[Finding], recorded: list[Recorded], as_json: bool) -> None:
     if as_json:
         print_json([f.to_json() for f in found])
     else:
@@ -224,5 +243,3 @@ def audit(
             console.print("[green]Clean:[/green] every office is held by a live elected mandate.")
         for f in found:
             console.print(f"[bold]{f.kind:<11}[/bold] {f.office or '(organization)'}: {f.detail}")
-    if found:
-        raise typer.Exit(1)

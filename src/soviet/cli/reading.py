@@ -9,7 +9,7 @@ import typer
 
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
-from soviet.cli._options import Db, Json
+from soviet.cli._options import MAX_SEQ, Db, Json
 from soviet.cli.render import console, describe, print_json, print_json_lines, table
 from soviet.storage import log as event_log
 from soviet.storage import views
@@ -62,7 +62,9 @@ def show(
 
 @app.command("log")
 def show_log(
-    since: Annotated[int, typer.Option("--since", help="First seq to print.")] = 1,
+    since: Annotated[
+        int, typer.Option("--since", help="First seq to print.", min=1, max=MAX_SEQ)
+    ] = 1,
     db: Db = None,
     as_json: Json = False,
 ) -> None:

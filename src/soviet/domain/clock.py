@@ -19,7 +19,12 @@ def parse_instant(text: str, what: str = "SOVIET_NOW") -> datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0)
+    try:
+        return value.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:  # an offset that carries it out of the years 1 to 9999
+        raise ClockError(
+            f"{what}={text!r} is outside the years 0001 to 9999 once taken to UTC"
+        ) from None
 
 
 def format_instant(value: datetime) -> str:
@@ -28,5 +33,12 @@ def format_instant(value: datetime) -> str:
 
 
 def after_days(instant: str, days: int) -> str:
-    """The instant `days` days after another, as the log writes it."""
-    return format_instant(parse_instant(instant, "instant") + timedelta(days=days))
+    """The instant `days` days after another, as the log writes it; a ClockError if that
+    is past the last instant the log can write (the end of the year 9999)."""
+    try:
+        return format_instant(parse_instant(instant, "instant") + timedelta(days=days))
+    except OverflowError:
+        raise ClockError(
+            f"{days} days after {instant} is past the year 9999, the last the log can "
+            "write; check SOVIET_NOW"
+        ) from None

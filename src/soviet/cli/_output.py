@@ -1,0 +1,60 @@
+"""Output after a commit: an act that was recorded is never reported as a failure because
+its output could not be written (standard output full, closed, or a closed pipe)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+
+from soviet.domain.events import Recorded
+
+#: What a failed write of standard output raises: OSError (a full disk, a closed pipe) or
+#: ValueError (a file object already closed).
+OUTPUT_ERRORS = (OSError, ValueError)
+
+
+@contextlib.contextmanager
+def after_commit(recorded: Sequence[Recorded]) -> Iterator[None]:
+    """Print what a committed act recorded; if the output cannot be written, say on
+    standard error that the act was recorded all the same, and succeed."""
+    try:
+        yield
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OUTPUT_ERRORS as error:
+        silence_stdout()
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        tell(
+            f"note: the act was recorded ({_span(recorded)}), but its output could not be "
+            f"written to standard output: {reason}"
+        )
+
+
+def _span(recorded: Sequence[Recorded]) -> str:
+    if not recorded:
+        return "no events"
+    first, last = recorded[0].seq, recorded[-1].seq
+    count = f"{len(recorded)} event{'s' if len(recorded) != 1 else ''}"
+    return f"{count}, #{first}" if first == last else f"{count}, #{first}–#{last}"
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush at
+    exit cannot fail again and turn a success into exit code 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+
+
+def tell(line: str) -> None:
+    """One line on standard error, if standard error can be written at all."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
