@@ -67,19 +67,18 @@ def test_an_act_whose_period_would_end_past_the_year_9999_is_refused(cli: Cli) -
     )
 
 
-def run_with_stdout(cli: Cli, stdout: int | None, *args: str) -> subprocess.CompletedProcess[str]:
+def run_with_stdout(cli: Cli, stdout: int, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     environment.update(SOVIET_DB=cli.db, SOVIET_NOW=cli.tick(minutes=1))
-    kwargs = {} if stdout is None else {"stdout": stdout}
     return subprocess.run(
         [sys.executable, "-m", "soviet", *args],
         cwd=cli.folder,
         env=environment,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
         timeout=120,
         check=False,
-        **kwargs,
     )
 
 
