@@ -81,8 +81,9 @@ def _refuse(message: str, code: int) -> NoReturn:
 
 def _usage(error: TyperException) -> NoReturn:
     """A usage error from the argument parser, as one line naming the command's help."""
-    if type(error).__name__ == "NoArgsIsHelpError":  # a group called bare: show its help
-        tell(error.format_message().rstrip())
+    if type(error).__name__ == "NoArgsIsHelpError":  # a group called bare: its help
+        if text := error.format_message().strip():  # (Rich has printed it already)
+            tell(text)
         sys.exit(2)
     ctx = getattr(error, "ctx", None)
     command = getattr(ctx, "command_path", "") or "soviet"
