@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from soviet.bootstrap import Settings, Soviet
+from soviet.domain import catalogue
 from soviet.domain.clock import format_instant
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
@@ -163,9 +164,7 @@ class Organization:
         assert election.status == "voting"
         for voter in sorted(election.roll):
             self.act(partial(elections.vote, election_id=election.id, choice=winners, voter=voter))
-        closed = self.act(
-            lambda ws: elections.close(ws, election.id, sorted(election.roll)[0])
-        )
+        closed = self.act(lambda ws: elections.close(ws, election.id, sorted(election.roll)[0]))
         assert list(closed[0].data["winners"]) == list(winners)
         return closed
 
@@ -278,6 +277,13 @@ def city_federation(*, holdings: Sequence[Holding] = (), a1: int = 8, a2: int = 
 # -- replay --------------------------------------------------------------------------------
 
 
+def assert_catalogued(events: Sequence[Recorded]) -> None:
+    """Every event reads into its class of the catalogue and back to the same data."""
+    for event in events:
+        again = catalogue.encode(catalogue.decode(event.type, event.data))
+        assert again == event.data, f"#{event.seq} {event.type}: {again} != {event.data}"
+
+
 def assert_replay_identical(source_url: str, target_url: str) -> int:
     """Replay the log at `source_url` into the empty database at `target_url` and assert
     that every projection, the events and the Merkle root come out identical; returns the
@@ -291,8 +297,10 @@ def assert_replay_identical(source_url: str, target_url: str) -> int:
             with target_engine.connect() as target, target.begin():
                 assert count == log.size(source) == log.size(target)
                 assert dump(target) == dump(source)
-                assert list(log.read(target)) == list(log.read(source))
+                events = list(log.read(source))
+                assert list(log.read(target)) == events
                 assert merkle.root(target) == merkle.root(source)
+                assert_catalogued(events)
     finally:
         source_engine.dispose()
         target_engine.dispose()

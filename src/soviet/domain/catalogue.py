@@ -1,0 +1,436 @@
+"""The catalogue of events: one frozen dataclass per event type, the only schema of the log.
+
+Each class names its type (`TYPE`) and declares the fields of the event's `data`, typed.
+`decode(type, data)` reads a logged event's data into its class, refusing unknown types,
+missing or unknown keys and values of the wrong kind; `encode(payload)` gives the data
+back exactly as the log holds it (a test re-serializes a whole log byte for byte).
+
+A field declared with `optional()` is absent from the data when it is None (an
+`election.opened` carries `cause` only when it is a by-election); every other field is
+always present, null included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
+
+from soviet.errors import LedgerError
+
+#: A JSON object as the log holds it (a count's result, a charter's rules).
+JsonObject = Mapping[str, Any]
+
+MandateEnding = Literal["mandate.recalled", "mandate.lapsed", "mandate.expired", "mandate.resigned"]
+
+
+class EventFormatError(LedgerError):
+    """A logged event whose data does not fit its type's class."""
+
+
+def optional() -> Any:
+    """A field absent from the data when None."""
+    return dataclasses.field(default=None, metadata={"omit_none": True})
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """The data of one event type."""
+
+    TYPE: ClassVar[str]
+
+
+P = TypeVar("P", bound=Payload)
+
+#: Every event type's class, by type name.
+CATALOGUE: dict[str, type[Payload]] = {}
+
+
+# -- the codec ---------------------------------------------------------------------------
+
+Check = Callable[[Any], bool]
+
+
+def _check(hint: Any) -> Check:
+    """A check that a JSON value fits a field's type."""
+    origin = get_origin(hint)
+    if hint is Any:
+        return lambda value: True
+    if hint is str:
+        return lambda value: isinstance(value, str)
+    if hint is int:
+        return lambda value: type(value) is int
+    if hint is bool:
+        return lambda value: type(value) is bool
+    if hint is type(None):
+        return lambda value: value is None
+    if origin is Literal:
+        allowed = frozenset(get_args(hint))
+        return lambda value: isinstance(value, str) and value in allowed
+    if origin in (typing.Union, types.UnionType):
+        checks = [_check(arg) for arg in get_args(hint)]
+        return lambda value: any(check(value) for check in checks)
+    if origin is tuple:
+        item = _check(get_args(hint)[0])
+        return lambda value: isinstance(value, list) and all(item(v) for v in value)
+    if origin is Mapping or hint is JsonObject:
+        return lambda value: isinstance(value, dict)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        spec = _spec(hint)
+        return lambda value: isinstance(value, dict) and _fits(spec, value)
+    raise TypeError(f"no JSON check for field type {hint!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    omit_none: bool
+    check: Check
+    nested: type | None  # a dataclass (or a tuple of them) read from JSON objects
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    cls: type
+    fields: tuple[_Field, ...]
+    required: frozenset[str]
+    names: frozenset[str]
+
+
+_SPECS: dict[type, _Spec] = {}
+
+
+def _spec(cls: type) -> _Spec:
+    if cls not in _SPECS:
+        hints = typing.get_type_hints(cls)
+        fields = []
+        for f in dataclasses.fields(cls):
+            hint = hints[f.name]
+            nested = None
+            inner = get_args(hint)[0] if get_origin(hint) is tuple else hint
+            if isinstance(inner, type) and dataclasses.is_dataclass(inner):
+                nested = inner
+            fields.append(_Field(f.name, bool(f.metadata.get("omit_none")), _check(hint), nested))
+        names = frozenset(f.name for f in fields)
+        required = frozenset(f.name for f in fields if not f.omit_none)
+        _SPECS[cls] = _Spec(cls, tuple(fields), required, names)
+    return _SPECS[cls]
+
+
+def _fits(spec: _Spec, value: Mapping[str, Any]) -> bool:
+    keys = value.keys()
+    if not (spec.required <= keys <= spec.names):
+        return False
+    return all(f.check(value[f.name]) for f in spec.fields if f.name in value)
+
+
+def _read(spec: _Spec, value: Mapping[str, Any]) -> Any:
+    kwargs: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.name not in value:
+            continue
+        item = value[f.name]
+        if f.nested is not None and item is not None:
+            nested = _spec(f.nested)
+            item = (
+                tuple(_read(nested, v) for v in item)
+                if isinstance(item, list)
+                else _read(nested, item)
+            )
+        elif isinstance(item, list):
+            item = tuple(item)
+        kwargs[f.name] = item
+    return spec.cls(**kwargs)
+
+
+def _write(spec: _Spec, value: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for f in spec.fields:
+        item = getattr(value, f.name)
+        if item is None and f.omit_none:
+            continue
+        if f.nested is not None and item is not None:
+            nested = _spec(f.nested)
+            item = (
+                [_write(nested, v) for v in item]
+                if isinstance(item, tuple)
+                else _write(nested, item)
+            )
+        elif isinstance(item, tuple):
+            item = list(item)
+        elif isinstance(item, Mapping):
+            item = dict(item)
+        data[f.name] = item
+    return data
+
+
+def decode(type_name: str, data: Mapping[str, Any]) -> Payload:
+    """A logged event's data as its class; EventFormatError naming what does not fit."""
+    cls = CATALOGUE.get(type_name)
+    if cls is None:
+        raise EventFormatError(f"unknown event type {type_name!r}")
+    spec = _spec(cls)
+    keys = set(data)
+    if missing := spec.required - keys:
+        raise EventFormatError(f"{type_name}: data lacks {', '.join(sorted(missing))}")
+    if unknown := keys - spec.names:
+        raise EventFormatError(f"{type_name}: data has unknown {', '.join(sorted(unknown))}")
+    for f in spec.fields:
+        if f.name in data and not f.check(data[f.name]):
+            raise EventFormatError(f"{type_name}: {f.name} is {data[f.name]!r}, of the wrong kind")
+    payload: Payload = _read(spec, data)
+    return payload
+
+
+def encode(payload: Payload) -> dict[str, Any]:
+    """The event's data exactly as the log holds it."""
+    return _write(_spec(type(payload)), payload)
+
+
+def event_type(cls: type[P]) -> type[P]:
+    """Register a payload class in the catalogue under its TYPE."""
+    if cls.TYPE in CATALOGUE:
+        raise TypeError(f"event type {cls.TYPE!r} is registered twice")
+    CATALOGUE[cls.TYPE] = cls
+    _spec(cls)
+    return cls
+
+
+# -- the events --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BodyData:
+    id: str
+    name: str
+    kind: Literal["assembly", "council"]
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeData:
+    id: str
+    body: str
+    title: str
+    seats: int
+    method: str
+    seat_in: str | None
+    eligible: Literal["electorate", "members"]
+    powers: tuple[str, ...]
+    term_days: int
+    voting_days: int
+    recall_petition: str
+    recall_immediate: str
+    recall_quorum: str
+
+
+@dataclass(frozen=True, slots=True)
+class RulesData:
+    term_days: int
+    voting_days: int
+    recall_petition: str
+    recall_immediate: str
+    recall_quorum: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class OrganizationFounded(Payload):
+    TYPE: ClassVar[str] = "organization.founded"
+    name: str
+    origin: str
+    rules: RulesData
+    bodies: tuple[BodyData, ...]
+    offices: tuple[OfficeData, ...]
+    founders: tuple[str, ...]
+    verifier_key: str | None
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberAdmitted(Payload):
+    TYPE: ClassVar[str] = "member.admitted"
+    member: str
+    name: str
+    bodies: tuple[str, ...]
+    cause: int | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberJoined(Payload):
+    TYPE: ClassVar[str] = "member.joined"
+    member: str
+    body: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberLeft(Payload):
+    TYPE: ClassVar[str] = "member.left"
+    member: str
+    body: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MandateImported(Payload):
+    TYPE: ClassVar[str] = "mandate.imported"
+    mandate: str
+    office: str
+    holder: str
+    seat: int
+    cause: int
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ElectionOpened(Payload):
+    TYPE: ClassVar[str] = "election.opened"
+    election: str
+    office: str
+    seats: int
+    cause: int | None = optional()
+    reason: str | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CandidateNominated(Payload):
+    TYPE: ClassVar[str] = "candidate.nominated"
+    election: str
+    candidate: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ElectionStarted(Payload):
+    TYPE: ClassVar[str] = "election.started"
+    election: str
+    roll: tuple[str, ...]
+    seats: int
+    voting_ends: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class BallotCast(Payload):
+    TYPE: ClassVar[str] = "ballot.cast"
+    election: str
+    choice: tuple[str, ...]
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ElectionClosed(Payload):
+    TYPE: ClassVar[str] = "election.closed"
+    election: str
+    winners: tuple[str, ...]
+    seed: str
+    result: JsonObject
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MandateGranted(Payload):
+    TYPE: ClassVar[str] = "mandate.granted"
+    mandate: str
+    office: str
+    holder: str
+    seat: int
+    election: str
+    until: str
+    cause: int
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MandateRecalled(Payload):
+    TYPE: ClassVar[str] = "mandate.recalled"
+    mandate: str
+    petition: str
+    by: Literal["signatures", "vote"]
+    cause: int
+    signatures: int | None = optional()
+    electorate: int | None = optional()
+
+
+@dataclass(frozen=True, slots=True)
+class _MandateEnded(Payload):
+    mandate: str
+    reason: str
+    cause: int | None
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MandateLapsed(_MandateEnded):
+    TYPE: ClassVar[str] = "mandate.lapsed"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MandateExpired(_MandateEnded):
+    TYPE: ClassVar[str] = "mandate.expired"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MandateResigned(_MandateEnded):
+    TYPE: ClassVar[str] = "mandate.resigned"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class PetitionOpened(Payload):
+    TYPE: ClassVar[str] = "petition.opened"
+    petition: str
+    mandate: str
+    reason: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class PetitionSigned(Payload):
+    TYPE: ClassVar[str] = "petition.signed"
+    petition: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class RecallVoteOpened(Payload):
+    TYPE: ClassVar[str] = "recall.vote_opened"
+    petition: str
+    roll: tuple[str, ...]
+    voting_ends: str
+    cause: int
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class RecallBallotCast(Payload):
+    TYPE: ClassVar[str] = "recall.ballot_cast"
+    petition: str
+    vote: Literal["yes", "no"]
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class RecallClosed(Payload):
+    TYPE: ClassVar[str] = "recall.closed"
+    petition: str
+    outcome: Literal["recalled", "failed"]
+    result: JsonObject | None = optional()
+    reason: str | None = optional()
+    cause: int | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CheckpointLogged(Payload):
+    TYPE: ClassVar[str] = "checkpoint.logged"
+    checkpoint: str
+    cause: int
