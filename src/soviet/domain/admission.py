@@ -25,24 +25,31 @@ def require_admitter(
     bodies: Mapping[str, Body],
     admitters: Mapping[str, Collection[str]],
     founders: Sequence[str],
+    leaving: str | None = None,
 ) -> None:
     """Only a live holder of an office with `admit` over the body (or above it) admits;
     while no such office has a live holder anywhere, the founders do, provisionally.
 
     `admitters` maps each body to the live holders of its offices with the `admit` power.
+    With `leaving`, the act is taking that member out of the body, which the member may
+    also do themselves, and a refusal says so.
     """
+    if leaving is None:
+        act, also = f"admit members to {body!r}", ""
+    else:
+        act, also = f"take {leaving!r} out of {body!r}", f"{leaving!r} themselves or "
     if not any(admitters.values()):
         if actor in founders:
             return
         raise Refused(
-            f"{actor!r} may not admit members: until an office with the power to admit "
-            f"is elected, only the founders ({', '.join(founders)}) may"
+            f"{actor!r} may not {act}: until an office with the power to admit is elected, "
+            f"only {also}the founders ({', '.join(founders)}) may"
         )
     for above in ancestors(body, bodies):
         if actor in admitters.get(above, ()):
             return
     raise Refused(
-        f"{actor!r} may not admit members to {body!r}: only elected holders of an office "
+        f"{actor!r} may not {act}: only {also}elected holders of an office "
         f"with the power to admit over {body!r} may"
     )
 

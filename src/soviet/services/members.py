@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from soviet.domain import admission
+from soviet.domain import admission, ids
 from soviet.domain import events as ev
 from soviet.domain.audit import is_live
 from soviet.domain.model import Member
@@ -27,24 +27,23 @@ def _admitters(ws: Workspace) -> Mapping[str, frozenset[str]]:
     return {body: frozenset(names) for body, names in holders.items()}
 
 
-def _require_admitter(ws: Workspace, actor: str, body: str) -> None:
+def _require_admitter(ws: Workspace, actor: str, body: str, leaving: str | None = None) -> None:
     ws.member(actor)
     if body not in ws.bodies():
         raise NotFound("body", body)
-    admission.require_admitter(actor, body, ws.bodies(), _admitters(ws), ws.founders())
+    admission.require_admitter(actor, body, ws.bodies(), _admitters(ws), ws.founders(), leaving)
 
 
-def add(
-    ws: Workspace, member_id: str, name: str, bodies: Sequence[str], actor: str
-) -> ev.Recorded:
-    """`soviet member add ID --name NAME --body BODY… --as MEMBER`."""
-    if not member_id.strip():
-        raise Refused("a member id is not empty")
+def add(ws: Workspace, member_id: str, name: str, bodies: Sequence[str], actor: str) -> ev.Recorded:
+    """`soviet member add ID --name NAME --body BODY… --as MEMBER`: the id follows the
+    pattern of `soviet.domain.ids`, and the name (the id when none is given) is plain text."""
+    ids.check_id(member_id, "member id")
+    name = ids.check_name(name.strip(), "member name") if name.strip() else member_id
     if member_id in ws.member_ids():
         raise Refused(f"member {member_id!r} exists already; use `soviet member join`")
     for body in bodies:
         _require_admitter(ws, actor, body)
-    member = Member(member_id, name or member_id, tuple(bodies))
+    member = Member(member_id, name, tuple(bodies))
     return ws.record(admission.admit(member, actor, ws.bodies()))
 
 
@@ -62,7 +61,7 @@ def leave(ws: Workspace, member_id: str, body: str, actor: str) -> ev.Recorded:
     if body not in ws.bodies():
         raise NotFound("body", body)
     if actor != member_id:
-        _require_admitter(ws, actor, body)
+        _require_admitter(ws, actor, body, leaving=member_id)
     left = ws.record(admission.leave(member, body, actor))
     lapse_unentitled(ws, member_id, body, cause=left.seq)
     return left

@@ -825,7 +825,7 @@ def test_the_csv_charter_fixture_for_these_tests_is_valid() -> None:
         ("id,name,bodies\nivanova,Anna Ivanova,depot\npetrov,,yard\n", 3, "name"),
         ("id,name,bodies\nivanova,Anna Ivanova,depot\npetrov,Pyotr,yard,extra\n", 3, "row"),
         ("id,name,bodies\nivanova,Anna Ivanova,depot\npetrov,Pyotr,district\n", 3, "bodies"),
-        ('id,name,bodies\nivanova,"Anna\nIvanova",depot\npetrov,Pyotr,mill\n', 4, "bodies"),
+        ('id,name,bodies\nivanova,Anna Ivanova,"depot\nyard"\npetrov,Pyotr,mill\n', 4, "bodies"),
         ("id,name,bodies\nivanova,Anna Ivanova,depot;depot\n", 2, "bodies"),
         ('id,name,bodies\nivanova,"Anna Ivanova,depot\n', 2, "row"),
         ('id,name,bodies\nivanova,"Anna" Ivanova,depot\n', 2, "row"),

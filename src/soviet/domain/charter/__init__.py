@@ -11,7 +11,9 @@ Each part of the charter is read by the module named after it (`origins`, `rules
 `bodies`, `members` and `members_csv`, `offices`, `holdings`). `parse_charter` reads them
 in an order in which each part is checked against those read before it: members name
 bodies, offices name bodies and inherit the rules, holders and founders name members.
-`_sites` locates a value for its error; `_values` reads a table's typed values.
+`_sites` locates a value for its error; `_values` reads a table's typed values; `limits`
+holds the limits of sizes and numbers, and checks the shape of the text before it is
+parsed. Ids follow the one pattern of `soviet.domain.ids`.
 """
 
 from __future__ import annotations
@@ -21,28 +23,33 @@ import tomllib
 from soviet.domain._toml_lines import locate
 from soviet.domain.charter._sites import InToml, syntax_error
 from soviet.domain.charter._values import check_keys
-from soviet.domain.charter._values import text as read_text
+from soviet.domain.charter._values import name as read_name
 from soviet.domain.charter.bodies import read_bodies
 from soviet.domain.charter.holdings import read_holdings
+from soviet.domain.charter.limits import check_toml_shape
 from soviet.domain.charter.members import read_founders, read_members
 from soviet.domain.charter.members_csv import Read
 from soviet.domain.charter.offices import read_offices
 from soviet.domain.charter.origins import derive_origin, read_origin
 from soviet.domain.charter.rules import read_rules
 from soviet.domain.model import Charter
+from soviet.errors import CharterError
 
 __all__ = ["Charter", "Read", "derive_origin", "parse_charter"]
 
 
 def parse_charter(text: str, source: str, read: Read | None = None) -> Charter:
     """Parse and validate a charter; `read` opens a members file it names."""
+    check_toml_shape(text, source)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise syntax_error(exc, text, source) from None
+    except (RecursionError, ValueError) as exc:  # what the shape check should have refused
+        raise CharterError(source, None, "syntax", f"cannot be read as TOML: {exc}") from None
     root = InToml(source, locate(text).lines, ())
     check_keys(doc, root, ("name", "founders", "bodies", "members"), ("origin", "rules", "offices"))
-    name = read_text(doc, root, "name")
+    name = read_name(doc, root, "name")
     origin = read_origin(doc, root, name)
     rules = read_rules(doc, root)
     bodies = read_bodies(doc, root)

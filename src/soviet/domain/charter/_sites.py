@@ -9,14 +9,21 @@ CSV file, the line of its row and its column.
 from __future__ import annotations
 
 import difflib
+import json
 import re
+import string
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from soviet.domain._toml_lines import Path, locate
+from soviet.domain.ids import printable
 from soviet.errors import CharterError
+
+_BARE = frozenset(string.ascii_letters + string.digits + "_-")
+#: The most characters of a key that a field shows.
+_LONGEST_KEY = 64
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class Site:
     field: str
 
     def error(self, problem: str) -> CharterError:
-        return CharterError(self.source, self.line, self.field, problem)
+        return CharterError(self.source, self.line, printable(self.field), printable(problem))
 
 
 class Place(Protocol):
@@ -64,15 +71,23 @@ class InCsv:
     line: int
 
     def at(self, *sub: str | int) -> Site:
-        return Site(self.source, self.line, str(sub[0]) if sub else "row")
+        return Site(self.source, self.line, _key(str(sub[0])) if sub else "row")
 
 
 def field_name(path: Path) -> str:
     """A path as a field is written in an error: `offices[2].seat_in`."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else part
+        out += f"[{part}]" if isinstance(part, int) else f".{_key(part)}" if out else _key(part)
     return out or "charter"
+
+
+def _key(key: str) -> str:
+    """A key as a field names it: bare if it can be written bare, else quoted, cut short."""
+    if key and all(char in _BARE for char in key) and len(key) <= _LONGEST_KEY:
+        return key
+    quoted = json.dumps(key[:_LONGEST_KEY])
+    return quoted if len(key) <= _LONGEST_KEY else quoted[:-1] + '…"'
 
 
 def syntax_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> CharterError:
@@ -85,7 +100,7 @@ def syntax_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> Charte
     for path, repeated_at in locate(text).repeated:
         if repeated_at == line:
             field, problem = field_name(path), "set twice; a key may appear only once in its table"
-    return CharterError(source, line, field, problem[:1].lower() + problem[1:])
+    return CharterError(source, line, field, printable(problem[:1].lower() + problem[1:]))
 
 
 def hint(word: str, choices: Iterable[str]) -> str:

@@ -7,14 +7,12 @@ a `CharterError` naming the field and what would be accepted there.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 
 from soviet.domain.charter._sites import InToml, Place, Site, hint
+from soviet.domain.ids import id_problem, name_problem, shown
 
 Table = Mapping[str, object]
-
-_ID = re.compile(r"[^\W_][\w.-]*\Z")
 
 
 def check_keys(
@@ -25,7 +23,7 @@ def check_keys(
         if key not in required and key not in optional:
             known = [*required, *optional]
             raise place.at(key).error(
-                f"unknown key{hint(key, known)}; expected one of {', '.join(known)}"
+                f"unknown key{hint(key[:100], known)}; expected one of {', '.join(known)}"
             )
     for key in required:
         if key not in table:
@@ -73,6 +71,15 @@ def text(table: Table, place: Place, key: str) -> str:
     return value.strip()
 
 
+def name(table: Table, place: Place, key: str) -> str:
+    """A name or a title: plain text, stripped, not blank, short enough to show."""
+    value = text(table, place, key)
+    problem = name_problem(value)
+    if problem is not None:
+        raise place.at(key).error(problem)
+    return value
+
+
 def identifier(table: Table, place: Place, key: str) -> str:
     return _check_identifier(text(table, place, key), place.at(key))
 
@@ -89,11 +96,9 @@ def unique_id(table: Table, place: Place, seen: dict[str, Site], what: str) -> s
 
 
 def _check_identifier(value: str, site: Site) -> str:
-    if not _ID.match(value):
-        raise site.error(
-            f"{value!r} is not an id: use letters, digits, '.', '-' and '_', "
-            "starting with a letter or a digit"
-        )
+    problem = id_problem(value)
+    if problem is not None:
+        raise site.error(problem)
     return value
 
 
@@ -122,7 +127,8 @@ def one_of(value: str, site: Site, what: str, choices: Collection[str]) -> str:
     """`value` if it is one of `choices`; else an error listing them, the closest first."""
     if value not in choices:
         raise site.error(
-            f"unknown {what} {value!r}{hint(value, choices)}; expected one of {', '.join(choices)}"
+            f"unknown {what} {shown(value)}{hint(value[:100], choices)}; "
+            f"expected one of {', '.join(choices)}"
         )
     return value
 
@@ -133,13 +139,22 @@ def choice(table: Table, place: Place, key: str, choices: Collection[str], defau
     return one_of(text(table, place, key), place.at(key), key, choices)
 
 
-def count(table: Table, place: Place, key: str, default: int | None = None) -> int:
-    """A whole number of at least 1; `default` where the key is absent and one is given."""
+def count(table: Table, place: Place, key: str, most: int, default: int | None = None) -> int:
+    """A whole number from 1 to `most`; `default` where the key is absent and one is given."""
     if key not in table and default is not None:
         return default
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, int):
         raise place.at(key).error(f"must be a whole number, not {kind_of(value)}")
     if value < 1:
-        raise place.at(key).error(f"must be at least 1, not {value}")
+        raise place.at(key).error(f"must be at least 1, not {whole(value)}")
+    if value > most:
+        raise place.at(key).error(f"must be at most {most:,}, not {whole(value)}")
     return value
+
+
+def whole(value: int) -> str:
+    """An integer as an error shows it: its digits, unless there are too many to print."""
+    if abs(value) < 10**30:
+        return str(value)
+    return f"{'-' if value < 0 else ''}a number of more than 30 digits"

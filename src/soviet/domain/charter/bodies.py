@@ -15,9 +15,9 @@ from soviet.domain.charter._values import (
     choice,
     identifier,
     tables,
-    text,
     unique_id,
 )
+from soviet.domain.charter._values import name as read_name
 from soviet.domain.model import Body, BodyKind
 
 
@@ -31,7 +31,7 @@ def read_bodies(doc: Table, root: InToml) -> tuple[Body, ...]:
     for table, place in entries:
         check_keys(table, place, ("id", "name", "kind"), ("parent",))
         ident = unique_id(table, place, seen, "body")
-        name = text(table, place, "name")
+        name = read_name(table, place, "name")
         written = choice(table, place, "kind", ("assembly", "council"), "")
         kind: BodyKind = "council" if written == "council" else "assembly"
         parent = identifier(table, place, "parent") if "parent" in table else None

@@ -17,9 +17,9 @@ from soviet.domain.charter._values import (
     identifiers,
     kind_of,
     tables,
-    text,
     unique_id,
 )
+from soviet.domain.charter._values import name as read_name
 from soviet.domain.charter.bodies import known_body
 from soviet.domain.charter.members_csv import Read, read_members_csv
 from soviet.domain.model import Body, Member
@@ -44,7 +44,7 @@ def read_members(
     for table, place in entries:
         check_keys(table, place, ("id", "name", "bodies"), ())
         ident = unique_id(table, place, seen, "member")
-        name = text(table, place, "name")
+        name = read_name(table, place, "name")
         member_of = identifiers(table, place, "bodies", "body")
         if not member_of:
             raise place.at("bodies").error("a member must belong to at least one assembly")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from soviet.domain.charter._sites import InCsv, Place, Site, hint
 from soviet.domain.charter._values import Table
+from soviet.domain.charter.limits import check_csv_size
 
 #: Reads a file named by the charter, relative to the charter, and returns its text.
 Read = Callable[[str], str]
@@ -34,6 +35,7 @@ def read_members_csv(path: str, site: Site, read: Read | None) -> list[tuple[Tab
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise site.error(f"cannot read {path!r}: {reason}") from None
     source = os.path.normpath(os.path.join(os.path.dirname(site.source), path))
+    check_csv_size(text, source)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     header: list[str] | None = None
     rows: list[tuple[Table, Place]] = []

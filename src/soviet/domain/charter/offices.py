@@ -7,7 +7,7 @@ office's `seat_in`. Each office carries the charter's rules, overridden by its o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from soviet.domain.charter._sites import InToml, Place, Site
 from soviet.domain.charter._values import (
@@ -17,12 +17,13 @@ from soviet.domain.charter._values import (
     count,
     identifier,
     identifiers,
+    name,
     one_of,
     tables,
-    text,
     unique_id,
 )
 from soviet.domain.charter.bodies import known_body
+from soviet.domain.charter.limits import MAX_SEATS
 from soviet.domain.charter.rules import RULE_KEYS, resolve_rules
 from soviet.domain.model import (
     OFFICE_METHODS,
@@ -33,6 +34,7 @@ from soviet.domain.model import (
     Rules,
     default_method,
 )
+from soviet.errors import CharterError
 
 
 def read_offices(
@@ -42,7 +44,8 @@ def read_offices(
     by_id = {body.id: body for body in bodies}
     offices: list[Office] = []
     seen: dict[str, Site] = {}
-    for table, place in tables(doc, root, "offices"):
+    entries = tables(doc, root, "offices")
+    for table, place in entries:
         check_keys(
             table,
             place,
@@ -51,8 +54,8 @@ def read_offices(
         )
         ident = unique_id(table, place, seen, "office")
         body = known_body(identifier(table, place, "body"), place.at("body"), by_id)
-        title = text(table, place, "title")
-        seats = count(table, place, "seats")
+        title = name(table, place, "title")
+        seats = count(table, place, "seats", MAX_SEATS)
         method = _method(table, place, seats)
         seat_in = _seat_in(table, place, body, by_id)
         written = choice(table, place, "eligible", ("electorate", "members"), "electorate")
@@ -79,6 +82,7 @@ def read_offices(
             )
         )
     _check_councils_have_seats(bodies, offices, root)
+    _check_seats_form_no_cycle(offices, [place for _, place in entries])
     return tuple(offices)
 
 
@@ -119,3 +123,54 @@ def _check_councils_have_seats(
                 f"council {body.id!r} has no seats: no office names it in seat_in, "
                 "so it could never have members"
             )
+
+
+def _check_seats_form_no_cycle(offices: Sequence[Office], places: Sequence[InToml]) -> None:
+    """Refuse councils that seat their deputies in each other, directly or round a longer
+    cycle: each would be elected by deputies that it elects, so none could be filled
+    first. The error is at the first office of the cycle, and names all of them."""
+    seating: dict[str, list[int]] = {}
+    for i, office in enumerate(offices):
+        if office.seat_in is not None:
+            seating.setdefault(office.body, []).append(i)
+    state: dict[str, bool] = {}  # a body on the current path (True) or done (False)
+    for office in offices:
+        if office.seat_in is None or office.body in state:
+            continue
+        # Depth first, without recursion: path[j] seats stack[j] in stack[j + 1].
+        stack = [(office.body, iter(seating.get(office.body, ())))]
+        path: list[int] = []
+        state[office.body] = True
+        while stack:
+            body, onward = stack[-1]
+            step = next(onward, None)
+            if step is None:
+                state[body] = False
+                stack.pop()
+                if path:
+                    path.pop()
+                continue
+            target = offices[step].seat_in
+            assert target is not None
+            if state.get(target) is True:
+                start = [b for b, _ in stack].index(target)
+                raise _cycle_error([*path[start:], step], offices, places)
+            if target not in state:
+                state[target] = True
+                path.append(step)
+                stack.append((target, iter(seating.get(target, ()))))
+
+
+def _cycle_error(
+    cycle: list[int], offices: Sequence[Office], places: Sequence[InToml]
+) -> CharterError:
+    first = cycle.index(min(cycle))
+    cycle = cycle[first:] + cycle[:first]
+    steps = ", ".join(
+        f"{offices[i].id!r} of {offices[i].body!r} sits in {offices[i].seat_in!r}" for i in cycle
+    )
+    site = places[cycle[0]].at("seat_in")
+    return site.error(
+        f"councils seat their deputies in each other: {steps}; each would be elected by the "
+        "deputies it elects, so none could ever be filled first"
+    )

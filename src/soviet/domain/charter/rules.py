@@ -11,7 +11,9 @@ import math
 from fractions import Fraction
 
 from soviet.domain.charter._sites import InToml, Place
-from soviet.domain.charter._values import Table, as_table, check_keys, count, kind_of
+from soviet.domain.charter._values import Table, as_table, check_keys, count, kind_of, whole
+from soviet.domain.charter.limits import MAX_DAYS
+from soviet.domain.ids import shown
 from soviet.domain.model import Rules
 
 #: The keys of `[rules]`, which an office's table may also write.
@@ -22,6 +24,8 @@ _SHARE_RANGES = {
     "recall_immediate": (Fraction(1, 2), True, "[1/2, 1]"),
     "recall_quorum": (Fraction(0), True, "[0, 1]"),
 }
+#: The most characters of a share written as text, "1/4" or "0.25".
+_SHARE_TEXT = 32
 
 
 def read_rules(doc: Table, root: InToml) -> Rules:
@@ -34,8 +38,8 @@ def read_rules(doc: Table, root: InToml) -> Rules:
 def resolve_rules(table: Table, place: Place, base: Rules) -> Rules:
     """The rules of `base`, with the overrides the table writes."""
     rules = Rules(
-        term_days=count(table, place, "term_days", base.term_days),
-        voting_days=count(table, place, "voting_days", base.voting_days),
+        term_days=count(table, place, "term_days", MAX_DAYS, base.term_days),
+        voting_days=count(table, place, "voting_days", MAX_DAYS, base.voting_days),
         recall_petition=_share(table, place, "recall_petition", base.recall_petition),
         recall_immediate=_share(table, place, "recall_immediate", base.recall_immediate),
         recall_quorum=_share(table, place, "recall_quorum", base.recall_quorum),
@@ -59,11 +63,17 @@ def _share(table: Table, place: Place, key: str, default: Fraction) -> Fraction:
         raise site.error(f'must be a share such as "1/4" or 0.25, not {kind_of(value)}')
     if isinstance(value, float) and not math.isfinite(value):
         raise site.error(f'must be a share such as "1/4" or 0.25, not {value}')
+    written_text = value.strip() if isinstance(value, str) else ""
     try:
+        # A share written as text is short and has no exponent, which could ask Fraction
+        # for a power of ten too large to compute.
+        if len(written_text) > _SHARE_TEXT or "e" in written_text.lower():
+            raise ValueError(written_text)
         share = Fraction(value) if isinstance(value, int) else Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
+        quoted = shown(value) if isinstance(value, str) else repr(value)
         raise site.error(
-            f'{value!r} is not a share: write a fraction "1/4" or a decimal 0.25'
+            f'{quoted} is not a share: write a fraction "1/4" or a decimal 0.25'
         ) from None
     low, low_allowed, written = _SHARE_RANGES[key]
     if share > 1 or share < low or (share == low and not low_allowed):
@@ -72,6 +82,5 @@ def _share(table: Table, place: Place, key: str, default: Fraction) -> Fraction:
 
 
 def _show(share: Fraction) -> str:
-    return (
-        str(share.numerator) if share.denominator == 1 else f"{share.numerator}/{share.denominator}"
-    )
+    numerator = whole(share.numerator)
+    return numerator if share.denominator == 1 else f"{numerator}/{whole(share.denominator)}"
