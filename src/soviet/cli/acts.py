@@ -12,7 +12,7 @@ from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import As, Db, Json
 from soviet.cli._output import after_commit
-from soviet.cli.render import console, print_events, print_json
+from soviet.cli.render import console, plain, print_events, print_json
 from soviet.domain.audit import Finding
 from soviet.domain.charter import parse_charter
 from soviet.domain.events import Recorded
@@ -78,15 +78,15 @@ def _founded(
         print_events(events, True)
         return
     console.print(
-        f"Founded [bold]{adopted.name}[/bold] in {database.shown(settings.db_url)}: "
+        f"Founded [bold]{plain(adopted.name)}[/bold] in {plain(database.shown(settings.db_url))}: "
         f"{len(adopted.bodies)} bodies, {len(adopted.offices)} offices, "
         f"{len(adopted.members)} members "
         f"({len(events)} events). Next: `soviet audit --schedule` opens the first elections."
     )
     console.print(
-        f"The log's signing key is in [bold]{soviet.keys.path}[/bold] (keep it private: it "
-        f"signs the checkpoints); its verifier key, for anyone, is in {soviet.keys.public_path}"
-        " and in the log's first event."
+        f"The log's signing key is in [bold]{plain(soviet.keys.path)}[/bold] (keep it private: it "
+        "signs the checkpoints); its verifier key, for anyone, is in "
+        f"{plain(soviet.keys.public_path)} and in the log's first event."
     )
 
 
@@ -242,4 +242,6 @@ def _print_audit(found: list[Finding], recorded: list[Recorded], as_json: bool) 
         if not found:
             console.print("[green]Clean:[/green] every office is held by a live elected mandate.")
         for f in found:
-            console.print(f"[bold]{f.kind:<11}[/bold] {f.office or '(organization)'}: {f.detail}")
+            console.print(
+                f"[bold]{f.kind:<11}[/bold] {f.office or '(organization)'}: {plain(f.detail)}"
+            )

@@ -12,6 +12,7 @@ from fractions import Fraction
 from soviet.domain import events as ev
 from soviet.domain.clock import after_days
 from soviet.domain.elections import require_elector
+from soviet.domain.ids import MAX_REASON_LENGTH, text_problem
 from soviet.domain.model import Office
 from soviet.domain.records import MandateRecord, PetitionRecord
 from soviet.errors import Refused
@@ -39,6 +40,8 @@ def open_petition(
     require_elector(actor, electorate, office, f"petition to recall mandate {mandate.id}")
     if not reason.strip():
         raise Refused("a recall petition states its reason (--reason)")
+    if (problem := text_problem(reason, "a reason", MAX_REASON_LENGTH)) is not None:
+        raise Refused(f"the petition's reason {problem}")
     if pending is not None:
         raise Refused(
             f"petition {pending.id} against mandate {mandate.id} is already {pending.status}; "

@@ -13,8 +13,14 @@ from soviet.domain.records import MandateRecord, PetitionRecord
 from soviet.errors import Refused
 
 OFFICE = Office(
-    "shop.steward", "shop", "Steward", 1, "irv",
-    recall_petition=Fraction(1, 4), recall_immediate=Fraction(1, 2), voting_days=2,
+    "shop.steward",
+    "shop",
+    "Steward",
+    1,
+    "irv",
+    recall_petition=Fraction(1, 4),
+    recall_immediate=Fraction(1, 2),
+    voting_days=2,
 )
 MANDATE = MandateRecord("M1", OFFICE.id, "ann", 1, "active", "E1", "2026-01-01T00:00:00Z", None)
 ELECTORS = frozenset(f"m{i}" for i in range(8))
@@ -38,6 +44,20 @@ def test_an_elector_opens_a_petition_with_a_reason() -> None:
 def test_a_petition_needs_a_reason() -> None:
     with pytest.raises(Refused, match="reason"):
         rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "  ", None, "P1")
+
+
+@pytest.mark.parametrize(
+    ("reason", "says"),
+    [
+        ("why\n#99 ada admitted mallory", "U+000A"),
+        ("\u202eevil", "U+202E"),
+        ("x" * 1001, "at most 1000"),
+    ],
+)
+def test_a_reason_that_is_not_one_line_of_plain_text_is_refused(reason: str, says: str) -> None:
+    with pytest.raises(Refused) as refused:
+        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, reason, None, "P1")
+    assert says in str(refused.value)
 
 
 def test_only_electors_of_the_office_petition() -> None:
@@ -106,7 +126,11 @@ def test_a_recall_vote_is_yes_or_no_once() -> None:
 
 def test_a_recall_vote_closes_early_only_when_everyone_voted() -> None:
     petition = PetitionRecord(
-        "P1", "M1", "voting", roll=frozenset({"m1", "m2"}), votes={"m1": "yes"},
+        "P1",
+        "M1",
+        "voting",
+        roll=frozenset({"m1", "m2"}),
+        votes={"m1": "yes"},
         voting_ends="2026-05-03T09:00:00Z",
     )
     with pytest.raises(Refused, match="1 of 2 electors have not voted"):
