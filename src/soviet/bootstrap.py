@@ -61,27 +61,43 @@ class Soviet:
 
     def __init__(self, settings: Settings, *, create: bool = False) -> None:
         self.settings = settings
+        if create and database.in_memory(settings.db_url):
+            raise DatabaseError(
+                f"{database.shown(settings.db_url)!r} is an in-memory database: it would be "
+                "gone, with the organization, when the command ends; name a file instead, "
+                "such as sqlite:///soviet.db"
+            )
         #: A SQLite file this organization creates, removed again if its founding fails.
         self._new_file = database.new_sqlite_file(settings.db_url) if create else None
         self.engine: Engine = database.create_engine(settings.db_url, create=create)
         self.keys = KeyFile(settings.key_path)
         #: An empty database gets its schema in its first unit of work, with the founding:
         #: a founding that fails leaves no tables behind.
-        self._empty = self._prepare(create)
+        try:
+            self._empty = self._prepare(create)
+        except BaseException:
+            self.engine.dispose()
+            if self._new_file is not None:
+                database.remove_sqlite_file(self._new_file)
+            raise
 
     def _prepare(self, create: bool) -> bool:
-        """Upgrade an older schema; True if the database has none yet."""
+        """Upgrade an older schema; True if the database has none yet. Refuses, writing
+        nothing, a database that holds another application's tables or a schema version
+        this code does not know."""
         with database.connect(self.engine) as conn, conn.begin():
             revision = database.revision(conn)
             if revision == database.HEAD:
                 return False
             if revision is None:
+                database.refuse_foreign_tables(conn)
                 if not create:
                     raise DatabaseError(
                         f"no soviet organization in {database.shown(self.settings.db_url)!r}: "
                         "adopt a charter first with `soviet init --charter FILE`"
                     )
                 return True
+            database.check_revision(conn, revision)
             database.migrate(conn)
             return False
 
@@ -90,7 +106,8 @@ class Soviet:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlWorkspace]:
-        """One transaction for one command: everything it records, or nothing."""
+        """One transaction for one command: everything it records and the signed
+        checkpoint of the tree it leaves, or nothing."""
         with database.connect(self.engine) as conn:
             try:
                 with conn.begin():
@@ -98,7 +115,7 @@ class Soviet:
                         database.migrate(conn)
                     ws = SqlWorkspace(conn, self.now(), self.keys)
                     yield ws
-                    ws.flush()
+                    ws.seal()  # the signed checkpoint of the new tree, in this transaction
                 self._empty = False
             except IntegrityError as error:
                 # The database's own constraints back the rules (one ballot per elector);
@@ -115,22 +132,22 @@ class Soviet:
     def found(self, charter: Charter) -> list[Recorded]:
         """Adopt a charter into this empty database, with a new signing key for its log:
         the private key goes to its file beside the database, the verifier key into the
-        first event. If the founding fails, the key files are removed again."""
-        created = False
+        first event. The key files are put in place only once the founding is committed,
+        so a founding that fails or is killed leaves none to block the next one."""
         try:
             with self.unit_of_work() as ws:
                 verifier = None
                 if not ws.is_founded():  # else `adopt` refuses, naming the database
                     verifier = str(self.keys.create(charter.origin).verifier())
-                    created = True
-                return adopt(ws, charter, verifier)
+                recorded = adopt(ws, charter, verifier)
         except BaseException:
-            if created:
-                self.keys.remove()
+            self.keys.discard()
             if self._new_file is not None and self._empty:
                 self.engine.dispose()
                 database.remove_sqlite_file(self._new_file)
             raise
+        self.keys.install()
+        return recorded
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

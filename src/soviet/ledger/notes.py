@@ -139,7 +139,9 @@ class SigningKey:
 
     @classmethod
     def parse(cls, text: str) -> SigningKey:
-        """A signing key from `PRIVATE+KEY+name+hexid+base64(0x01 || seed)`."""
+        """A signing key from `PRIVATE+KEY+name+hexid+base64(0x01 || seed)`.
+
+        Its errors never quote the text: in a damaged key, any part may be the secret."""
         what = "signing key"
         text = text.strip()
         if not text.startswith(PRIVATE_PREFIX):
@@ -148,14 +150,19 @@ class SigningKey:
         if len(parts) != 3:
             raise InputError(f"{what}: expected PRIVATE+KEY+name+keyid+key")
         name, hex_id, key64 = parts
-        _check_name(name)
-        claimed = _parse_key_id(hex_id, what)
-        data = _b64decode(key64, what)
+        if not is_valid_name(name):
+            raise InputError(f"{what}: the key name is empty, or holds spaces or '+'")
+        if len(hex_id) != 8 or any(c not in "0123456789abcdefABCDEF" for c in hex_id):
+            raise InputError(f"{what}: the key ID is not 8 hex digits")
+        try:
+            data = base64.b64decode(key64, validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError(f"{what}: the key is not base64") from None
         if not data or data[0] != ED25519:
             raise InputError(f"{what}: only Ed25519 keys (type 0x01) are supported")
         key = cls(name, data[1:])
-        if key.key_id != claimed:
-            raise InputError(f"{what}: the key ID {hex_id} does not match the key")
+        if key.key_id != bytes.fromhex(hex_id):
+            raise InputError(f"{what}: the key ID does not match the key")
         return key
 
     def __str__(self) -> str:

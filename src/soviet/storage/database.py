@@ -20,8 +20,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from soviet.errors import DatabaseError
 
 #: The Alembic revision this code writes; a database at another revision is upgraded.
-HEAD = "0001"
+HEAD = "0002"
 BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS = Path(__file__).parent / "migrations"
 #: The advisory lock every PostgreSQL writer holds for its transaction.
 WRITER_LOCK = 0x50F1E7
 
@@ -50,14 +51,33 @@ def create_engine(url: str, *, create: bool = True) -> Engine:
         ) from None
 
 
+def in_memory(url: str) -> bool:
+    """Whether a URL names an in-memory SQLite database, gone when its process ends."""
+    try:
+        parsed = sa.make_url(url)
+    except (ArgumentError, ValueError):
+        return False
+    name = parsed.database or ""
+    return parsed.get_backend_name() == "sqlite" and (
+        name in ("", ":memory:") or parsed.query.get("mode") == "memory"
+    )
+
+
 def _sqlite_engine(url: str, database: str | None, create: bool) -> Engine:
     if database and database != ":memory:":
-        path = Path(database).expanduser().resolve()
-        if not path.parent.is_dir():
+        try:
+            path = Path(database).expanduser().resolve()
+            folder_missing = not path.parent.is_dir()
+            missing = not path.exists()
+        except OSError as error:  # a name too long, a loop of links
+            raise DatabaseError(
+                f"cannot open database {shown(url)!r}: {error.strerror}; name another file"
+            ) from None
+        if folder_missing:
             raise DatabaseError(
                 f"cannot open database {shown(url)!r}: folder {path.parent} does not exist"
             )
-        if not create and not path.exists():
+        if not create and missing:
             raise DatabaseError(
                 f"no soviet organization in {shown(url)!r}: the file {path} does not exist; "
                 "adopt a charter first with `soviet init --charter FILE`"
@@ -70,7 +90,8 @@ def _sqlite_engine(url: str, database: str | None, create: bool) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if database and database != ":memory:":
+        if database and database != ":memory:" and not _foreign_sqlite(cursor):
+            # WAL is written into the file: never into another application's database
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -81,6 +102,13 @@ def _sqlite_engine(url: str, database: str | None, create: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _foreign_sqlite(cursor: Any) -> bool:
+    """Whether a SQLite file holds tables but no soviet schema: another application's."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    names = {str(row[0]) for row in cursor.fetchall()}
+    return bool(names) and "alembic_version" not in names
 
 
 def lock_writers(conn: Connection) -> None:
@@ -98,8 +126,11 @@ def new_sqlite_file(url: str) -> Path | None:
     name = parsed.database
     if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
         return None
-    path = Path(name).expanduser().resolve()
-    return None if path.exists() else path
+    try:
+        path = Path(name).expanduser().resolve()
+        return None if path.exists() else path
+    except OSError:  # a path that cannot be a file: `create_engine` says why
+        return None
 
 
 def remove_sqlite_file(path: Path) -> None:
@@ -123,7 +154,49 @@ def revision(conn: Connection) -> str | None:
     """The schema revision of the database, None if it has no soviet schema."""
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
-    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    try:
+        value = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        raise DatabaseError(
+            f"the database {shown(conn.engine.url)!r} has an alembic_version table that is "
+            "not soviet's; soviet keeps its log only in a database of its own"
+        ) from None
+    return None if value is None else str(value)
+
+
+def check_revision(conn: Connection, found: str) -> None:
+    """Refuse a schema revision that no migration here knows: a newer soviet's, or not
+    soviet's at all. Nothing is written to such a database."""
+    if found in known_revisions():
+        return
+    shown_revision = found if len(found) <= 40 else f"{found[:40]}…"
+    raise DatabaseError(
+        f"the database {shown(conn.engine.url)!r} is at schema version {shown_revision!r}, "
+        f"which this soviet does not know (it writes {HEAD}): open it with the soviet that "
+        "wrote it, or upgrade soviet"
+    )
+
+
+def refuse_foreign_tables(conn: Connection) -> None:
+    """Refuse a database (or PostgreSQL schema) without a soviet schema revision that holds
+    tables: they are another application's, and soviet writes nothing beside them."""
+    names = sorted(sa.inspect(conn).get_table_names())
+    if not names:
+        return
+    listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    raise DatabaseError(
+        f"the database {shown(conn.engine.url)!r} holds tables soviet did not create "
+        f"({listed}); soviet keeps its log only in a database of its own: name a new SQLite "
+        "file, or an empty PostgreSQL database or schema"
+    )
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision the migrations here can upgrade from or to."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return frozenset(script.revision for script in scripts.walk_revisions())
 
 
 def migrate(conn: Connection) -> None:
@@ -132,6 +205,6 @@ def migrate(conn: Connection) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
