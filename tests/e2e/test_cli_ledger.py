@@ -51,9 +51,13 @@ def test_init_keeps_the_signing_key_beside_the_database_and_every_close_logs_a_c
     assert (now["origin"], now["size"]) == ("lakeside-works", len(log))
     assert cli.run("checkpoint").stdout == now["note"]
 
-    # without its key the log signs nothing, and says where the key was looked for
-    cli.refused("checkpoint", says=["no key file at", "SOVIET_KEY"],
-                env={"SOVIET_KEY": str(cli.folder / "elsewhere.key")})
+    # the latest checkpoint is stored with the act that made it: no key needed to print it
+    elsewhere = {"SOVIET_KEY": str(cli.folder / "elsewhere.key")}
+    assert cli.run("checkpoint", env=elsewhere).stdout == now["note"]
+    # but an act on a signed log needs the key, says where it was looked for, writes nothing
+    cli.tick(minutes=1)
+    cli.refused("member", "add", "zoe", "--name", "Zoe", "--body", "mill", "--as", "ada",
+                says=["no key file at", "SOVIET_KEY"], env=elsewhere)
 
 
 def test_proofs_check_out_offline_and_say_exit_1_when_they_do_not_hold(cli: Cli) -> None:

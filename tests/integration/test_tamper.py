@@ -1,8 +1,9 @@
 """Changing a database behind the system's back, with plain SQL: `verify` fails and names
 the place — the seq and type of the event where the log and the database part ways.
 
-A signed organization is built once (four closes, four logged checkpoints); each test
-tampers with its own copy, made by replaying its log into a new database.
+A signed organization is built once (four closes, four logged checkpoints, then a recall
+petition signed and voted on after the last close); each test tampers with its own copy,
+made by replaying its log into a new database and copying its stored checkpoints.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -23,9 +25,11 @@ from soviet.errors import LedgerError
 from soviet.ledger.checkpoints import Checkpoint, generate_key, parse_note, sign_checkpoint
 from soviet.ledger.entries import canonical, encode_event
 from soviet.ledger.hashing import leaf_hash
+from soviet.services import recall
 from soviet.storage import database, merkle
 from soviet.storage.projectors import dumps
 from soviet.storage.replay import replay
+from soviet.storage.schema import checkpoints
 
 
 @dataclass(frozen=True)
@@ -46,20 +50,38 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     org = SignedOrganization(databases.new(), folder / "soviet.key")
     try:
         elect_every_level(org)
+        petition_after_the_last_close(org)
         yield Built(org.url, org.events())
     finally:
         org.dispose()
         databases.drop_all()
 
 
+def petition_after_the_last_close(org: SignedOrganization) -> None:
+    """A petition against a1's deputy, a second signature that forces the recall vote, and
+    two recall ballots — the log's tail, after the last close and its logged checkpoint."""
+    [mandate] = org.read(lambda ws: ws.active_mandates(office="a1.deputy"))
+    org.act(lambda ws: recall.open_petition(ws, mandate.id, "absent", "a1-3"))
+    petition = org.read(lambda ws: ws.live_petition(mandate.id))
+    assert petition is not None
+    org.tick(hours=0.1)
+    org.act(lambda ws: recall.sign(ws, petition.id, "a1-4"))
+    for voter, choice in (("a1-5", "no"), ("a1-6", "yes")):
+        org.tick(hours=0.1)
+        org.act(partial(recall.vote, petition_id=petition.id, choice=choice, voter=voter))
+
+
 @pytest.fixture
 def copy(built: Built, databases: Databases) -> str:
-    """A new database holding the same log, events, tree and projections."""
+    """A new database holding the same log, events, tree, projections and stored
+    checkpoints."""
     url = databases.new()
     source, target = database.create_engine(built.url), database.create_engine(url)
     try:
         with source.connect() as src, src.begin(), target.connect() as dst, dst.begin():
             replay(src, dst)
+            stored = [dict(row._mapping) for row in src.execute(sa.select(checkpoints))]
+            dst.execute(sa.insert(checkpoints), stored)
     finally:
         source.dispose()
         target.dispose()
@@ -247,3 +269,136 @@ def test_a_stored_merkle_node_changed_is_found_over_the_events_it_covers(
     detail = failed_at(copy, 16, None, "tree")
     assert detail == "Merkle node (2, 3) over seqs 13 to 16 is not the hash of its two children"
 
+
+
+# -- the signed tail ---------------------------------------------------------------------
+
+
+def rebuild_tree(conn: sa.Connection) -> None:
+    """Recompute every leaf and the whole stored tree from the events as they now are."""
+    rows = conn.execute(sa.text("SELECT seq, at, type, actor, data FROM events ORDER BY seq"))
+    leaves = []
+    for row in rows.fetchall():
+        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor,
+                                      json.loads(row.data)))
+        conn.execute(sa.text("UPDATE events SET leaf = :l WHERE seq = :s"),
+                     {"l": leaf, "s": row.seq})
+        leaves.append(leaf)
+    conn.execute(sa.text("DELETE FROM merkle_nodes"))
+    merkle.append_leaves(conn, 0, leaves)
+
+
+def last_vote(built: Built) -> Recorded:
+    return [e for e in built.events if e.type == ev.RECALL_BALLOT_CAST][-1]
+
+
+def change_the_last_vote(built: Built) -> Callable[[sa.Connection], None]:
+    """Turn the last recall ballot from yes to no, in the log and its projection alike,
+    with the tree rebuilt: only a signature can tell."""
+    vote = last_vote(built)
+    assert vote.data["vote"] == "yes"
+
+    def change(conn: sa.Connection) -> None:
+        conn.execute(sa.text("UPDATE events SET data = :d WHERE seq = :s"),
+                     {"d": canonical({**vote.data, "vote": "no"}).decode(), "s": vote.seq})
+        conn.execute(sa.text("UPDATE recall_ballots SET vote = 'no' WHERE seq = :s"),
+                     {"s": vote.seq})
+        rebuild_tree(conn)
+
+    return change
+
+
+def test_the_log_has_events_after_its_last_close(built: Built) -> None:
+    closes = [e.seq for e in built.events if e.type == ev.ELECTION_CLOSED]
+    assert last_vote(built).seq > max(closes) + 1  # its logged checkpoint is in between
+
+
+def test_a_ballot_changed_after_the_last_close_with_the_tree_rebuilt_fails_at_the_stored_checkpoint(
+    built: Built, copy: str
+) -> None:
+    tamper(copy, change_the_last_vote(built))
+    report = verify(copy)
+    assert [c.name for c in report.checks.values() if not c.ok] == ["checkpoints"]
+    detail = report.checks["checkpoints"].found[0].detail
+    assert "stored checkpoints signs" in detail and "the log was rewritten" in detail
+    with pytest.raises(LedgerError, match="stored checkpoints"):
+        report.raise_if_failed()
+
+
+def test_a_changed_tail_with_every_stored_checkpoint_deleted_is_signed_by_none(
+    built: Built, copy: str
+) -> None:
+    def change(conn: sa.Connection) -> None:
+        change_the_last_vote(built)(conn)
+        conn.execute(sa.text("DELETE FROM checkpoints"))
+
+    tamper(copy, change)
+    logged = [e.seq for e in built.events if e.type == ev.CHECKPOINT_LOGGED][-1]
+    detail = failed_at(copy, logged, ev.CHECKPOINT_LOGGED, "checkpoints")
+    assert f"signed by no checkpoint: the latest signature, the checkpoint logged at seq " \
+        f"{logged}, covers {logged - 1}" in detail
+    assert "--unsigned-tail" in detail
+    report = verify(copy)
+    assert [c.name for c in report.checks.values() if not c.ok] == ["checkpoints"]
+
+
+def test_stored_checkpoints_signed_by_another_key_do_not_open(built: Built, copy: str) -> None:
+    def forge(conn: sa.Connection) -> None:
+        change_the_last_vote(built)(conn)
+        size = len(built.events)
+        root = merkle.root(conn, size)
+        note = sign_checkpoint(Checkpoint("councils.example.org/city", size, root),
+                               generate_key("councils.example.org/city")).decode()
+        conn.execute(sa.text("DELETE FROM checkpoints"))
+        conn.execute(sa.text("INSERT INTO checkpoints (size, note) VALUES (:s, :n)"),
+                     {"s": size, "n": note})
+
+    tamper(copy, forge)
+    report = verify(copy)
+    assert not report.checks["checkpoints"].ok
+    details = [d.detail for d in report.checks["checkpoints"].found]
+    assert any("stored checkpoints does not open" in d for d in details), details
+
+
+def test_the_last_events_removed_with_the_tree_rebuilt_fail_at_the_stored_checkpoint(
+    built: Built, copy: str
+) -> None:
+    vote = last_vote(built)
+
+    def cut(conn: sa.Connection) -> None:
+        conn.execute(sa.text("DELETE FROM recall_ballots WHERE seq >= :s"), {"s": vote.seq})
+        conn.execute(sa.text("DELETE FROM events WHERE seq >= :s"), {"s": vote.seq})
+        rebuild_tree(conn)
+
+    tamper(copy, cut)
+    report = verify(copy)
+    assert [c.name for c in report.checks.values() if not c.ok] == ["checkpoints"]
+    detail = report.checks["checkpoints"].found[0].detail
+    assert f"signs {len(built.events):,} entries, the log has {vote.seq - 1:,}" in detail
+    assert "entries were removed" in detail
+
+
+def test_a_log_cut_back_with_its_later_checkpoints_fails_against_a_checkpoint_held_outside(
+    built: Built, copy: str
+) -> None:
+    vote = last_vote(built)
+    engine = database.create_engine(copy)
+    try:
+        with engine.connect() as conn, conn.begin():
+            held = conn.execute(sa.text("SELECT note FROM checkpoints WHERE size = :s"),
+                                {"s": vote.seq}).scalar_one()
+    finally:
+        engine.dispose()
+
+    def cut(conn: sa.Connection) -> None:
+        conn.execute(sa.text("DELETE FROM recall_ballots WHERE seq >= :s"), {"s": vote.seq})
+        conn.execute(sa.text("DELETE FROM events WHERE seq >= :s"), {"s": vote.seq})
+        conn.execute(sa.text("DELETE FROM checkpoints WHERE size >= :s"), {"s": vote.seq})
+        rebuild_tree(conn)
+
+    tamper(copy, cut)
+    # an earlier state, whole: only a checkpoint someone kept can show the log shrank
+    assert verify(copy).ok
+    report = verify(copy, since=str(held).encode())
+    assert [c.name for c in report.checks.values() if not c.ok] == ["since"]
+    assert "entries were removed" in report.checks["since"].found[0].detail

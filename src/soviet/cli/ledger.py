@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,7 +17,7 @@ from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import Db, Json
 from soviet.cli.render import console, print_json
-from soviet.errors import InputError
+from soviet.errors import InputError, SovietError
 from soviet.ledger import proofs
 from soviet.ledger.checkpoints import Checkpoint, parse_note
 from soviet.services.proof_checks import check_proof
@@ -48,7 +47,20 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"cannot read the {what} {path}: {error.strerror}") from None
+        raise InputError(f"cannot read the {what} {exports.shown(path)}: {error.strerror}"
+                         ) from None
+
+
+def _checkpoint_file(path: Path, option: str) -> bytes:
+    """A signed checkpoint from a file, refused (exit 2) unless it has a checkpoint's form;
+    whether its signature holds is for the check to say."""
+    note = _read(path, "checkpoint")
+    try:
+        Checkpoint.parse(parse_note(note)[0])
+    except SovietError as error:
+        raise InputError(f"{option} {exports.shown(path)}: not a signed checkpoint ({error})"
+                         ) from None
+    return note
 
 
 # -- checkpoint and prove ----------------------------------------------------------------
@@ -62,21 +74,39 @@ def checkpoint(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """The log's current checkpoint, signed by its key (C2SP signed note)."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
-        origin, verifier = proving.log_key(conn)
-        note = None
-        if not key and verifier is not None:
-            note = proving.signed_checkpoint(conn, merkle.tree_size(conn), soviet.keys)
-    if verifier is None:
-        raise InputError("this log was founded without a key: it signs no checkpoint")
-    if key:
-        if as_json:
-            print_json({"origin": origin, "verifier_key": verifier})
-        else:
-            sys.stdout.write(verifier + "\n")
-        return
-    assert note is not None
+    """The log's latest signed checkpoint (C2SP signed note), as its last act stored it: no
+    private key needed."""
+    with Soviet(Settings.from_env(db)) as soviet:
+        with soviet.reading() as conn:
+            origin, verifier = proving.log_key(conn)
+            size = merkle.tree_size(conn)
+            latest = proving.latest_stored(conn)
+        if verifier is None:
+            raise InputError("this log was founded without a key: it signs no checkpoint")
+        if key:
+            if as_json:
+                print_json({"origin": origin, "verifier_key": verifier})
+            else:
+                sys.stdout.write(verifier + "\n")
+            return
+        if (latest is None or latest[0] < size) and soviet.keys.exists():
+            # a log kept before checkpoints were stored: its key signs the rest now
+            with soviet.unit_of_work():
+                pass
+            with soviet.reading() as conn:
+                latest = proving.latest_stored(conn)
+        if latest is None:
+            with soviet.reading() as conn:
+                logged = proving.latest_logged(conn)
+            if logged is None:
+                soviet.keys.require()  # says where the key was looked for
+                raise InputError("no signed checkpoint is stored yet")
+            latest = (logged[0] - 1, logged[1])
+    note = latest[1]
+    if latest[0] < size:
+        Console(stderr=True, highlight=False).print(
+            f"note: this checkpoint signs {latest[0]:,} of the log's {size:,} entries; the "
+            f"log's key signs the rest (`soviet checkpoint` where the key is at hand)")
     if as_json:
         body = Checkpoint.parse(parse_note(note.encode())[0])
         print_json({"origin": body.origin, "size": body.size,
@@ -166,48 +196,45 @@ def _event(value: str) -> dict[str, Any]:
 
 @app.command("export")
 def export_log(
-    file: Annotated[Path, typer.Argument(help="Where to write the log ('-': standard output).")],
+    file: Annotated[str, typer.Argument(help="Where to write the log ('-': standard output).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it exists (never the database "
+                           "or a key file).")
+    ] = False,
     db: Db = None,
     as_json: Json = False,
 ) -> None:
     """Write the log as JSON lines, one event a line, then its signed checkpoint."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
+    settings = Settings.from_env(db)
+    protected = exports.protected_files(settings.db_url, settings.key_path)
+    if file != "-":  # refused before the database is opened: nothing is written
+        exports.check_target(file, force=force, protected=protected)
+    with Soviet(settings) as soviet, soviet.reading() as conn:
         size = merkle.tree_size(conn)
-        _, verifier = proving.log_key(conn)
-        note, signed = None, "none"
-        if verifier is not None and soviet.keys.exists():
-            note, signed = proving.signed_checkpoint(conn, size, soviet.keys), "now"
-        elif (logged := proving.latest_logged(conn)) is not None:
-            note, signed = logged[1], "logged"
-        count = _write(file, lambda out: exports.write(conn, out, size, note))
+        note, signed = proving.checkpoint_for_export(conn, size, soviet.keys)
+
+        def writer(out: IO[bytes]) -> int:
+            return exports.write(conn, out, size, note)
+
+        if file == "-":
+            count = writer(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            count = exports.write_file(file, writer, force=force, protected=protected)
     covered = Checkpoint.parse(parse_note(note.encode())[0]).size if note else 0
     if as_json:
-        print_json({"file": str(file), "events": count, "checkpoint_size": covered if note
+        print_json({"file": file, "events": count, "checkpoint_size": covered if note
                     else None, "checkpoint": signed})
         return
-    say = Console(stderr=True, highlight=False) if str(file) == "-" else console
-    tail = {
-        "now": f"a checkpoint of all {covered:,} signed now",
-        "logged": f"the latest logged checkpoint, at size {covered:,} (no signing key here)",
-        "none": "no checkpoint: the log was founded without a key",
-    }[signed]
-    say.print(f"Exported {count:,} events to {file}, then {tail}.")
-
-
-def _write(file: Path, writer: Any) -> int:
-    if str(file) == "-":
-        count: int = writer(sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-        return count
-    partial = file.with_name(file.name + ".partial")
-    try:
-        with partial.open("wb") as out:
-            count = writer(out)
-        os.replace(partial, file)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise InputError(f"cannot write {file}: {error.strerror}") from None
-    return count
+    say = Console(stderr=True, highlight=False) if file == "-" else console
+    if note is None:
+        tail = "no checkpoint: the log was founded without a key"
+    elif covered == count:
+        tail = f"the signed checkpoint of all {covered:,}"
+    else:
+        tail = (f"the latest signed checkpoint, at size {covered:,} (the key that would sign "
+                "the rest is not here)")
+    say.print(f"Exported {count:,} events to {exports.shown(file)}, then {tail}.")
 
 
 @app.command()
@@ -221,17 +248,24 @@ def verify(
         Path | None,
         typer.Option("--since", help="An earlier signed checkpoint: check the log only grew."),
     ] = None,
+    unsigned_tail: Annotated[
+        bool,
+        typer.Option("--unsigned-tail", help="Accept events after the latest signed "
+                     "checkpoint (an export cut short, a log kept before checkpoints were "
+                     "stored): noted, not failed."),
+    ] = False,
     db: Db = None,
     as_json: Json = False,
 ) -> None:
     """Recompute the log and check it: leaves, tree, signed checkpoints, replay, recounts.
     Exit 0 if everything holds, 1 at the first discrepancy."""
     verifier = None if key is None else read_verifier(key)
-    earlier = None if since is None else _read(since, "checkpoint")
+    earlier = None if since is None else _checkpoint_file(since, "--since")
     if export_file is not None:
         total = exports.ExportFile(export_file).events
         with _progress(total) as told:
-            report = checking.verify_export(export_file, key=verifier, since=earlier, progress=told)
+            report = checking.verify_export(export_file, key=verifier, since=earlier,
+                                            progress=told, unsigned_tail=unsigned_tail)
     else:
         settings = Settings.from_env(db)
         with (
@@ -240,7 +274,8 @@ def verify(
             _progress(checking.total_events(conn)) as told,
         ):
             report = checking.verify_database(conn, source=database.shown(settings.db_url),
-                                              key=verifier, since=earlier, progress=told)
+                                              key=verifier, since=earlier, progress=told,
+                                              unsigned_tail=unsigned_tail)
     if as_json:
         print_json(report.to_json())
     else:

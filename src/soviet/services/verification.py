@@ -8,7 +8,10 @@ every logged checkpoint with the log's key and compares its root with the recomp
 at its size, replays the event into an empty database (the `Replica`) through the same
 projectors as the live path, and before each election's close recounts its ballots in the
 state the log had then, with the seed the close logged (itself checked: the root before
-the close). What it finds is a `Discrepancy`, naming the seq and type of the event.
+the close). At the end it opens the signed checkpoints given from outside the log (the
+latest stored one, an export's last line, `--since`) and, when asked, requires the latest
+signature to cover every event. What it finds is a `Discrepancy`, naming the seq and type
+of the event.
 
 The storage side (`soviet.storage.verification`) reads the events, provides the replica,
 and adds what only a database has: the stored Merkle nodes and the live projections.
@@ -190,9 +193,15 @@ class LogCheck:
         report: Report,
         *,
         key: VerifierKey | None = None,
-        anchors: Iterable[tuple[str, bytes]] = (),
+        anchors: Iterable[tuple[str, bytes] | tuple[str, bytes, str]] = (),
         replica: Replica | None = None,
+        signed_tail: str | None = None,
     ) -> None:
+        """`anchors`: signed checkpoints from outside the log, each `(check, note)` or
+        `(check, note, what)` — `what` names it in messages. `signed_tail`, when given, is
+        the rule that the latest signature covers every event: events after it fail the
+        `checkpoints` check, and the text is the fix the failure suggests; without it they
+        are only noted."""
         self.report = report
         self.given_key = key
         self.key = key
@@ -202,9 +211,20 @@ class LogCheck:
         self.last_at = ""
         # Signed checkpoints from outside the log (an earlier one with --since, the one an
         # export ends with), checked at the end against the root recomputed at their size.
-        self.anchors = [(check, note, _unsigned_size(note)) for check, note in anchors]
+        self.anchors = [
+            (anchor[0], anchor[1], anchor[2] if len(anchor) > 2 else _ANCHORS[anchor[0]],
+             _unsigned_size(anchor[1]))
+            for anchor in anchors
+        ]
         self.roots: dict[int, bytes] = {0: EMPTY_ROOT}
-        self.wanted = {size for _, _, size in self.anchors if size is not None}
+        self.wanted = {size for *_, size in self.anchors if size is not None}
+        self.signed_tail = signed_tail
+        #: The largest size a signature that opened covers (its root is checked apart), and
+        #: what signed it.
+        self.signed_size = 0
+        self.signed_by = ""
+        #: The types of the events that may turn out to be the first one unsigned.
+        self.types: dict[int, str] = {}
         #: Per level of the tree: SHA-256 over the recomputed nodes in order, and how many.
         self.levels: list[tuple[Any, int]] = []
         self.counts = {"checkpoints": 0, "unchecked": 0, "recounted": 0, "ballots": 0}
@@ -234,6 +254,8 @@ class LogCheck:
             report.fail("entries", f"its time {e.at} is before the previous event's "
                         f"{self.last_at}", e.seq, e.type)
         self.last_at = max(self.last_at, e.at)
+        if e.seq == 1 or e.seq - 1 in self.wanted or e.type == ev.CHECKPOINT_LOGGED:
+            self.types[e.seq] = e.type
         if self.tree.end == 0 and e.type != ev.ORGANIZATION_FOUNDED:
             report.fail("entries", "the log does not begin with organization.founded",
                         e.seq, e.type)
@@ -290,12 +312,14 @@ class LogCheck:
             f"{self.counts['recounted']:,} closed elections recounted from "
             f"{self.counts['ballots']:,} logged ballots with their logged seeds"
         )
-        if not any(check == "since" for check, _, _ in self.anchors):
+        if not any(anchor[0] == "since" for anchor in self.anchors):
             checks["since"].ran = False
             checks["since"].summary = "no earlier checkpoint given (--since)"
-        for check, note, _ in self.anchors:
-            self._anchor(check, note)
-        if self.latest is not None and self.signed_through < n:
+        for check, note, what, _ in self.anchors:
+            self._anchor(check, note, what)
+        if self.signed_tail is not None and self.key is not None:
+            self._require_signed_tail(self.signed_tail)
+        elif self.latest is not None and self.signed_through < n:
             tail = n - self.signed_through
             report.notes.append(
                 f"{tail:,} event{'s' if tail > 1 else ''} after the latest checkpoint (size "
@@ -365,6 +389,7 @@ class LogCheck:
                              f"{self._changed(size)}", e.seq, e.type)
         else:
             self.intact = size
+        self._signed(checkpoint.size, f"the checkpoint logged at seq {e.seq}")
         self.latest = checkpoint
         self.signed_through = e.seq
 
@@ -436,38 +461,64 @@ class LogCheck:
 
     # -- outside checkpoints ---------------------------------------------------------------
 
-    def _anchor(self, check: str, note: bytes) -> None:
+    def _anchor(self, check: str, note: bytes, what: str) -> None:
         report = self.report
         if self.key is None:
-            report.fail(check, "no verifier key: give --key to check this checkpoint")
+            report.fail(check, f"no verifier key: give --key to check {what}")
             return
         try:
             checkpoint = open_checkpoint(note, self.key, report.origin)
         except SovietError as error:
-            report.fail(check, f"the checkpoint does not open: {error}")
+            report.fail(check, f"{what} does not open: {error}")
             return
+        self._signed(checkpoint.size, what)
         n = self.tree.end
         if checkpoint.size > n:
-            report.fail(check, f"the checkpoint signs {checkpoint.size:,} entries, the log "
-                        f"has {n:,}: entries were removed")
+            report.fail(check, f"{what} signs {checkpoint.size:,} entries, the log has "
+                        f"{n:,}: entries were removed")
         elif checkpoint.root != self.roots.get(checkpoint.size):
             report.fail(check, f"the log's first {checkpoint.size:,} events give the root "
-                        f"{self.roots[checkpoint.size].hex()}, the checkpoint signs "
-                        f"{checkpoint.root.hex()}: the log was rewritten")
+                        f"{self.roots[checkpoint.size].hex()}, {what} signs "
+                        f"{checkpoint.root.hex()}: the log was rewritten; "
+                        f"{self._changed(checkpoint.size)}")
         else:
             done = report.checks[check]
             text = (f"the log only grew since the signed checkpoint at size {checkpoint.size:,}"
                     if check == "since" else
-                    f"the export's checkpoint signs the root of its first {checkpoint.size:,} "
+                    f"{what} signs the root of {_whose(what)} first {checkpoint.size:,} "
                     "events")
             done.summary = f"{done.summary}; {text}" if done.summary else text
             if checkpoint.size > self.signed_through:
                 self.latest = checkpoint
                 self.signed_through = checkpoint.size
 
+    def _signed(self, size: int, what: str) -> None:
+        if size >= self.signed_size:
+            self.signed_size, self.signed_by = size, what
+
+    def _require_signed_tail(self, fix: str) -> None:
+        """Fail unless a signature covers every event (whether the roots it signs match
+        is the other checks' to say)."""
+        n, signed = self.tree.end, self.signed_size
+        if signed >= n:
+            return
+        tail = n - signed
+        events = f"{tail:,} event{'s' if tail > 1 else ''} (seq {signed + 1:,} to {n:,})"
+        latest = (f"the latest signature, {self.signed_by}, covers {signed:,}" if signed
+                  else "no signature covers any")
+        self.report.fail("checkpoints", f"{events} signed by no checkpoint: {latest}; {fix}",
+                         signed + 1, self.types.get(signed + 1))
+
+
+#: How an outside checkpoint is named, by the check it is for.
+_ANCHORS = {"since": "the checkpoint given (--since)", "checkpoints": "the export's checkpoint"}
 
 #: Events checked against the root of the log before them.
 _ROOTED = frozenset({ev.CHECKPOINT_LOGGED, ev.ELECTION_CLOSED})
+
+
+def _whose(what: str) -> str:
+    return "its" if what.startswith("the export") else "the log's"
 
 
 def _unsigned_size(note: bytes) -> int | None:

@@ -10,13 +10,18 @@ at hand). Anyone can then check the file with the verifier key alone: `soviet ve
 
 from __future__ import annotations
 
+import errno
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import sqlalchemy as sa
 from sqlalchemy import Connection
+from sqlalchemy.exc import ArgumentError
 
 from soviet.errors import InputError
 from soviet.ledger.entries import canonical, encode_event
@@ -39,6 +44,114 @@ def write(conn: Connection, out: IO[bytes], size: int, checkpoint: str | None) -
     if checkpoint is not None:
         out.write(canonical({CHECKPOINT: checkpoint}) + b"\n")
     return written
+
+
+def shown(name: str | Path) -> str:
+    """A file name as a message quotes it: a very long one shortened in the middle."""
+    text = str(name)
+    return text if len(text) <= 80 else f"{text[:48]}…{text[-24:]}"
+
+
+def protected_files(db_url: str, key_path: Path | None) -> tuple[tuple[Path, str], ...]:
+    """The files an export never replaces, each with what it is: a SQLite database with
+    the files SQLite keeps beside it, and the log's signing key with its verifier key."""
+    files: list[tuple[Path, str]] = []
+    try:
+        url = sa.make_url(db_url)
+    except (ArgumentError, ValueError):
+        url = None
+    if url is not None and url.get_backend_name() == "sqlite" and url.database not in (
+        None, "", ":memory:"
+    ):
+        base = Path(str(url.database)).expanduser()
+        files += [(base.with_name(base.name + suffix), "the database")
+                  for suffix in ("", "-wal", "-shm", "-journal")]
+    if key_path is not None:
+        files += [(key_path, "the log's signing key"),
+                  (key_path.with_suffix(".pub"), "the log's verifier key")]
+    return tuple(files)
+
+
+def check_target(
+    name: str, *, force: bool = False, protected: Sequence[tuple[Path, str]] = ()
+) -> None:
+    """Refuse (InputError) to export to `name`: an empty name, a folder, any of the
+    `protected` files — compared with symbolic links followed — and, unless `force`, a
+    file that exists."""
+    if not name:
+        raise InputError("the export's file name is empty: give a file, or '-' for "
+                         "standard output")
+    path = Path(name)
+    try:
+        target = path.resolve()
+        for guarded, what in protected:
+            if target == guarded.resolve() or _same_file(path, guarded):
+                raise InputError(f"will not export over {shown(name)}: it is {what}, which "
+                                 "the log depends on; choose another file")
+        if path.is_dir():
+            raise InputError(f"cannot export to {shown(name)}: it is a folder; name a file")
+        if not force and os.path.lexists(path):
+            raise InputError(f"{shown(name)} already exists: give --force to replace it, or "
+                             "choose another file")
+    except OSError as error:
+        raise InputError(f"cannot write the export {shown(name)}: {error.strerror}") from None
+
+
+def write_file(
+    name: str,
+    writer: Callable[[IO[bytes]], int],
+    *,
+    force: bool = False,
+    protected: Sequence[tuple[Path, str]] = (),
+) -> int:
+    """Write an export to the file `name` through `writer`; returns what `writer` returns.
+
+    Refuses what `check_target` refuses. The export goes to a new temporary file beside
+    it, renamed into place once whole, so a failed export leaves whatever was there.
+    """
+    check_target(name, force=force, protected=protected)
+    path = Path(name)
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial",
+                                       dir=path.parent)
+    except OSError as error:
+        raise InputError(f"cannot write the export {shown(name)}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            count = writer(out)
+            out.flush()
+            os.fsync(out.fileno())
+        _put_in_place(Path(partial), path, name, force)
+    except OSError as error:
+        raise InputError(f"cannot write the export {shown(name)}: {error.strerror}") from None
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    return count
+
+
+def _put_in_place(partial: Path, path: Path, name: str, force: bool) -> None:
+    if force:
+        os.replace(partial, path)
+        return
+    try:
+        os.link(partial, path)  # never replaces: a file that appeared meanwhile stays
+    except FileExistsError:
+        raise InputError(f"{shown(name)} already exists: give --force to replace it, or "
+                         "choose another file") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if os.path.lexists(path):  # a file system without hard links
+            raise InputError(f"{shown(name)} already exists: give --force to replace it, "
+                             "or choose another file") from None
+        os.replace(partial, path)
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +185,8 @@ class ExportFile:
                         count += 1
                         last = raw
         except OSError as error:
-            raise InputError(f"cannot read the export {self.path}: {error.strerror}") from None
+            raise InputError(f"cannot read the export {shown(self.path)}: {error.strerror}"
+                             ) from None
         if count == 0:
             raise InputError(f"{self.path}: the export is empty")
         try:

@@ -1,11 +1,12 @@
-"""Checkpoints and proofs from the stored tree: what `soviet checkpoint` signs and
-`soviet prove` prints, each read in O(log n) stored nodes."""
+"""Checkpoints and proofs from the stored tree: the signed checkpoint each unit of work
+stores, what `soviet checkpoint` prints and `soviet prove` proves, each read in O(log n)
+stored nodes."""
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from soviet.domain import events as ev
 from soviet.errors import DatabaseError, InputError
@@ -14,6 +15,7 @@ from soviet.ledger.proofs import ConsistencyProof, InclusionProof
 from soviet.storage import merkle
 from soviet.storage import schema as t
 from soviet.storage.keys import KeyFile
+from soviet.storage.writes import insert_flat
 
 
 def log_key(conn: Connection) -> tuple[str, str | None]:
@@ -44,6 +46,50 @@ def signed_checkpoint(conn: Connection, size: int, keys: KeyFile | None) -> str 
         )
     checkpoint = Checkpoint(origin, size, merkle.root(conn, size))
     return sign_checkpoint(checkpoint, key).decode("utf-8")
+
+
+def latest_stored(conn: Connection, at_most: int | None = None) -> tuple[int, str] | None:
+    """The size and signed note of the latest stored checkpoint (of at most `at_most`
+    entries, when given), if any."""
+    query = select(t.checkpoints.c.size, t.checkpoints.c.note)
+    if at_most is not None:
+        query = query.where(t.checkpoints.c.size <= at_most)
+    row = conn.execute(query.order_by(t.checkpoints.c.size.desc()).limit(1)).first()
+    return None if row is None else (int(row.size), str(row.note))
+
+
+def stored_count(conn: Connection) -> int:
+    """How many signed checkpoints are stored beside the log."""
+    return int(conn.execute(select(func.count()).select_from(t.checkpoints)).scalar_one())
+
+
+def store(conn: Connection, size: int, keys: KeyFile | None) -> str | None:
+    """Sign the checkpoint of the tree at `size` entries and store it beside the log, in
+    the caller's transaction; None (nothing stored) for a log founded without a key."""
+    note = signed_checkpoint(conn, size, keys)
+    if note is not None:
+        insert_flat(conn, t.checkpoints, ("size", "note"), (size, note))
+    return note
+
+
+def checkpoint_for_export(conn: Connection, size: int, keys: KeyFile) -> tuple[str | None, str]:
+    """The signed checkpoint an export of the first `size` events ends with, and where it
+    comes from (`stored`, `now`, `logged`, `none`): the one stored at that size; else one
+    signed now, if the key is at hand; else the latest signed one."""
+    _, verifier = log_key(conn)
+    if verifier is None:
+        return None, "none"
+    stored = latest_stored(conn, at_most=size)
+    if stored is not None and stored[0] == size:
+        return stored[1], "stored"
+    if keys.exists():
+        return signed_checkpoint(conn, size, keys), "now"
+    logged = latest_logged(conn)
+    if stored is not None and (logged is None or stored[0] >= logged[0] - 1):
+        return stored[1], "stored"
+    if logged is not None:
+        return logged[1], "logged"
+    return None, "none"
 
 
 def latest_logged(conn: Connection) -> tuple[int, str] | None:

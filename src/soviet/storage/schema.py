@@ -1,8 +1,9 @@
-"""The tables: the event log, its Merkle nodes, and the projections derived from the log.
+"""The tables: the event log, its Merkle nodes and signed checkpoints, and the projections
+derived from the log.
 
-The `events` table is the truth. Every other table except `merkle_nodes` is a projection
-written by the projectors in `soviet.storage.projectors`, in the same transaction as the
-event, and can be rebuilt by replaying the log into an empty database.
+The `events` table is the truth. Every other table except `merkle_nodes` and `checkpoints`
+is a projection written by the projectors in `soviet.storage.projectors`, in the same
+transaction as the event, and can be rebuilt by replaying the log into an empty database.
 
 Lists and results are stored as canonical JSON text, so that a projection compares equal
 byte for byte after a replay on any database.
@@ -46,6 +47,16 @@ merkle_nodes = Table(
     Column("level", Integer, primary_key=True, autoincrement=False),
     Column("idx", Integer, primary_key=True, autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
+)
+
+# The signed checkpoint of the tree as each unit of work left it (C2SP signed note), kept
+# beside the log rather than in it: a checkpoint signs the log, it is not an act. The
+# latest one signs every event, so no event after the last close goes unsigned.
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("size", Integer, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
 )
 
 # -- projections -------------------------------------------------------------------------

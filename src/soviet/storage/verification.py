@@ -3,8 +3,10 @@
 Both read the events in order into `soviet.services.verification.LogCheck`, replaying
 them into an empty in-memory SQLite database. A database has more to compare: its stored
 Merkle nodes with the recomputed ones, its stored tree's consistency from the latest
-logged checkpoint to now, and every live projection table with the replayed one, row by
-row; an export has only its events and the checkpoint it ends with.
+checkpoint to now, the latest signed checkpoint stored beside the log (which must sign
+every event), and every live projection table with the replayed one, row by row; an
+export has only its events and the checkpoint it ends with (which must sign every event
+too). `unsigned_tail` accepts events no signature covers, noting them instead.
 """
 
 from __future__ import annotations
@@ -26,11 +28,24 @@ from soviet.ledger.checkpoints import VerifierKey
 from soviet.ledger.entries import parse_canonical
 from soviet.ledger.verify import verify_consistency
 from soviet.services.verification import Entry, LogCheck, Report
-from soviet.storage import _comparison, database, merkle, projectors
+from soviet.storage import _comparison, database, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.export import ExportFile
 from soviet.storage.workspace import SqlWorkspace
 from soviet.storage.writes import Writes
+
+#: The fix a database's unsigned events suggest: every act stores a checkpoint.
+UNSIGNED_IN_DATABASE = (
+    "every act stores the signed checkpoint of the log it leaves, so these events were "
+    "added, or the checkpoints after them removed, outside soviet (a log kept before "
+    "checkpoints were stored: sign it with `soviet checkpoint` and the log's key, or give "
+    "--unsigned-tail)"
+)
+#: The fix an export's unsigned events suggest.
+UNSIGNED_IN_EXPORT = (
+    "an export ends with the signed checkpoint of all its events, so this one was cut "
+    "short or its checkpoint line removed (give --unsigned-tail to check it anyway)"
+)
 
 #: Called with the number of events checked so far, now and then.
 Progress = Callable[[int], None]
@@ -114,13 +129,27 @@ def verify_database(
     key: VerifierKey | None = None,
     since: bytes | None = None,
     progress: Progress | None = None,
+    unsigned_tail: bool = False,
 ) -> Report:
-    """Check a database's log, stored tree and projections; see the module docstring."""
+    """Check a database's log, stored tree, stored checkpoints and projections; see the
+    module docstring. Unless `unsigned_tail`, the latest stored checkpoint must sign
+    every event."""
     report = Report(source)
+    missing = _missing_tables(conn, report)
+    if t.events.name in missing:
+        return report
     replica = MemoryReplica()
     try:
-        anchors = [("since", since)] if since is not None else []
-        check = LogCheck(report, key=key, anchors=anchors, replica=replica)
+        anchors: list[tuple[str, bytes, str]] = []
+        if since is not None:
+            anchors.append(("since", since, "the checkpoint given (--since)"))
+        latest = None if t.checkpoints.name in missing else proving.latest_stored(conn)
+        if latest is not None:
+            count = proving.stored_count(conn)
+            anchors.append(("checkpoints", latest[1].encode("utf-8"),
+                            f"the latest of {count:,} stored checkpoints"))
+        check = LogCheck(report, key=key, anchors=anchors, replica=replica,
+                         signed_tail=None if unsigned_tail else UNSIGNED_IN_DATABASE)
         writes = _comparison.Writers()
         query = select(t.events).order_by(t.events.c.seq).execution_options(yield_per=STEP)
         for done, row in enumerate(conn.execute(query), start=1):
@@ -143,8 +172,9 @@ def verify_database(
             if progress is not None and done % STEP == 0:
                 progress(done)
         check.finish()
-        _check_tree(conn, check, report)
-        if report.checks["projections"].ran:
+        if t.merkle_nodes.name not in missing:
+            _check_tree(conn, check, report)
+        if report.checks["projections"].ran and not missing & _PROJECTED:
             rows = _comparison.projections(conn, replica.conn, writes, report)
             report.checks["projections"].summary = (
                 f"{rows:,} rows of {len(t.PROJECTIONS)} projection tables equal to the replay's"
@@ -161,9 +191,11 @@ def verify_export(
     key: VerifierKey | None = None,
     since: bytes | None = None,
     progress: Progress | None = None,
+    unsigned_tail: bool = False,
 ) -> Report:
     """Check an export: its events, its logged checkpoints and the checkpoint it ends with,
-    and that it replays into an empty database."""
+    and that it replays into an empty database. Unless `unsigned_tail`, the checkpoint it
+    ends with must sign every event."""
     export = ExportFile(path)
     report = Report(f"the export {path}")
     anchors = [("since", since)] if since is not None else []
@@ -173,7 +205,8 @@ def verify_export(
         report.notes.append("the export ends with no signed checkpoint")
     replica = MemoryReplica()
     try:
-        check = LogCheck(report, key=key, anchors=anchors, replica=replica)
+        check = LogCheck(report, key=key, anchors=anchors, replica=replica,
+                         signed_tail=None if unsigned_tail else UNSIGNED_IN_EXPORT)
         for done, line in enumerate(export.lines(), start=1):
             event = line.event
             if event is None:
@@ -233,8 +266,32 @@ def _sqlite_reader(url: URL) -> Engine:
 
 
 def total_events(conn: Connection) -> int:
-    """How many events a database's log holds, for a progress bar."""
+    """How many events a database's log holds, for a progress bar (0 without a log)."""
+    if not sa.inspect(conn).has_table(t.events.name):
+        return 0
     return merkle.tree_size(conn)
+
+
+#: The projection tables, by name.
+_PROJECTED = frozenset(table.name for table in t.PROJECTIONS)
+
+
+def _missing_tables(conn: Connection, report: Report) -> set[str]:
+    """The tables of the schema the database lacks, each reported as a discrepancy of the
+    check that reads it."""
+    inspector = sa.inspect(conn)
+    missing = {table.name for table in t.metadata.sorted_tables
+               if not inspector.has_table(table.name)}
+    checks = {t.events.name: "entries", t.merkle_nodes.name: "tree",
+              t.checkpoints.name: "checkpoints"}
+    for name in sorted(missing):
+        kind = "table" if name in checks else "projection table"
+        report.fail(checks.get(name, "projections"),
+                    f"the {kind} {name} is missing from the database")
+    if t.events.name in missing:
+        for check in report.checks.values():
+            check.ran = check.ran and not check.ok
+    return missing
 
 
 def _replay_summary(report: Report, replica: Connection | None = None) -> None:

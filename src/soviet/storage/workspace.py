@@ -1,5 +1,6 @@
-"""The unit of work on SQL: reads of the projections, and `record`, which appends an event,
-its Merkle nodes and its projections in the one transaction."""
+"""The unit of work on SQL: reads of the projections, `record`, which appends an event, its
+Merkle nodes and its projections in the one transaction, and `seal`, which stores the
+signed checkpoint of the tree it leaves."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ class SqlWorkspace:
         self._keys = keys
         lock_writers(conn)
         self.size, last_at = log.last(conn)
+        self._start = self.size
         if last_at is not None and now < last_at:
             raise ClockError(
                 f"the clock ({now}) is earlier than the log's last event ({last_at}); "
@@ -114,6 +116,22 @@ class SqlWorkspace:
             merkle.append_leaves(self._conn, self.size, self._pending)
             self.size += len(self._pending)
             self._pending = []
+
+    def seal(self) -> None:
+        """Send everything held back and store the signed checkpoint of the tree as this
+        unit of work leaves it, in its transaction, so the latest stored checkpoint signs
+        every event. A unit of work that grew a signed log needs the log's key; one that
+        recorded nothing signs only what an older schema left unsigned, and only when the
+        key is at hand."""
+        grew = bool(self._pending) or self.size > self._start
+        self.flush()
+        if not grew:  # every stored checkpoint is of a size the log had when this began
+            if self._keys is None or not self._keys.exists():
+                return
+            latest = proving.latest_stored(self._conn)
+            if latest is not None and latest[0] >= self.size:
+                return
+        proving.store(self._conn, self.size, self._keys)
 
     def root_hash(self) -> bytes:
         self.flush()
