@@ -18,7 +18,7 @@ from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
 from soviet.errors import DatabaseError, Refused
 from soviet.services.founding import adopt
-from soviet.storage import database
+from soviet.storage import database, merkle, proving
 from soviet.storage.keys import KeyFile
 from soviet.storage.workspace import SqlWorkspace
 
@@ -99,7 +99,19 @@ class Soviet:
                 return True
             database.check_revision(conn, revision)
             database.migrate(conn)
+            self._sign_migrated(conn)
             return False
+
+    def _sign_migrated(self, conn: Connection) -> None:
+        """Sign the tail that an older schema left without a stored checkpoint, in the
+        migration's transaction, when the log's key is at hand (else the next act does)."""
+        if not self.keys.exists():
+            return
+        size = merkle.tree_size(conn)
+        latest = proving.latest_stored(conn)
+        if size and (latest is None or latest[0] < size):
+            database.lock_writers(conn)
+            proving.store(conn, size, self.keys)
 
     def now(self) -> str:
         return self.settings.now or format_instant(datetime.now(UTC))

@@ -51,10 +51,11 @@ def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_
     finally:
         engine.dispose()
 
-    settings = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "soviet.key")
-    with Soviet(settings) as soviet, soviet.reading() as conn:  # opening it upgrades it
+    keyless = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "elsewhere.key")
+    with Soviet(keyless) as soviet, soviet.reading() as conn:  # opening it upgrades it
         assert database.revision(conn) == database.HEAD
-        assert proving.latest_stored(conn) is None
+        assert proving.latest_stored(conn) is None  # nothing to sign with here
+    settings = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "soviet.key")
     report = verify(org.url)
     assert [c.name for c in report.checks.values() if not c.ok] == ["checkpoints"]
     assert "--unsigned-tail" in report.checks["checkpoints"].found[0].detail
@@ -69,4 +70,30 @@ def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_
         with soviet.reading() as conn:
             assert proving.latest_stored(conn) is not None
             assert proving.latest_stored(conn)[0] == size  # type: ignore[index]
+    assert verify(org.url).ok
+
+
+def test_a_log_from_schema_0001_opened_with_its_key_is_signed_whole_as_it_is_upgraded(
+    databases: Databases, tmp_path: Path
+) -> None:
+    org = SignedOrganization(databases.new(), tmp_path / "soviet.key")
+    try:
+        org.elect("a1.deputy", ["a1-2"])
+        org.tick(hours=1)
+        org.act(lambda ws: members.join(ws, "a2-6", "a1", "a1-1"))  # after the close
+        size = len(org.events())
+    finally:
+        org.dispose()
+    engine = sa.create_engine(org.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE checkpoints"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+    finally:
+        engine.dispose()
+
+    settings = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "soviet.key")
+    with Soviet(settings) as soviet, soviet.reading() as conn:
+        assert database.revision(conn) == database.HEAD
+        assert proving.latest_stored(conn)[0] == size  # type: ignore[index]
     assert verify(org.url).ok
