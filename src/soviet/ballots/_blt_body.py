@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from soviet.ballots._equal import EqualRanks
 from soviet.ballots._marks import END, OVERVOTE, SKIP, Marks, Weights, group
+from soviet.ballots._text import check_weights
 from soviet.errors import BallotFileError
 
 Ints = npt.NDArray[np.int64]
@@ -86,9 +87,12 @@ def parse_body(
         dtype = np.int32  # group marks are numbered past the candidates
     pieces: list[tuple[Small, Weights]] = []
     line = first_line
+    total = 0
     while start < end:
         stop = data.find(b"\n", min(start + _PIECE, end) - 1) + 1 or end
-        marks, weights, lines = _parse_piece(data, start, stop, line, candidates, source, dialect)
+        marks, weights, lines, total = _parse_piece(
+            data, start, stop, line, (candidates, source, dialect), total
+        )
         pieces.append((marks.astype(dtype, copy=False), weights))
         start, line = stop, line + lines
     width = max((marks.shape[1] for marks, _ in pieces), default=0)
@@ -104,38 +108,31 @@ def parse_body(
 
 
 def _parse_piece(
-    data: bytes,
-    start: int,
-    end: int,
-    first_line: int,
-    candidates: int,
-    source: str,
-    dialect: Dialect,
-) -> tuple[Small, Weights, int]:
-    """The marks and weights of the lines in `data[start:end]`, and how many lines it holds."""
+    data: bytes, start: int, end: int, first_line: int, reading: _Reading, total: int
+) -> tuple[Small, Weights, int, int]:
+    """The marks and weights of the lines in `data[start:end]`, how many lines it holds, and
+    the running total of weights after them (`total` before them)."""
+    candidates = reading[0]
     raw = np.frombuffer(data, np.uint8, count=end - start, offset=start)
     items = _items(raw, candidates)
     line_first = np.concatenate(([0], items.line_end[:-1] + 1))
     size = items.line_end - line_first
     plain = _plain_lines(items, line_first, size, candidates)
     kept = np.flatnonzero(plain)
-    marks, weights = _rank_columns(
-        items.value, line_first[kept], size[kept] - 2, _weights(items, line_first[kept])
-    )
+    in_order = np.zeros(size.size, np.int64)  # each line's weight, blank lines 0
+    in_order[kept] = _weights(items, line_first[kept])
+    marks, weights = _rank_columns(items.value, line_first[kept], size[kept] - 2, in_order[kept])
     odd = np.flatnonzero(~plain & (size > 0))
     if odd.size:
         line_end = np.flatnonzero(items.newline)
         line_start = np.concatenate(([0], line_end[:-1] + 1))
         more_marks, more_weights = _read_lines(
-            data,
-            start,
-            line_start[odd],
-            line_end[odd],
-            first_line + odd,
-            (candidates, source, dialect),
+            data, start, line_start[odd], line_end[odd], first_line + odd, reading
         )
+        in_order[odd] = more_weights
         marks, weights = _stack(marks, weights, more_marks, more_weights)
-    return marks, weights, int(items.line_end.size)
+    total = check_weights(in_order, total, lambda index: first_line + index, reading[1])
+    return marks, weights, int(items.line_end.size), total
 
 
 def _items(raw: Bytes, candidates: int) -> _Items:

@@ -13,6 +13,9 @@
     "Paris"
     "Title of the election"
 
+The file must be UTF-8 text with no control characters; it may name at most
+`MAX_CANDIDATES` candidates, and its ballots may weigh at most `MAX_BALLOTS` in all.
+
 With the rule `BallotRules.equal_rankings`, '3=4' ranks 3 and 4 equal at that rank instead,
 as droop's dialect means it; the profile then carries tiers (see `Profile.tiers`).
 
@@ -28,9 +31,11 @@ from collections.abc import Callable
 
 from soviet.ballots._blt_body import Dialect, parse_body
 from soviet.ballots._equal import EqualRanks
+from soviet.ballots._text import check_text
 from soviet.ballots.files import BallotFile, assemble
 from soviet.ballots.rules import BallotRules
 from soviet.errors import BallotFileError
+from soviet.tally.limits import MAX_CANDIDATES
 
 _QUOTED = re.compile(r'\s*"([^"]*)"')
 
@@ -39,6 +44,7 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
     """The ballots of a BLT file's contents; `source` names the file in error messages."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    check_text(data, source)
     reader = _Reader(data, source)
     rules = rules or BallotRules()
     candidates, seats = reader.header()
@@ -104,6 +110,12 @@ class _Reader:
         candidates, seats = int(fields[0]), int(fields[1])
         if candidates < 1:
             raise BallotFileError(self.source, number, "the header names no candidates")
+        if candidates > MAX_CANDIDATES:
+            raise BallotFileError(
+                self.source,
+                number,
+                f"the header names {candidates} candidates; a count takes at most {MAX_CANDIDATES}",
+            )
         if not 1 <= seats <= candidates:
             raise BallotFileError(
                 self.source, number, f"seats must be between 1 and {candidates}, not {seats}"
@@ -218,10 +230,7 @@ def _names(
 
     `first_line()` is the number of the line `0`; it is asked for only to word an error.
     """
-    try:
-        text = trailer.decode("utf-8")
-    except UnicodeDecodeError:
-        text = trailer.decode("latin-1")
+    text = trailer.decode("utf-8")  # checked to be UTF-8 before anything was read
     strings: list[tuple[str, int]] = []
     for offset, line in enumerate(text.split("\n")[1:], start=1):
         number = offset  # from the line 0; made absolute where an error is raised
@@ -254,6 +263,8 @@ def _names(
     names = [name for name, _ in strings[:candidates]]
     seen: dict[str, int] = {}
     for name, number in strings[:candidates]:
+        if not name.strip():
+            raise BallotFileError(source, first_line() + number, "a candidate's name is empty")
         if name in seen:
             base = first_line()
             raise BallotFileError(

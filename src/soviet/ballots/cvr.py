@@ -9,6 +9,9 @@ in the header (`1ST CHOICE`, `choice 2`) or else left to right. A `count` (or `w
 column gives each row's number of ballots; other columns (precinct, ballot id) are ignored.
 A blank cell or `undervote` is a skipped rank, `overvote` several marks at one rank; any
 other text is a candidate's name.
+
+The file must be UTF-8 text with no control characters; it may name at most
+`MAX_CANDIDATES` candidates, and its counts may add up to at most `MAX_BALLOTS`.
 """
 
 from __future__ import annotations
@@ -21,13 +24,17 @@ from collections.abc import Sequence
 import numpy as np
 
 from soviet.ballots._marks import OVERVOTE, SKIP, Marks, Weights
+from soviet.ballots._text import check_text, check_weights
 from soviet.ballots.files import BallotFile, assemble
 from soviet.ballots.rules import BallotRules
 from soviet.errors import BallotFileError
+from soviet.tally.limits import MAX_BALLOTS, MAX_CANDIDATES
 
 _RANK_HEADER = re.compile(r"choice|rank|pref", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 _COUNT_HEADERS = ("count", "weight")
+_WHOLE = re.compile(r"[0-9]+")
+_LONGEST_COUNT = len(str(MAX_BALLOTS))
 _MARKERS = {"": SKIP, "undervote": SKIP, "overvote": OVERVOTE}
 
 
@@ -43,7 +50,8 @@ def read_cvr(
     Without `candidates`, every name found is a candidate, in alphabetical order. Cells are
     read a column at a time, each distinct text looked up once.
     """
-    text = _decode(data)
+    check_text(data, source)
+    text = data if isinstance(data, str) else data.decode("utf-8-sig")
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, None)
@@ -73,6 +81,13 @@ def read_cvr(
         unknown += [(cells.index(c), c.strip()) for c, code in codes.items() if code is None]
         if not unknown:
             matrix[:, rank] = np.fromiter(map(codes.__getitem__, cells), np.int32, len(cells))
+        if len(number) > MAX_CANDIDATES:
+            raise BallotFileError(
+                source,
+                None,
+                f"the file names more than {MAX_CANDIDATES} candidates, "
+                f"the most a count takes (found {len(number)} by the column {header[column]!r})",
+            )
     if unknown:
         index, name = min(unknown)
         raise BallotFileError(source, _line_of(text, index), f"unknown candidate {name!r}")
@@ -96,15 +111,6 @@ def read_cvr(
     )
 
 
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def _columns(header: Sequence[str], source: str) -> tuple[list[int], int | None]:
     """The rank columns in rank order, and the count column if there is one."""
     ranks = [index for index, name in enumerate(header) if _RANK_HEADER.search(name)]
@@ -121,9 +127,7 @@ def _columns(header: Sequence[str], source: str) -> tuple[list[int], int | None]
         if len(set(ordinals)) != len(ordinals):
             raise BallotFileError(source, 1, "two rank columns carry the same number")
         ranks = [index for _, index in sorted(zip(ordinals, ranks, strict=True))]
-    counts = [
-        index for index, name in enumerate(header) if name.strip().lower() in _COUNT_HEADERS
-    ]
+    counts = [index for index, name in enumerate(header) if name.strip().lower() in _COUNT_HEADERS]
     if len(counts) > 1:
         raise BallotFileError(source, 1, "more than one count column")
     return ranks, counts[0] if counts else None
@@ -147,19 +151,35 @@ def _codes(cells: list[str], number: dict[str, int], fixed: bool) -> dict[str, i
 
 
 def _counts(cells: list[str], source: str, text: str) -> Weights:
-    """The count column: whole numbers of ballots."""
-    try:
-        counts = np.fromiter(map(int, cells), np.int64, len(cells))
-    except (ValueError, OverflowError):
-        counts = None
-    if counts is not None and (not counts.size or int(counts.min()) >= 0):
-        return counts
-    index = next(i for i, cell in enumerate(cells) if not cell.strip().isdigit())
-    raise BallotFileError(
-        source,
-        _line_of(text, index),
-        f"the count must be a whole number of ballots, found {cells[index].strip()!r}",
-    )
+    """The count column: whole numbers of ballots, in ASCII digits, within the count's limits.
+
+    Each distinct cell is read once; a count column holds few distinct numbers.
+    """
+    values: dict[str, int] = {}
+    for cell in set(cells):
+        digits = cell.strip()
+        if _WHOLE.fullmatch(digits) is None:
+            index = cells.index(cell)
+            raise BallotFileError(
+                source,
+                _line_of(text, index),
+                f"the count must be a whole number of ballots, found {_shown(digits)}",
+            )
+        if len(digits) > _LONGEST_COUNT or int(digits) > MAX_BALLOTS:
+            raise BallotFileError(
+                source,
+                _line_of(text, cells.index(cell)),
+                f"a count of {_shown(digits)} is more than the {MAX_BALLOTS} (2**53) ballots "
+                "a count takes exactly",
+            )
+        values[cell] = int(digits)
+    counts = np.fromiter(map(values.__getitem__, cells), np.int64, len(cells))
+    check_weights(counts, 0, lambda index: _line_of(text, index), source)
+    return counts
+
+
+def _shown(cell: str) -> str:
+    return repr(cell if len(cell) <= 24 else cell[:21] + "...")
 
 
 def _line_of(text: str, index: int) -> int:

@@ -11,6 +11,9 @@ import numpy.typing as npt
 from soviet.ballots._equal import EqualRanks
 from soviet.ballots._marks import END, Marks, Weights, group, rankings_from_marks
 from soviet.ballots.rules import BallotRules
+from soviet.errors import BallotFileError
+from soviet.tally.errors import ProfileError
+from soviet.tally.limits import MAX_BALLOTS, exact_total
 from soviet.tally.profiles import Profile
 
 
@@ -56,14 +59,17 @@ def assemble(
     tiers = None
     if equal is not None and equal.groups:
         rankings, counts, tiers = equal.spread(rankings, counts, rules.repeat)
-    profile = Profile(
-        candidates=tuple(candidates),
-        rankings=rankings,
-        counts=counts,
-        title=title,
-        withdrawn=withdrawn,
-        tiers=tiers,
-    )
+    try:
+        profile = Profile(
+            candidates=tuple(candidates),
+            rankings=rankings,
+            counts=counts,
+            title=title,
+            withdrawn=withdrawn,
+            tiers=tiers,
+        )
+    except ProfileError as error:  # the readers check first; this names the file if not
+        raise BallotFileError(source, None, str(error)) from None
     return BallotFile(profile=profile, source=source, seats=seats, ballots=ballots, empty=empty)
 
 
@@ -87,11 +93,15 @@ def profile_from_rankings(
     if matrix.size and not (int(matrix.min()) >= END and int(matrix.max()) < len(candidates)):
         raise ValueError(f"rankings must hold candidate numbers 0..{len(candidates) - 1} or -1")
     marks = matrix.astype(np.int32, copy=False)
-    weights = (
-        np.ones(marks.shape[0], np.int64)
-        if counts is None
-        else np.asarray(counts, dtype=np.int64).reshape(-1)
-    )
+    weights = np.ones(marks.shape[0], np.int64) if counts is None else _weights_of(counts)
+    if weights.size and int(weights.min()) < 0:
+        raise ProfileError(f"row {int(np.argmin(weights))}: a count must not be negative")
+    if exact_total(weights) > MAX_BALLOTS:
+        # Checked before grouping, whose int64 sums would wrap.
+        raise ProfileError(
+            f"the ballots number {exact_total(weights)} in all, more than the {MAX_BALLOTS} "
+            "(2**53) a count takes exactly"
+        )
     grouped, totals = group(marks, weights, len(candidates))
     return Profile(
         candidates=tuple(candidates),
@@ -100,3 +110,12 @@ def profile_from_rankings(
         title=title,
         withdrawn=withdrawn,
     )
+
+
+def _weights_of(counts: npt.ArrayLike) -> Weights:
+    try:
+        return np.asarray(counts, dtype=np.int64).reshape(-1)
+    except OverflowError:
+        raise ProfileError(
+            f"a count is more than the {MAX_BALLOTS} (2**53) ballots a count takes exactly"
+        ) from None

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 _PROGRESS_FROM_BYTES = 8 << 20
+# Past this many cells (candidates x rounds) the rounds are listed, not tabulated: a table
+# that size is read by nobody and takes minutes to lay out.
+_MOST_CELLS = 20_000
 
 
 class Format(StrEnum):
@@ -44,8 +47,7 @@ def count_file(
         typer.Option(
             "--method",
             "-m",
-            help=f"Counting method: {', '.join(METHODS)}. "
-            "Default: irv for one seat, stv for more.",
+            help=f"Counting method: {', '.join(METHODS)}. Default: irv for one seat, stv for more.",
             show_default=False,
         ),
     ] = None,
@@ -177,6 +179,9 @@ def _print_rounds(outcome: Mapping[str, Any], ballots: BallotFile, title: str) -
     from rich.text import Text
 
     rounds: Sequence[Mapping[str, Any]] = outcome["rounds"]
+    if len(rounds) * ballots.profile.n_candidates > _MOST_CELLS:
+        _print_summary(outcome, ballots, title)
+        return
     rows = [(name, _cells(name, rounds)) for name in _standing(outcome, ballots.profile.candidates)]
     candidates = len(rows)
     rows.append(("exhausted", [Text(_number(r["exhausted"]), style="dim") for r in rounds]))
@@ -210,6 +215,29 @@ def _print_rounds(outcome: Mapping[str, Any], ballots: BallotFile, title: str) -
             f"tie for {tie['for']} between {', '.join(tie['between'])}: "
             f"{tie['chosen']} chosen by {tie['broken_by']}"
         )
+
+
+def _print_summary(outcome: Mapping[str, Any], ballots: BallotFile, title: str) -> None:
+    """The count as one line a round: too many candidates and rounds for a table to be read."""
+    rounds: Sequence[Mapping[str, Any]] = outcome["rounds"]
+    lines = [
+        title,
+        f"{ballots.profile.n_candidates} candidates over {len(rounds)} rounds: too many to "
+        "tabulate; --json gives every round's votes",
+    ]
+    for stage in rounds:
+        votes = stage["votes"]
+        moved = [f"{name} elected ({_number(votes.get(name))})" for name in stage["elected"]]
+        moved += [f"{name} excluded ({_number(votes.get(name))})" for name in stage["excluded"]]
+        lines.append(f"round {stage['round']}: {', '.join(moved) or 'no change'}")
+    lines.append(_caption(outcome, ballots).split("\n")[0])
+    lines.append(f"elected: {', '.join(outcome['winners']) or 'nobody'}")
+    lines += [
+        f"tie for {tie['for']} between {len(tie['between'])} candidates: "
+        f"{tie['chosen']} chosen by {tie['broken_by']}"
+        for tie in outcome["ties"]
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _cells(name: str, rounds: Sequence[Mapping[str, Any]]) -> list[Text]:

@@ -11,6 +11,9 @@ exists to reproduce published counts that settled lots by a fixed order.
 A profile that ranks candidates equal (see `Profile.tiers`) is counted only by a method
 registered with ``equal_rankings``; every other method refuses it rather than read its
 equal candidates as ordered.
+
+A count refuses, rather than miscount or run for hours, a profile past its method's limits
+on candidates and ballots (see `limits`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ from types import MappingProxyType
 from soviet.tally.condorcet import count_ranked_pairs, count_schulze
 from soviet.tally.errors import ProfileError, TallyError
 from soviet.tally.irv import count_irv
+from soviet.tally.limits import (
+    MAX_BALLOTS,
+    MAX_CANDIDATES,
+    MAX_PAIRWISE_CANDIDATES,
+    MAX_STV_BALLOTS,
+)
 from soviet.tally.meek import OPTIONS as MEEK_OPTIONS
 from soviet.tally.meek import count_meek
 from soviet.tally.plurality import count_approval, count_plurality, count_yes_no
@@ -32,6 +41,10 @@ from soviet.tally.scottish import count_scottish
 from soviet.tally.ties import TieBreaker
 
 __all__ = [
+    "MAX_BALLOTS",
+    "MAX_CANDIDATES",
+    "MAX_PAIRWISE_CANDIDATES",
+    "MAX_STV_BALLOTS",
     "METHODS",
     "Method",
     "Number",
@@ -51,7 +64,8 @@ Counter = Callable[[Profile, int, TieBreaker, Mapping[str, object]], Result]
 class Method:
     """A registered counting method: its name, what it is, the options it takes, its counter.
 
-    ``equal_rankings`` says whether it counts profiles that rank candidates equal.
+    ``equal_rankings`` says whether it counts profiles that rank candidates equal;
+    ``max_candidates`` and ``max_ballots`` are the most it counts (see `limits`).
     """
 
     name: str
@@ -59,6 +73,8 @@ class Method:
     counter: Counter
     options: frozenset[str] = frozenset()
     equal_rankings: bool = False
+    max_candidates: int = MAX_CANDIDATES
+    max_ballots: int = MAX_BALLOTS
 
 
 def _registry(*methods: Method) -> Mapping[str, Method]:
@@ -79,6 +95,7 @@ METHODS: Mapping[str, Method] = _registry(
         "single transferable vote, Scottish rules (SSI 2007/42): Droop quota, "
         "weighted inclusive Gregory, 5 decimals",
         count_scottish,
+        max_ballots=MAX_STV_BALLOTS,
     ),
     Method(
         "meek",
@@ -87,9 +104,17 @@ METHODS: Mapping[str, Method] = _registry(
         MEEK_OPTIONS,
         equal_rankings=True,
     ),
-    Method("schulze", "Schulze's beat-path Condorcet method over margins", count_schulze),
     Method(
-        "ranked-pairs", "Tideman's ranked pairs Condorcet method over margins", count_ranked_pairs
+        "schulze",
+        "Schulze's beat-path Condorcet method over margins",
+        count_schulze,
+        max_candidates=MAX_PAIRWISE_CANDIDATES,
+    ),
+    Method(
+        "ranked-pairs",
+        "Tideman's ranked pairs Condorcet method over margins",
+        count_ranked_pairs,
+        max_candidates=MAX_PAIRWISE_CANDIDATES,
     ),
     Method(
         "yes-no",
@@ -119,6 +144,16 @@ def count(
         raise TallyError(f"seats must be a whole number >= 1, not {seats!r}")
     if not isinstance(seed, bytes | bytearray | memoryview):
         raise TallyError(f"the seed of a lot must be bytes, not {type(seed).__name__}")
+    if profile.n_candidates > spec.max_candidates:
+        raise TallyError(
+            f"{method} counts at most {spec.max_candidates} candidates, "
+            f"and these ballots name {profile.n_candidates}"
+        )
+    if profile.total > spec.max_ballots:
+        raise TallyError(
+            f"{method} counts at most {spec.max_ballots} ballots exactly, "
+            f"and these number {profile.total}"
+        )
     if not (profile.strict or spec.equal_rankings):
         takers = ", ".join(sorted(m.name for m in METHODS.values() if m.equal_rankings))
         raise TallyError(

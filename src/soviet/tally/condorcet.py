@@ -64,18 +64,30 @@ def pairwise(profile: Profile) -> IntArray:
 
 
 def _pairwise_by_position(profile: Profile, counts: npt.NDArray[np.float64]) -> IntArray:
-    """The pairwise matrix from each ballot's position for every candidate (many candidates)."""
+    """The pairwise matrix from the pairs each ballot ranks (many candidates).
+
+    A ballot ranking a prefers a to everyone it does not rank before a, so ``P[a, b]`` is
+    the weight of the ballots ranking a less that of those ranking b before a: the cost
+    grows with the pairs ballots rank, not with the square of the candidates.
+    """
     n = profile.n_candidates
     table = profile.rankings.astype(np.int64)
-    k, width = table.shape
-    # position[row, c]: where the row ranks c; unranked candidates share the last place.
-    position = np.full((k, n + 1), width, dtype=np.int64)
-    rows = np.repeat(np.arange(k), width)
-    position[rows, table.reshape(-1)] = np.tile(np.arange(width), k)
-    position = position[:, :n]
-    prefer = np.zeros((n, n))
-    for a in range(n):
-        prefer[a] = counts @ (position[:, a : a + 1] < position)
+    ranked = table >= 0
+    ranking = np.bincount(
+        table[ranked], weights=np.broadcast_to(counts[:, None], table.shape)[ranked], minlength=n
+    )
+    before = np.zeros(n * n)
+    for i in range(table.shape[1] - 1):
+        earlier = table[:, i : i + 1]
+        later = table[:, i + 1 :]
+        both = (earlier >= 0) & (later >= 0)
+        if not both.any():
+            break
+        keys = (earlier * n + later)[both]
+        weights = np.broadcast_to(counts[:, None], later.shape)[both]
+        before += np.bincount(keys, weights=weights, minlength=n * n)
+    prefer = ranking[:, None] - before.reshape(n, n).T
+    np.fill_diagonal(prefer, 0)
     return prefer.astype(np.int64)
 
 
@@ -95,16 +107,21 @@ def _ranking_by_levels(
 ) -> list[int]:
     """A complete order from a strict partial order: unbeaten first, lot among level ones."""
     ranking: list[int] = []
-    left = list(candidates)
-    while left:
-        top = [c for c in left if not any(beats[d, c] for d in left if d != c)]
-        if not top:  # cannot happen for a strict partial order; keep the count total
-            top = list(left)
+    left = np.array(candidates, dtype=np.int64)
+    # How many of those left beat each one left: the unbeaten ones are the next level.
+    beaten = beats[np.ix_(left, left)].sum(axis=0)
+    while left.size:
+        unbeaten = beaten == 0
+        if not unbeaten.any():  # cannot happen for a strict partial order; keep the count total
+            unbeaten[:] = True
+        top = left[unbeaten].tolist()
         ordered = (
             ties.draw(top, f"{method_place} {len(ranking) + 1}", None) if len(top) > 1 else top
         )
         ranking.extend(ordered)
-        left = [c for c in left if c not in ordered]
+        rest = ~unbeaten
+        beaten = beaten[rest] - beats[np.ix_(left[unbeaten], left[rest])].sum(axis=0)
+        left = left[rest]
     return ranking
 
 
@@ -156,7 +173,16 @@ def count_ranked_pairs(
     continuing = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
     prefer = pairwise(profile)
     margin = prefer - prefer.T
-    pairs = [(int(margin[a, b]), a, b) for a in continuing for b in continuing if margin[a, b] > 0]
+    standing = np.array(continuing, dtype=np.int64)
+    winner, loser = np.nonzero(margin[np.ix_(standing, standing)] > 0)
+    pairs = list(
+        zip(
+            margin[standing[winner], standing[loser]].tolist(),
+            standing[winner].tolist(),
+            standing[loser].tolist(),
+            strict=True,
+        )
+    )
     strengths = [p[0] for p in pairs]
     tiebreak: dict[int, int] = {c: i for i, c in enumerate(continuing)}
     if len(set(strengths)) < len(strengths):
@@ -172,8 +198,10 @@ def count_ranked_pairs(
         if reach[b, a]:
             continue
         locked[a, b] = True
+        if reach[a, b]:
+            continue  # already implied: reach does not change
         # Everything that reaches a now reaches everything b reaches.
-        reach |= np.outer(reach[:, a], reach[b, :])
+        reach[np.ix_(np.flatnonzero(reach[:, a]), np.flatnonzero(reach[b, :]))] = True
     beats = reach & ~np.eye(n, dtype=bool)
     ranking = _ranking_by_levels(beats, continuing, ties, "ranked pairs place")
     return _result("ranked-pairs", profile, seats, ties, ranking, "pairs locked by margin")

@@ -27,7 +27,7 @@ from soviet.tally._cursor import Cursor, sum_by
 from soviet.tally.errors import TallyError
 from soviet.tally.profiles import IntArray, Profile
 from soviet.tally.results import Number, Result, Round
-from soviet.tally.ties import TieBreaker
+from soviet.tally.ties import History, TieBreaker
 
 
 def count_irv(
@@ -45,17 +45,21 @@ def count_irv(
     counts = profile.counts
     tallies = sum_by(cursor.top, counts, n)
     continuing = [c for c in range(n) if c not in profile.withdrawn]
-    history: list[IntArray] = []
+    history = History(n)
     rounds: list[Round] = []
     winner: int | None = None
     while continuing:
         number = len(rounds) + 1
-        history.append(tallies.copy())
-        active = int(sum(int(tallies[c]) for c in continuing))
+        history.append(tallies)
+        # One read of the tallies a round: the rest is over plain lists, as a round with
+        # many candidates would otherwise cost a numpy lookup per candidate, many times.
+        held = tallies[continuing].tolist()
+        active = sum(held)
         threshold = active // 2 + 1
-        votes: dict[str, Number] = {names[c]: int(tallies[c]) for c in continuing}
-        leader = max(continuing, key=lambda c: (int(tallies[c]), -c))
-        if int(tallies[leader]) >= threshold or len(continuing) == 1:
+        votes: dict[str, Number] = dict(zip([names[c] for c in continuing], held, strict=True))
+        most = max(held)
+        leader = continuing[held.index(most)]
+        if most >= threshold or len(continuing) == 1:
             rounds.append(
                 Round(
                     number=number,
@@ -77,15 +81,15 @@ def count_irv(
         elif batch and len(batched := batch_losers(tallies, continuing)) > 1:
             losers = batched
         else:
-            low = min(int(tallies[c]) for c in continuing)
-            tied = [c for c in continuing if int(tallies[c]) == low]
+            low = min(held)
+            tied = [c for c, v in zip(continuing, held, strict=True) if v == low]
             losers = [
                 ties.by_history(
                     tied, history, lowest=True, purpose="exclusion", round_number=number
                 )
             ]
-        for loser in losers:
-            continuing.remove(loser)
+        gone = set(losers)
+        continuing = [c for c in continuing if c not in gone]
         rows = np.flatnonzero(np.isin(cursor.top, losers))
         cursor.close(losers)
         cursor.advance(rows)
@@ -99,7 +103,9 @@ def count_irv(
                 excluded=tuple(names[c] for c in losers),
                 exhausted=total - active,
                 transfer=", ".join(names[c] for c in losers),
-                transfers={names[c]: int(received[c]) for c in continuing},
+                transfers=dict(
+                    zip([names[c] for c in continuing], received[continuing].tolist(), strict=True)
+                ),
                 threshold=threshold,
             )
         )

@@ -32,6 +32,7 @@ digits rounded off, half up); rational counts give exact fractions.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -52,6 +53,8 @@ from soviet.tally.errors import TallyError
 from soviet.tally.profiles import IntArray, Profile
 from soviet.tally.results import Number, Result, Round
 from soviet.tally.ties import TieBreaker
+
+_INT64_MAX = 2**63 - 1
 
 OPTIONS = frozenset({"arithmetic", "precision", "guard", "omega", "defeat_batch", "variant"})
 
@@ -110,6 +113,10 @@ class _MeekCount:
 
     def __init__(self, profile: Profile, seats: int, ties: TieBreaker, rule: Settings) -> None:
         self.a = rule.arithmetic
+        if self.a.dtype is np.int64 and profile.total * self.a.scale > _INT64_MAX:
+            # Votes, scaled, could pass int64: count the same numbers in Python integers.
+            self.a = copy.copy(self.a)
+            self.a.dtype = object
         self.rule = rule
         self.names = profile.candidates
         self.n = profile.n_candidates

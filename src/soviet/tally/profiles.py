@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from soviet.tally.errors import ProfileError
+from soviet.tally.limits import MAX_BALLOTS, exact_total
 
 IntArray = npt.NDArray[np.int64]
 RankArray = npt.NDArray[np.int32]
@@ -61,12 +62,18 @@ class Profile:
             if low < -1 or high >= len(candidates):
                 _check_rows(raw.astype(np.int64), np.zeros(0, np.int64), len(candidates))
         rankings = np.array(raw, dtype=np.int32, copy=True)
-        counts = np.array(self.counts, dtype=np.int64, copy=True).reshape(-1)
+        counts = _counts_of(self.counts)
         if counts.shape[0] != rankings.shape[0]:
             raise ProfileError(
                 f"{rankings.shape[0]} rankings but {counts.shape[0]} counts; give one count a row"
             )
         _check_rows(rankings, counts, len(candidates))
+        total = exact_total(counts)
+        if total > MAX_BALLOTS:
+            raise ProfileError(
+                f"the ballots number {total} in all, more than the {MAX_BALLOTS} "
+                "(2**53) a count takes exactly"
+            )
         withdrawn = frozenset(int(c) for c in self.withdrawn)
         if any(not 0 <= c < len(candidates) for c in withdrawn):
             raise ProfileError(f"withdrawn candidates {sorted(withdrawn)} are not all candidates")
@@ -104,7 +111,7 @@ class Profile:
         return cls(
             candidates=tuple(candidates),
             rankings=matrix.astype(np.int32),
-            counts=np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped)),
+            counts=_counts_of(list(grouped.values())),
             title=title,
             withdrawn=frozenset(withdrawn),
         )
@@ -145,7 +152,7 @@ class Profile:
         return cls(
             candidates=tuple(candidates),
             rankings=matrix.astype(np.int32),
-            counts=np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped)),
+            counts=_counts_of(list(grouped.values())),
             title=title,
             withdrawn=frozenset(withdrawn),
             tiers=levels.astype(np.int32),
@@ -165,6 +172,17 @@ class Profile:
     def n_candidates(self) -> int:
         """How many candidates the profile names (withdrawn ones included)."""
         return len(self.candidates)
+
+
+def _counts_of(raw: npt.ArrayLike) -> IntArray:
+    """The counts as an int64 vector; a count past int64 is refused, not wrapped."""
+    try:
+        counts = np.array(raw, dtype=np.int64, copy=True).reshape(-1)
+    except OverflowError:
+        raise ProfileError(
+            f"a count is more than the {MAX_BALLOTS} (2**53) ballots a count takes exactly"
+        ) from None
+    return counts
 
 
 def _checked_tiers(raw: npt.ArrayLike, rankings: RankArray) -> RankArray | None:

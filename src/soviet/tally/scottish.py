@@ -35,7 +35,7 @@ from soviet.tally._cursor import Cursor, sum_by
 from soviet.tally._fixed import muldiv_floor, to_decimal
 from soviet.tally.profiles import IntArray, Profile
 from soviet.tally.results import Number, Result, Round
-from soviet.tally.ties import TieBreaker
+from soviet.tally.ties import History, TieBreaker
 
 PLACES = 5
 SCALE = 10**PLACES
@@ -60,14 +60,14 @@ class _Count:
         self.pending: list[int] = []
         self.exhausted = self.total * SCALE - int(self.votes.sum())
         self.residual = 0
-        self.history: list[IntArray] = []
+        self.history = History(self.n)
         self.rounds: list[Round] = []
 
     def run(self) -> None:
         """Count stage by stage until every seat is filled (rule 52 at the latest)."""
         while True:
             number = len(self.rounds) + 1
-            self.history.append(self.votes.copy())
+            self.history.append(self.votes)
             in_count = sorted(self.hopeful + self.elected)
             start = {self.names[c]: self._dec(self.votes[c]) for c in in_count}
             exhausted, residual = self._dec(self.exhausted), self._dec(self.residual)

@@ -72,7 +72,10 @@ class TieBreaker:
             return order
         where = "" if round_number is None else f"round {round_number}"
         context = "|".join([self.method, purpose, where, ",".join(names)])
-        order = sorted(group, key=lambda c: self._digest(context, self.candidates[c]))
+        # Every digest starts with the seed and the context: hash that once, then each name.
+        start = hashlib.sha256(self.seed + b"\n" + context.encode() + b"\n")
+        digests = {c: _digest_of(start, self.candidates[c]) for c in group}
+        order = sorted(group, key=digests.__getitem__)
         self.ties.append(
             Tie(
                 between=tuple(names),
@@ -94,7 +97,7 @@ class TieBreaker:
     def by_history(
         self,
         tied: Sequence[int],
-        history: Sequence[Votes],
+        history: History | Sequence[Votes],
         *,
         lowest: bool,
         purpose: str,
@@ -110,26 +113,92 @@ class TieBreaker:
         group = sorted(set(tied))
         if len(group) == 1:
             return group[0]
-        for back, votes in enumerate(reversed(history)):
-            values = [int(votes[c]) for c in group]
-            extreme = min(values) if lowest else max(values)
-            narrowed = [c for c, v in zip(group, values, strict=True) if v == extreme]
-            if len(narrowed) == 1:
-                chosen = narrowed[0]
-                decided = len(history) - back
+        if isinstance(history, History):
+            if history.never_differed(group):
+                return self.lot(group, purpose, round_number)
+            matrix = history.matrix[:, group]
+        else:
+            matrix = np.array([np.asarray(votes)[group] for votes in history], dtype=np.int64)
+            matrix = matrix.reshape(len(history), len(group))
+        kept = np.arange(len(group))
+        end = matrix.shape[0]
+        while end:
+            seen = matrix[:end][:, kept]
+            differed = np.flatnonzero((seen != seen[:, :1]).any(axis=1))
+            if not differed.size:
+                break
+            at = int(differed[-1])
+            values = seen[at]
+            kept = kept[values == (values.min() if lowest else values.max())]
+            if kept.size == 1:
+                chosen = group[int(kept[0])]
                 self.ties.append(
                     Tie(
-                        between=tuple(self.candidates[c] for c in sorted(set(tied))),
+                        between=tuple(self.candidates[c] for c in group),
                         purpose=purpose,
-                        broken_by=f"votes at round {decided}",
+                        broken_by=f"votes at round {at + 1}",
                         chosen=self.candidates[chosen],
                         round=round_number,
                     )
                 )
                 return chosen
-            group = narrowed
-        return self.lot(group, purpose, round_number)
+            end = at
+        return self.lot([group[int(i)] for i in kept], purpose, round_number)
 
-    def _digest(self, context: str, name: str) -> bytes:
-        message = self.seed + b"\n" + context.encode() + b"\n" + name.encode()
-        return hashlib.sha256(message).digest()
+
+def _digest_of(start: hashlib._Hash, name: str) -> bytes:
+    """The lot's digest of one name: `start` (seed and context hashed) continued by the name."""
+    digest = start.copy()
+    digest.update(name.encode())
+    return digest.digest()
+
+
+class History:
+    """Each round's votes, oldest first: the rows of one matrix that grows round by round.
+
+    It also keeps, for every candidate, a number that stands for their votes at every round
+    so far: two candidates share it exactly when they never differed, so a tie between
+    such candidates (those with no votes yet, say) goes to the lot without reading back
+    through every round — which, with many candidates, would cost rounds x candidates
+    at every exclusion.
+    """
+
+    def __init__(self, candidates: int) -> None:
+        self._rows = np.zeros((8, candidates), dtype=np.int64)
+        self._size = 0
+        self._story = np.zeros(candidates, dtype=np.int64)
+
+    def append(self, votes: Votes) -> None:
+        """Record one more round's votes (a copy is kept)."""
+        if self._size == self._rows.shape[0]:
+            grown = np.zeros((2 * self._size, self._rows.shape[1]), dtype=np.int64)
+            grown[: self._size] = self._rows
+            self._rows = grown
+        self._rows[self._size] = votes
+        self._size += 1
+        latest = self._rows[self._size - 1]
+        if not latest.size:
+            return
+        # Number the distinct (story so far, latest votes) pairs: those are the new stories.
+        order = np.lexsort((latest, self._story))
+        story, votes = self._story[order], latest[order]
+        fresh = np.empty(order.size, dtype=np.bool_)
+        fresh[0] = True
+        fresh[1:] = (story[1:] != story[:-1]) | (votes[1:] != votes[:-1])
+        self._story = np.empty(order.size, dtype=np.int64)
+        self._story[order] = np.cumsum(fresh) - 1
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def matrix(self) -> npt.NDArray[np.int64]:
+        """The votes of every round so far, one row a round (a read-only view)."""
+        view = self._rows[: self._size]
+        view.setflags(write=False)
+        return view
+
+    def never_differed(self, candidates: Sequence[int]) -> bool:
+        """Whether these candidates had equal votes at every round so far."""
+        stories = self._story[list(candidates)]
+        return bool((stories == stories[0]).all())
