@@ -15,6 +15,10 @@ from soviet.domain.model import RANKED_METHODS, Office
 from soviet.domain.records import ElectionRecord, MandateRecord
 from soviet.errors import Refused
 
+#: The most candidates one election takes: every counting method counts that many
+#: quickly and exactly (the pairwise methods take at most 200; see soviet.tally.limits).
+MAX_CANDIDATES = 200
+
 
 def require_elector(actor: str, electorate: Collection[str], office: Office, act: str) -> None:
     """Only electors of an office act on its elections and mandates."""
@@ -76,6 +80,11 @@ def nominate(
         )
     if candidate in election.candidates:
         raise Refused(f"{candidate!r} is already a candidate in election {election.id}")
+    if len(election.candidates) >= MAX_CANDIDATES:
+        raise Refused(
+            f"election {election.id} has {len(election.candidates)} candidates, the most one "
+            "election takes; no more can be nominated"
+        )
     if candidate in held:
         raise Refused(
             f"{candidate!r} already holds seat {held[candidate]} of office {office.id!r}: "

@@ -69,6 +69,16 @@ def test_a_candidate_is_nominated_once() -> None:
         rules.nominate(election, STEWARD, "bob", ELECTORS, "ann", ELECTORS)
 
 
+def test_an_election_takes_no_more_candidates_than_every_count_takes() -> None:
+    full = tuple(f"c{i}" for i in range(rules.MAX_CANDIDATES))
+    election = ElectionRecord("E1", STEWARD.id, "nominating", 1, full)
+    with pytest.raises(Refused, match="the most one election takes"):
+        rules.nominate(election, STEWARD, "ann", ELECTORS, "ann", ELECTORS)
+    from soviet.tally import limits
+
+    assert min(limits.MAX_CANDIDATES, limits.MAX_PAIRWISE_CANDIDATES) >= rules.MAX_CANDIDATES
+
+
 def test_starting_freezes_the_roll_and_sets_the_end_of_voting() -> None:
     election = ElectionRecord("E1", STEWARD.id, "nominating", 1, ("ann",))
     event = rules.start(election, STEWARD, "bob", ELECTORS, 1, NOW)
