@@ -1,0 +1,304 @@
+"""Re-deriving a log: every logged act decided again on the state just before it, and its
+logged consequences required to equal the derived ones, event for event and field for
+field.
+
+`Rederivation` is fed the events of a log in order. It keeps the log's state in a
+`MemoryState`, groups each act (an event with a member's actor, or the purge's schedule)
+with the consequences logged after it (events without an actor that name a `cause`),
+decides the act's command (`soviet.domain.commands.command_of`) on the state before it,
+and compares what it derives with what was logged. The state then advances by the logged
+events, so one forged event is reported where it is and the acts after it are judged on
+the log as it stands. The founding (the charter's events) is applied, not re-derived.
+
+The seed of a close is the log's root hash before it: the caller that grows the tree
+gives it (`root_before`), or the rederivation grows its own tree of the events' leaves.
+The `checkpoint` of a logged `checkpoint.logged` is a signature, which the decider cannot
+make: its cause and place are compared here, and whether the note is a valid signed
+checkpoint of the tree at the size before it is the verifier's check of logged
+checkpoints (`soviet.services.verification`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+
+from soviet.domain import catalogue as c
+from soviet.domain import events as ev
+from soviet.domain.commands import (
+    CloseElection,
+    Command,
+    ScheduleAudit,
+    command_of_payload,
+    is_scheduled,
+)
+from soviet.domain.decider import decide
+from soviet.domain.events import Event, Recorded
+from soviet.domain.state import MemoryState
+from soviet.errors import SovietError
+from soviet.ledger.compact import Range
+from soviet.ledger.entries import encode_entry, parse_canonical_value
+from soviet.ledger.hashing import leaf_hash
+
+#: The fields that name what an event is about, for matching derived and logged events.
+_SUBJECTS = ("mandate", "election", "petition", "member")
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A logged act or consequence that the rules do not derive, or derive otherwise.
+
+    `kind`: `refused` (the rules refuse the act), `missing` (a derived consequence the log
+    lacks; `seq` is where it belongs), `extra` (a logged event nothing derives), `differs`
+    (a field differs), `unreadable` (its data does not fit its type) or `unappliable` (it
+    names what does not exist)."""
+
+    seq: int
+    type: str | None
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"seq {self.seq} ({self.type}): {self.kind}: {self.detail}"
+
+
+@dataclass
+class _Act:
+    event: Recorded
+    derived: list[Event] | None  # None: nothing to compare (the founding, a refused act)
+    schedule: bool
+    logged: list[Recorded] = field(default_factory=list)
+
+
+class Rederivation:
+    """The one pass over a log's events that re-derives every act; see the module."""
+
+    def __init__(self, *, track_root: bool = True) -> None:
+        """With `track_root`, the leaves are hashed here so that a close's seed can be
+        derived; without it, `feed` is given the root before each close, or takes the
+        close's logged seed (whose own check is then the caller's)."""
+        self.state = MemoryState()
+        self.tree: Range | None = Range() if track_root else None
+        self.acts = 0
+        self.events = 0
+        self._act: _Act | None = None
+
+    def feed(self, event: Recorded, root_before: bytes | None = None) -> list[Discrepancy]:
+        """Take the next event of the log; the discrepancies of the act it ends, if any."""
+        found: list[Discrepancy] = []
+        self.events += 1
+        try:
+            payload: c.Payload | None = c.decode(event.type, event.data)
+        except c.EventFormatError as error:
+            found.append(Discrepancy(event.seq, event.type, "unreadable", str(error)))
+            payload = None
+        starts, command = self._starts(event, payload)
+        if starts or self._act is None:
+            found.extend(self._finish())
+            self._act = self._begin(event, command, root_before, found)
+        else:
+            self._act.logged.append(event)
+        self._apply(event, payload, found)
+        return found
+
+    def finish(self) -> list[Discrepancy]:
+        """The discrepancies of the last act."""
+        found = self._finish()
+        self._act = None
+        return found
+
+    # -- acts ------------------------------------------------------------------------------
+
+    def _starts(self, e: Recorded, payload: c.Payload | None) -> tuple[bool, Command | None]:
+        """Whether an event begins an act (or the founding), and the act's command."""
+        if payload is None:
+            return e.actor is not None, None
+        if isinstance(payload, c.OrganizationFounded):
+            return True, None
+        if e.actor is not None:
+            command = command_of_payload(payload, e.actor)
+            # an event with an actor that records no act is compared as a consequence
+            return command is not None, command
+        if is_scheduled(payload):
+            act = self._act
+            if act is not None and act.schedule and act.event.at == e.at:
+                return False, None
+            return True, ScheduleAudit()
+        return False, None
+
+    def _begin(
+        self,
+        e: Recorded,
+        command: Command | None,
+        root_before: bytes | None,
+        found: list[Discrepancy],
+    ) -> _Act:
+        schedule = isinstance(command, ScheduleAudit)
+        if command is None:
+            return _Act(e, None, schedule, [e])
+        self.acts += 1
+        seed = b""
+        if isinstance(command, CloseElection):
+            if root_before is not None:
+                seed = root_before
+            elif self.tree is not None:
+                seed = self.tree.root()
+            else:
+                seed = bytes.fromhex(str(e.data.get("seed", "")))
+        try:
+            derived: list[Event] | None = decide(self.state, command, e.at, seed=seed)
+        except (SovietError, KeyError, ValueError, TypeError) as error:
+            found.append(
+                Discrepancy(e.seq, e.type, "refused", f"the rules refuse the act: {error}")
+            )
+            derived = None
+        return _Act(e, derived, schedule, [e])
+
+    def _finish(self) -> list[Discrepancy]:
+        act = self._act
+        if act is None or act.derived is None:
+            return []
+        return compare(act.logged, act.derived)
+
+    def _apply(self, e: Recorded, payload: c.Payload | None, found: list[Discrepancy]) -> None:
+        if payload is None:
+            self.state.skip(e)
+        else:
+            try:
+                self.state.stage(e, payload)
+            except (KeyError, ValueError, AttributeError, AssertionError) as error:
+                found.append(
+                    Discrepancy(
+                        e.seq,
+                        e.type,
+                        "unappliable",
+                        f"it names what the log does not hold: {error!r}",
+                    )
+                )
+                self.state.skip(e)
+        if self.tree is not None:
+            text = parse_canonical_value(dict(e.data))[1]
+            self.tree.append(leaf_hash(encode_entry(e.seq, e.at, e.type, e.actor, text)))
+
+
+def check(events: Iterable[Recorded]) -> Iterator[Discrepancy]:
+    """Every discrepancy between a whole log (its events in order) and what the rules
+    derive from it, earliest first."""
+    rederivation = Rederivation()
+    for event in events:
+        yield from rederivation.feed(event)
+    yield from rederivation.finish()
+
+
+# -- comparing -------------------------------------------------------------------------------
+
+
+def compare(logged: Sequence[Recorded], derived: Sequence[Event]) -> list[Discrepancy]:
+    """How an act's logged events (the act first) differ from the derived ones."""
+    if len(logged) == len(derived) and all(
+        _same(a, b) for a, b in zip(logged, derived, strict=True)
+    ):
+        return []
+    first = logged[0].seq
+    found: list[Discrepancy] = []
+    matcher = SequenceMatcher(
+        None, [_key(d) for d in derived], [_key(e) for e in logged], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = min(i2 - i1, j2 - j1) if tag in ("equal", "replace") else 0
+        for k in range(pairs):
+            found.extend(_differences(logged[j1 + k], derived[i1 + k]))
+        for i in range(i1 + pairs, i2):
+            d = derived[i]
+            found.append(
+                Discrepancy(
+                    first + i,
+                    d.type,
+                    "missing",
+                    f"the log lacks {d.type} {_show(_plain(d.data))}, which the rules derive here",
+                )
+            )
+        for j in range(j1 + pairs, j2):
+            e = logged[j]
+            found.append(
+                Discrepancy(
+                    e.seq, e.type, "extra", f"the rules derive no such event: {_show(e.data)}"
+                )
+            )
+    return sorted(found, key=lambda d: d.seq)
+
+
+def _key(e: Event | Recorded) -> tuple[str, str | None, Any]:
+    subject = next((e.data[k] for k in _SUBJECTS if k in e.data), None)
+    return e.type, e.actor, subject
+
+
+def _same(logged: Recorded, derived: Event) -> bool:
+    if logged.type != derived.type or logged.actor != derived.actor:
+        return False
+    if logged.type == ev.CHECKPOINT_LOGGED:
+        return not _differences(logged, derived)
+    return logged.data == derived.data or logged.data == _plain(derived.data)
+
+
+def _plain(data: Mapping[str, Any]) -> Any:
+    """The data as the log holds it once recorded (JSON: lists, not tuples)."""
+    return parse_canonical_value(dict(data))[0]
+
+
+def _differences(logged: Recorded, derived: Event) -> list[Discrepancy]:
+    found: list[str] = []
+    if logged.type != derived.type:
+        found.append(f"type: logged {logged.type}, derived {derived.type}")
+    if logged.actor != derived.actor:
+        found.append(f"actor: logged {_show(logged.actor)}, derived {_show(derived.actor)}")
+    left, right = dict(logged.data), dict(_plain(derived.data))
+    if logged.type == derived.type == ev.CHECKPOINT_LOGGED:
+        note = left.pop("checkpoint", None)
+        right.pop("checkpoint", None)
+        if not isinstance(note, str) or not note:
+            found.append("checkpoint: logged no signed note")
+    for key in [*left, *(k for k in right if k not in left)]:  # each field that differs
+        difference = first_difference(
+            {key: left[key]} if key in left else {}, {key: right[key]} if key in right else {}
+        )
+        if difference is not None:
+            found.append(difference)
+    return [Discrepancy(logged.seq, logged.type, "differs", text) for text in found]
+
+
+def first_difference(logged: Any, derived: Any, path: str = "") -> str | None:
+    """Where two JSON values first differ, as `path: logged X, derived Y`."""
+    if isinstance(logged, dict) and isinstance(derived, dict):
+        for key in [*logged, *(k for k in derived if k not in logged)]:
+            if (key in logged) != (key in derived):
+                where = f"{path}.{key}" if path else str(key)
+                return (
+                    f"{where}: logged {_show(logged[key])}, derived nothing"
+                    if key in logged
+                    else f"{where}: logged nothing, derived {_show(derived[key])}"
+                )
+            found = first_difference(
+                logged[key], derived[key], f"{path}.{key}" if path else str(key)
+            )
+            if found is not None:
+                return found
+        return None
+    if isinstance(logged, list) and isinstance(derived, list):
+        for i, (a, b) in enumerate(zip(logged, derived, strict=False)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        if len(logged) == len(derived):
+            return None
+    if logged == derived and type(logged) is type(derived):
+        return None
+    return f"{path or 'value'}: logged {_show(logged)}, derived {_show(derived)}"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= 200 else text[:199] + "…"

@@ -1,0 +1,565 @@
+"""The state the decider reads, as a port, and `MemoryState`, the log's state in memory.
+
+`State` is what the rules need to know of an organization at one moment: its charter
+(bodies, offices, founders), who belongs where, the mandates, elections and petitions,
+the next id of each kind, and the size of the log (the seq the next event will get). The
+decider never writes to it; to let consequences see the events derived before them, it
+opens a `Trial`: a view of the state to which derived events are applied as they are
+derived, and which leaves the state as it was when it ends.
+
+`MemoryState` applies every event type of the catalogue, event by event, in plain dicts
+and sets — O(1) for a ballot, a signature or a vote — so that a whole log can be replayed
+and each act re-derived in one pass (`soviet.domain.rederive`). Its trial keeps a journal
+of what each applied event changed and undoes it, newest first, when the trial ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
+from fractions import Fraction
+from typing import Any, Literal, Protocol
+
+from soviet.domain import catalogue as c
+from soviet.domain import events as ev
+from soviet.domain.events import Recorded
+from soviet.domain.model import Body, Member, Office
+from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.errors import NotFound
+
+IdKind = Literal["election", "mandate", "petition"]
+
+#: The prefix of the ids the system gives, by kind: E1, M1, P1, numbered from 1.
+PREFIXES: Mapping[IdKind, str] = {"election": "E", "mandate": "M", "petition": "P"}
+
+
+class State(Protocol):
+    """What the rules read of an organization's state; storage and memory implement it."""
+
+    @property
+    def size(self) -> int:
+        """How many events the log holds: the next event's seq is one more."""
+        ...
+
+    @property
+    def signed(self) -> bool:
+        """Whether the log was founded with a verifier key (closes log a checkpoint)."""
+        ...
+
+    def founders(self) -> tuple[str, ...]: ...
+
+    def bodies(self) -> Mapping[str, Body]: ...
+
+    def offices(self) -> Mapping[str, Office]: ...
+
+    def member(self, member_id: str) -> Member:
+        """The member, or NotFound."""
+        ...
+
+    def member_ids(self) -> AbstractSet[str]: ...
+
+    def assembly_members(self, body: str) -> AbstractSet[str]: ...
+
+    def seated(self, council: str) -> AbstractSet[str]:
+        """The holders of active mandates whose office seats them in `council`."""
+        ...
+
+    def active_mandates(
+        self, office: str | None = None, holder: str | None = None
+    ) -> list[MandateRecord]:
+        """Active mandates, of one office or one holder if asked, in order of their ids."""
+        ...
+
+    def mandate(self, mandate_id: str) -> MandateRecord:
+        """The mandate, or NotFound."""
+        ...
+
+    def election(self, election_id: str) -> ElectionRecord:
+        """The election, or NotFound."""
+        ...
+
+    def pending_election(self, office: str) -> ElectionRecord | None:
+        """The office's election that is not closed, if any."""
+        ...
+
+    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...]]]:
+        """Each ballot of an election as (voter, choice), in the order they were cast."""
+        ...
+
+    def petition(self, petition_id: str) -> PetitionRecord:
+        """The petition, or NotFound."""
+        ...
+
+    def live_petition(self, mandate_id: str) -> PetitionRecord | None:
+        """The mandate's petition that is open or voting, if any."""
+        ...
+
+    def next_id(self, kind: IdKind) -> str:
+        """The id the next election, mandate or petition opened will get."""
+        ...
+
+    def trial(self) -> AbstractContextManager[Trial]:
+        """A view of this state that derived events can be applied to; when it ends, this
+        state is as it was."""
+        ...
+
+
+class Trial(State, Protocol):
+    """A state that derived events are applied to, one at a time, as they are derived."""
+
+    def stage(self, event: Recorded, payload: c.Payload) -> None:
+        """Apply a derived event (its data decoded as `payload`): later reads see it."""
+        ...
+
+
+# -- in memory ---------------------------------------------------------------------------
+
+
+class _Election:
+    __slots__ = (
+        "ballots",
+        "candidates",
+        "id",
+        "office",
+        "roll",
+        "seats",
+        "status",
+        "voters",
+        "voting_ends",
+    )
+
+    def __init__(self, ident: str, office: str, seats: int) -> None:
+        self.id = ident
+        self.office = office
+        self.status = "nominating"
+        self.seats = seats
+        self.candidates: list[str] = []
+        self.roll: set[str] = set()
+        self.voters: set[str] = set()
+        self.ballots: list[tuple[str, tuple[str, ...]]] = []
+        self.voting_ends: str | None = None
+
+    def record(self) -> ElectionRecord:
+        return ElectionRecord(
+            self.id,
+            self.office,
+            self.status,
+            self.seats,
+            tuple(self.candidates),
+            self.roll,
+            self.voters,
+            self.voting_ends,
+        )
+
+
+class _Petition:
+    __slots__ = ("id", "mandate", "roll", "signers", "status", "votes", "voting_ends")
+
+    def __init__(self, ident: str, mandate: str) -> None:
+        self.id = ident
+        self.mandate = mandate
+        self.status = "open"
+        self.signers: set[str] = set()
+        self.roll: set[str] = set()
+        self.votes: dict[str, str] = {}
+        self.voting_ends: str | None = None
+
+    def record(self) -> PetitionRecord:
+        return PetitionRecord(
+            self.id,
+            self.mandate,
+            self.status,
+            self.signers,
+            self.roll,
+            self.votes,
+            self.voting_ends,
+        )
+
+
+Undo = Callable[[], None]
+_Ending = c.MandateRecalled | c.MandateLapsed | c.MandateExpired | c.MandateResigned
+_MISSING: Any = object()
+
+
+def _number(ident: str) -> int:
+    """The number of a system id (`E12` is 12); 0 for one that has none, such as a forged
+    id, which then never sets the next id."""
+    digits = ident[1:]
+    return int(digits) if digits.isascii() and digits.isdigit() else 0
+
+
+class MemoryState:
+    """The state of a log, kept in memory and advanced one recorded event at a time."""
+
+    def __init__(self) -> None:
+        self._size = 0
+        self._signed = False
+        self._founders: tuple[str, ...] = ()
+        self._bodies: dict[str, Body] = {}
+        self._offices: dict[str, Office] = {}
+        self._names: dict[str, str] = {}
+        self._bodies_of: dict[str, set[str]] = {}
+        self._members_of: dict[str, set[str]] = {}
+        self._mandates: dict[str, MandateRecord] = {}
+        self._active: dict[str, None] = {}  # ordered sets of mandate ids
+        self._active_in: dict[str, dict[str, None]] = {}  # by office
+        self._active_of: dict[str, dict[str, None]] = {}  # by holder
+        self._seated: dict[str, dict[str, int]] = {}  # council -> holder -> seats held
+        self._seated_sets: dict[str, frozenset[str]] = {}
+        self._elections: dict[str, _Election] = {}
+        self._pending: dict[str, str] = {}  # office -> its election not closed
+        self._petitions: dict[str, _Petition] = {}
+        self._live: dict[str, str] = {}  # mandate -> its petition open or voting
+        self._highest: dict[IdKind, int] = {"election": 0, "mandate": 0, "petition": 0}
+        self._journal: list[Undo] | None = None
+
+    # -- applying events -------------------------------------------------------------------
+
+    def apply(self, event: Recorded) -> None:
+        """Apply one recorded event (EventFormatError if its data does not fit its type)."""
+        self.stage(event, c.decode(event.type, event.data))
+
+    def stage(self, event: Recorded, payload: c.Payload) -> None:
+        """Apply one event whose data is already decoded; within a trial, journalled."""
+        _APPLY[event.type](self, event, payload)
+        self._set_attr(self, "_size", event.seq)
+
+    def skip(self, event: Recorded) -> None:
+        """Count an event that cannot be applied (its data does not fit its type, or it
+        names what does not exist), so that the seqs after it stay right."""
+        self._set_attr(self, "_size", event.seq)
+
+    @contextmanager
+    def _trial(self) -> Iterator[MemoryState]:
+        if self._journal is not None:
+            raise RuntimeError("a trial of this state is already under way")
+        self._journal = []
+        try:
+            yield self
+        finally:
+            journal, self._journal = self._journal, None
+            for undo in reversed(journal):
+                undo()
+
+    def trial(self) -> AbstractContextManager[MemoryState]:
+        return self._trial()
+
+    # Every change goes through these, which journal its undoing within a trial.
+
+    def _set_attr(self, obj: object, name: str, value: object) -> None:
+        if self._journal is not None:
+            old = getattr(obj, name)
+            self._journal.append(lambda: setattr(obj, name, old))
+        setattr(obj, name, value)
+
+    def _put(self, table: dict[Any, Any], key: object, value: object) -> None:
+        if self._journal is not None:
+            old = table.get(key, _MISSING)
+            self._journal.append(
+                (lambda: table.pop(key, None))
+                if old is _MISSING
+                else (lambda: table.__setitem__(key, old))
+            )
+        table[key] = value
+
+    def _drop(self, table: dict[Any, Any], key: object) -> None:
+        if key not in table:
+            return
+        old = table.pop(key)
+        if self._journal is not None:
+            self._journal.append(lambda: table.__setitem__(key, old))
+
+    def _add(self, items: set[str], value: str) -> None:
+        if value in items:
+            return
+        items.add(value)
+        if self._journal is not None:
+            self._journal.append(lambda: items.discard(value))
+
+    def _discard(self, items: set[str], value: str) -> None:
+        if value not in items:
+            return
+        items.discard(value)
+        if self._journal is not None:
+            self._journal.append(lambda: items.add(value))
+
+    def _append(self, items: list[Any], value: object) -> None:
+        items.append(value)
+        if self._journal is not None:
+            self._journal.append(items.pop)
+
+    def _count_number(self, kind: IdKind, ident: str) -> None:
+        number = _number(ident)
+        if number > self._highest[kind]:
+            self._put(self._highest, kind, number)
+
+    # -- one function per event type ---------------------------------------------------------
+
+    def _founded(self, e: Recorded, p: c.OrganizationFounded) -> None:
+        self._set_attr(self, "_signed", p.verifier_key is not None)
+        self._set_attr(self, "_founders", tuple(p.founders))
+        for b in p.bodies:
+            self._put(self._bodies, b.id, Body(b.id, b.name, b.kind, b.parent))
+        for o in p.offices:
+            self._put(
+                self._offices,
+                o.id,
+                Office(
+                    id=o.id,
+                    body=o.body,
+                    title=o.title,
+                    seats=o.seats,
+                    method=o.method,
+                    seat_in=o.seat_in,
+                    eligible=o.eligible,
+                    powers=frozenset(o.powers),
+                    term_days=o.term_days,
+                    voting_days=o.voting_days,
+                    recall_petition=Fraction(o.recall_petition),
+                    recall_immediate=Fraction(o.recall_immediate),
+                    recall_quorum=Fraction(o.recall_quorum),
+                ),
+            )
+
+    def _admitted(self, e: Recorded, p: c.MemberAdmitted) -> None:
+        self._put(self._names, p.member, p.name)
+        if p.member not in self._bodies_of:
+            self._put(self._bodies_of, p.member, set())
+        for body in p.bodies:
+            self._join(p.member, body)
+
+    def _join(self, member: str, body: str) -> None:
+        self._add(self._bodies_of[member], body)
+        if body not in self._members_of:
+            self._put(self._members_of, body, set())
+        self._add(self._members_of[body], member)
+
+    def _joined(self, e: Recorded, p: c.MemberJoined) -> None:
+        self._join(p.member, p.body)
+
+    def _left(self, e: Recorded, p: c.MemberLeft) -> None:
+        self._discard(self._bodies_of.get(p.member, set()), p.body)
+        self._discard(self._members_of.get(p.body, set()), p.member)
+
+    def _mandate_started(self, e: Recorded, p: c.MandateImported | c.MandateGranted) -> None:
+        election = p.election if isinstance(p, c.MandateGranted) else None
+        until = p.until if isinstance(p, c.MandateGranted) else None
+        record = MandateRecord(
+            p.mandate, p.office, p.holder, p.seat, "active", election, e.at, until
+        )
+        self._put(self._mandates, p.mandate, record)
+        self._count_number("mandate", p.mandate)
+        self._put(self._active, p.mandate, None)
+        for index, key in ((self._active_in, p.office), (self._active_of, p.holder)):
+            if key not in index:
+                self._put(index, key, {})
+            self._put(index[key], p.mandate, None)
+        council = self._offices[p.office].seat_in
+        if council is not None:
+            self._seat(council, p.holder, +1)
+
+    def _seat(self, council: str, holder: str, change: int) -> None:
+        if council not in self._seated:
+            self._put(self._seated, council, {})
+        holders = self._seated[council]
+        held = holders.get(holder, 0) + change
+        if held > 0:
+            self._put(holders, holder, held)
+        else:
+            self._drop(holders, holder)
+        self._forget_seated(council)
+        if self._journal is not None:  # the cached set is rebuilt after an undo
+            self._journal.append(lambda: self._forget_seated(council))
+
+    def _forget_seated(self, council: str) -> None:
+        self._seated_sets.pop(council, None)
+
+    def _mandate_ended(self, e: Recorded, p: _Ending) -> None:
+        old = self._mandates[p.mandate]
+        self._put(self._mandates, p.mandate, replace(old, status=ev.MANDATE_ENDINGS[e.type]))
+        if p.mandate in self._active:
+            self._drop(self._active, p.mandate)
+            self._drop(self._active_in[old.office], p.mandate)
+            self._drop(self._active_of[old.holder], p.mandate)
+            council = self._offices[old.office].seat_in
+            if council is not None:
+                self._seat(council, old.holder, -1)
+        if isinstance(p, c.MandateRecalled) and p.by == "signatures":
+            petition = self._petitions[p.petition]
+            self._set_attr(petition, "status", "recalled")
+            if self._live.get(petition.mandate) == petition.id:
+                self._drop(self._live, petition.mandate)
+
+    def _election_opened(self, e: Recorded, p: c.ElectionOpened) -> None:
+        self._put(self._elections, p.election, _Election(p.election, p.office, p.seats))
+        self._count_number("election", p.election)
+        if p.office not in self._pending:
+            self._put(self._pending, p.office, p.election)
+
+    def _nominated(self, e: Recorded, p: c.CandidateNominated) -> None:
+        self._append(self._elections[p.election].candidates, p.candidate)
+
+    def _started(self, e: Recorded, p: c.ElectionStarted) -> None:
+        election = self._elections[p.election]
+        self._set_attr(election, "status", "voting")
+        self._set_attr(election, "seats", p.seats)
+        self._set_attr(election, "voting_ends", p.voting_ends)
+        self._set_attr(election, "roll", set(p.roll))
+
+    def _ballot(self, e: Recorded, p: c.BallotCast) -> None:
+        election = self._elections[p.election]
+        assert e.actor is not None, "a ballot is cast by a member"
+        self._add(election.voters, e.actor)
+        self._append(election.ballots, (e.actor, tuple(p.choice)))
+
+    def _closed(self, e: Recorded, p: c.ElectionClosed) -> None:
+        election = self._elections[p.election]
+        self._set_attr(election, "status", "closed")
+        if self._pending.get(election.office) == election.id:
+            self._drop(self._pending, election.office)
+
+    def _petition_opened(self, e: Recorded, p: c.PetitionOpened) -> None:
+        petition = _Petition(p.petition, p.mandate)
+        self._put(self._petitions, p.petition, petition)
+        self._count_number("petition", p.petition)
+        if e.actor is not None:
+            petition.signers.add(e.actor)
+        if p.mandate not in self._live:
+            self._put(self._live, p.mandate, p.petition)
+
+    def _signed_petition(self, e: Recorded, p: c.PetitionSigned) -> None:
+        assert e.actor is not None, "a petition is signed by a member"
+        self._add(self._petitions[p.petition].signers, e.actor)
+
+    def _vote_opened(self, e: Recorded, p: c.RecallVoteOpened) -> None:
+        petition = self._petitions[p.petition]
+        self._set_attr(petition, "status", "voting")
+        self._set_attr(petition, "voting_ends", p.voting_ends)
+        self._set_attr(petition, "roll", set(p.roll))
+
+    def _recall_ballot(self, e: Recorded, p: c.RecallBallotCast) -> None:
+        assert e.actor is not None, "a recall vote is cast by a member"
+        self._put(self._petitions[p.petition].votes, e.actor, p.vote)
+
+    def _recall_closed(self, e: Recorded, p: c.RecallClosed) -> None:
+        petition = self._petitions[p.petition]
+        self._set_attr(petition, "status", p.outcome)
+        if self._live.get(petition.mandate) == petition.id:
+            self._drop(self._live, petition.mandate)
+
+    def _nothing(self, e: Recorded, p: c.Payload) -> None:
+        """Events that change no state the rules read (a logged checkpoint)."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def signed(self) -> bool:
+        return self._signed
+
+    def founders(self) -> tuple[str, ...]:
+        return self._founders
+
+    def bodies(self) -> Mapping[str, Body]:
+        return self._bodies
+
+    def offices(self) -> Mapping[str, Office]:
+        return self._offices
+
+    def member(self, member_id: str) -> Member:
+        name = self._names.get(member_id)
+        if name is None:
+            raise NotFound("member", member_id)
+        return Member(member_id, name, tuple(sorted(self._bodies_of[member_id])))
+
+    def member_ids(self) -> AbstractSet[str]:
+        return self._names.keys()
+
+    def assembly_members(self, body: str) -> AbstractSet[str]:
+        return self._members_of.get(body, frozenset())
+
+    def seated(self, council: str) -> AbstractSet[str]:
+        held = self._seated_sets.get(council)
+        if held is None:
+            held = self._seated_sets[council] = frozenset(self._seated.get(council, ()))
+        return held
+
+    def active_mandates(
+        self, office: str | None = None, holder: str | None = None
+    ) -> list[MandateRecord]:
+        if office is not None:
+            ids: Iterator[str] | dict[str, None] = self._active_in.get(office, {})
+            if holder is not None:
+                ids = (m for m in ids if self._mandates[m].holder == holder)
+        elif holder is not None:
+            ids = self._active_of.get(holder, {})
+        else:
+            ids = self._active
+        return sorted((self._mandates[m] for m in ids), key=lambda m: _number(m.id))
+
+    def mandate(self, mandate_id: str) -> MandateRecord:
+        found = self._mandates.get(mandate_id)
+        if found is None:
+            raise NotFound("mandate", mandate_id)
+        return found
+
+    def election(self, election_id: str) -> ElectionRecord:
+        found = self._elections.get(election_id)
+        if found is None:
+            raise NotFound("election", election_id)
+        return found.record()
+
+    def pending_election(self, office: str) -> ElectionRecord | None:
+        ident = self._pending.get(office)
+        return None if ident is None else self._elections[ident].record()
+
+    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...]]]:
+        found = self._elections.get(election_id)
+        if found is None:
+            raise NotFound("election", election_id)
+        return found.ballots
+
+    def petition(self, petition_id: str) -> PetitionRecord:
+        found = self._petitions.get(petition_id)
+        if found is None:
+            raise NotFound("petition", petition_id)
+        return found.record()
+
+    def live_petition(self, mandate_id: str) -> PetitionRecord | None:
+        ident = self._live.get(mandate_id)
+        return None if ident is None else self._petitions[ident].record()
+
+    def next_id(self, kind: IdKind) -> str:
+        return f"{PREFIXES[kind]}{self._highest[kind] + 1}"
+
+
+Apply = Callable[[MemoryState, Recorded, Any], None]
+
+_APPLY: Mapping[str, Apply] = {
+    ev.ORGANIZATION_FOUNDED: MemoryState._founded,
+    ev.MEMBER_ADMITTED: MemoryState._admitted,
+    ev.MEMBER_JOINED: MemoryState._joined,
+    ev.MEMBER_LEFT: MemoryState._left,
+    ev.MANDATE_IMPORTED: MemoryState._mandate_started,
+    ev.MANDATE_GRANTED: MemoryState._mandate_started,
+    ev.MANDATE_RECALLED: MemoryState._mandate_ended,
+    ev.MANDATE_LAPSED: MemoryState._mandate_ended,
+    ev.MANDATE_EXPIRED: MemoryState._mandate_ended,
+    ev.MANDATE_RESIGNED: MemoryState._mandate_ended,
+    ev.ELECTION_OPENED: MemoryState._election_opened,
+    ev.CANDIDATE_NOMINATED: MemoryState._nominated,
+    ev.ELECTION_STARTED: MemoryState._started,
+    ev.BALLOT_CAST: MemoryState._ballot,
+    ev.ELECTION_CLOSED: MemoryState._closed,
+    ev.PETITION_OPENED: MemoryState._petition_opened,
+    ev.PETITION_SIGNED: MemoryState._signed_petition,
+    ev.RECALL_VOTE_OPENED: MemoryState._vote_opened,
+    ev.RECALL_BALLOT_CAST: MemoryState._recall_ballot,
+    ev.RECALL_CLOSED: MemoryState._recall_closed,
+    ev.CHECKPOINT_LOGGED: MemoryState._nothing,
+}
