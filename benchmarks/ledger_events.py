@@ -42,8 +42,9 @@ from soviet.domain.charter import parse_charter
 from soviet.domain.events import Event
 from soviet.services import elections
 from soviet.storage import database, merkle, proving
+from soviet.storage.database import snapshot
 from soviet.storage.replay import replay
-from soviet.storage.verification import snapshot, verify_database
+from soviet.storage.verification import verify_database
 from soviet.storage.workspace import SqlWorkspace
 
 START = "2026-05-01T09:00:00Z"

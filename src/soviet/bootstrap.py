@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -17,9 +18,13 @@ from soviet.domain.clock import format_instant, parse_instant
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
 from soviet.errors import DatabaseError, Refused
+from soviet.services import exports
+from soviet.services.exports import Exported, ExportTarget
 from soviet.services.founding import adopt
 from soviet.storage import database, merkle, proving
+from soviet.storage.export import FileTarget, StreamTarget, protected_files
 from soviet.storage.keys import KeyFile
+from soviet.storage.reading import SqlReading
 from soviet.storage.workspace import SqlWorkspace
 
 DEFAULT_DB = "sqlite:///soviet.db"
@@ -56,6 +61,17 @@ def default_key_path(url: str) -> Path | None:
     return Path("soviet.key")
 
 
+def export_target(settings: Settings, file: str, *, force: bool, stdout: IO[bytes]) -> ExportTarget:
+    """Where `soviet export` writes: `stdout` for '-', else the file — refused (InputError)
+    before any database is opened if it is the database, a key file, a folder, or a file
+    that exists without `force`."""
+    if file == "-":
+        return StreamTarget(stdout)
+    target = FileTarget(file, force, protected_files(settings.db_url, settings.key_path))
+    target.check()
+    return target
+
+
 class Soviet:
     """An opened organization: units of work and reads over one database."""
 
@@ -85,6 +101,9 @@ class Soviet:
         """Upgrade an older schema; True if the database has none yet. Refuses, writing
         nothing, a database that holds another application's tables or a schema version
         this code does not know."""
+        with database.snapshot(self.engine) as conn:  # the usual case waits for no writer
+            if database.revision(conn) == database.HEAD:
+                return False
         with database.connect(self.engine) as conn, conn.begin():
             revision = database.revision(conn)
             if revision == database.HEAD:
@@ -162,14 +181,26 @@ class Soviet:
         return recorded
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
-        """A connection for reading the log and its projections."""
+    def reading(self) -> Iterator[SqlReading]:
+        """The read port: the log and its projections in one read-only snapshot, which
+        never waits for a writer and holds none back."""
+        with self.snapshot() as conn:
+            yield SqlReading(conn, self.now(), self.keys)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """The connection of a read-only snapshot, for the storage's own readers."""
         if self._empty:
             raise DatabaseError(
                 f"no soviet organization in {database.shown(self.settings.db_url)!r} yet"
             )
-        with database.connect(self.engine) as conn, conn.begin():
+        with database.snapshot(self.engine) as conn:
             yield conn
+
+    def export(self, target: ExportTarget) -> Exported:
+        """`soviet export`: the whole log, as one snapshot sees it, to `target`."""
+        with self.reading() as log:
+            return exports.export(log, target)
 
     def dispose(self) -> None:
         self.engine.dispose()

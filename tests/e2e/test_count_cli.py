@@ -114,9 +114,7 @@ def test_a_malformed_file_exits_2_with_one_line_naming_file_and_line(blt: Path) 
     run = soviet("count", str(bad), cwd=blt.parent)
     assert run.returncode == 2
     assert run.stdout == ""
-    assert run.stderr.strip().splitlines() == [
-        f"error: {bad}:3: candidate 7 out of range 1..3"
-    ]
+    assert run.stderr.strip().splitlines() == [f"error: {bad}:3: candidate 7 out of range 1..3"]
 
 
 def test_an_unknown_method_exits_2(blt: Path) -> None:
@@ -151,8 +149,17 @@ EQUAL = """\
 def test_count_reads_equal_rankings_for_meek_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "equal.blt"
     path.write_text(EQUAL, encoding="utf-8")
-    run = soviet("count", str(path), "--method", "meek", "--seats", "2", "--equal-rankings",
-                 "--json", cwd=tmp_path)
+    run = soviet(
+        "count",
+        str(path),
+        "--method",
+        "meek",
+        "--seats",
+        "2",
+        "--equal-rankings",
+        "--json",
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert result["winners"] == ["Ada", "Cy"]
@@ -169,13 +176,15 @@ def test_count_refuses_equal_rankings_for_a_method_that_cannot_count_them(
 ) -> None:
     path = tmp_path / "equal.blt"
     path.write_text(EQUAL, encoding="utf-8")
-    refused = soviet("count", str(path), "--method", "stv", "--seats", "2",
-                     "--equal-rankings", cwd=tmp_path)
+    refused = soviet(
+        "count", str(path), "--method", "stv", "--seats", "2", "--equal-rankings", cwd=tmp_path
+    )
     assert refused.returncode == 2
     assert "stv cannot count ballots that rank candidates equal" in refused.stderr
     # Without the option '=' is an overvote, as in US cast vote records: the eight
     # ballots exhaust at their second rank.
-    overvotes = soviet("count", str(path), "--method", "stv", "--seats", "2", "--json",
-                       cwd=tmp_path)
+    overvotes = soviet(
+        "count", str(path), "--method", "stv", "--seats", "2", "--json", cwd=tmp_path
+    )
     assert overvotes.returncode == 0, overvotes.stderr
     assert json.loads(overvotes.stdout)["winners"] == ["Ada", "Cy"]

@@ -133,12 +133,12 @@ class Organization:
         return value
 
     def events(self, start: int = 1) -> list[Recorded]:
-        with self.soviet.reading() as conn:
+        with self.soviet.snapshot() as conn:
             return list(log.read(conn, start))
 
     def snapshot(self) -> tuple[int, Dump]:
         """The size of the log and every projection."""
-        with self.soviet.reading() as conn:
+        with self.soviet.snapshot() as conn:
             return log.size(conn), dump(conn)
 
     def elect(self, office: str, winners: Sequence[str]) -> list[Recorded]:

@@ -11,7 +11,8 @@ from soviet.domain.clock import format_instant
 from soviet.ledger.checkpoints import VerifierKey
 from soviet.services.verification import Report
 from soviet.storage import database
-from soviet.storage.verification import snapshot, verify_database
+from soviet.storage.database import snapshot
+from soviet.storage.verification import verify_database
 
 
 class SignedOrganization(Organization):

@@ -24,7 +24,7 @@ def test_every_event_of_the_demo_reads_into_its_class_and_back_to_the_same_leaf(
     script.run(tmp_path / "demo", 1917, Console(file=io.StringIO()))
     url = f"sqlite:///{tmp_path / 'demo' / 'soviet.db'}"
     seen: set[str] = set()
-    with Soviet(Settings(url)) as soviet, soviet.reading() as conn:
+    with Soviet(Settings(url)) as soviet, soviet.snapshot() as conn:
         leaves = {seq: leaf for seq, leaf in conn.execute(select(t.events.c.seq, t.events.c.leaf))}
         for event in log.read(conn):
             payload = decode(event.type, event.data)

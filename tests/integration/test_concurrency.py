@@ -117,7 +117,7 @@ def assert_log_is_whole(org: Organization) -> int:
     n = len(events)
     assert [e.seq for e in events] == list(range(1, n + 1))
     complete = sum(n >> level for level in range(1, n.bit_length()))
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         assert merkle.tree_size(conn) == log.size(conn) == n
         stored = conn.execute(select(func.count()).select_from(merkle_nodes)).scalar_one()
     assert stored == complete

@@ -640,7 +640,7 @@ class FederationMachine(RuleBasedStateMachine):
             self.tally[event.type] += 1
 
     def read_new_events(self) -> list[ev.Recorded]:
-        with self.o.soviet.reading() as conn:
+        with self.o.soviet.snapshot() as conn:
             new = list(log.read(conn, len(self.seen) + 1))
             for offset, event in enumerate(new, start=len(self.seen) + 1):
                 assert event.seq == offset, f"the log jumps from {offset - 1} to {event.seq}"

@@ -3,19 +3,47 @@ database to it with its log still verifiable."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 
 from integration.conftest import Databases
-from integration.signed import SignedOrganization, verify
+from integration.signed import SignedOrganization, elect_every_level, verify
 from soviet.bootstrap import Settings, Soviet
-from soviet.services import members
+from soviet.services import members, recall
 from soviet.storage import database, proving
+from soviet.storage.database import snapshot
 from soviet.storage.schema import metadata
-from soviet.storage.verification import snapshot, verify_database
+from soviet.storage.verification import verify_database
+
+
+def downgrade(url: str, target: str) -> None:
+    """Take a database back to an older schema revision through the migrations' own
+    downgrades, as that revision's soviet left it."""
+    engine = database.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(database.MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.downgrade(config, target)
+    finally:
+        engine.dispose()
+
+
+def schema_difference(url: str) -> list[object]:
+    """How the database's schema differs from the one the code declares."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(compare_metadata(MigrationContext.configure(conn), metadata))
+    finally:
+        engine.dispose()
 
 
 def test_migrating_an_empty_database_yields_the_declared_schema(db_url: str) -> None:
@@ -43,16 +71,10 @@ def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_
     finally:
         org.dispose()
     # the database as schema 0001 left it: no stored checkpoints, only the logged one
-    engine = sa.create_engine(org.url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE checkpoints"))
-            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
-    finally:
-        engine.dispose()
+    downgrade(org.url, "0001")
 
     keyless = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "elsewhere.key")
-    with Soviet(keyless) as soviet, soviet.reading() as conn:  # opening it upgrades it
+    with Soviet(keyless) as soviet, soviet.snapshot() as conn:  # opening it upgrades it
         assert database.revision(conn) == database.HEAD
         assert proving.latest_stored(conn) is None  # nothing to sign with here
     settings = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "soviet.key")
@@ -67,7 +89,7 @@ def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_
     with Soviet(settings) as soviet:
         with soviet.unit_of_work():  # what `soviet checkpoint` does with the key at hand
             pass
-        with soviet.reading() as conn:
+        with soviet.snapshot() as conn:
             assert proving.latest_stored(conn) is not None
             assert proving.latest_stored(conn)[0] == size  # type: ignore[index]
     assert verify(org.url).ok
@@ -84,16 +106,50 @@ def test_a_log_from_schema_0001_opened_with_its_key_is_signed_whole_as_it_is_upg
         size = len(org.events())
     finally:
         org.dispose()
-    engine = sa.create_engine(org.url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE checkpoints"))
-            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
-    finally:
-        engine.dispose()
+    downgrade(org.url, "0001")
 
     settings = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "soviet.key")
-    with Soviet(settings) as soviet, soviet.reading() as conn:
+    with Soviet(settings) as soviet, soviet.snapshot() as conn:
         assert database.revision(conn) == database.HEAD
         assert proving.latest_stored(conn)[0] == size  # type: ignore[index]
     assert verify(org.url).ok
+
+
+def test_a_log_from_schema_0002_with_elections_and_a_recall_upgrades_and_still_verifies(
+    databases: Databases, tmp_path: Path
+) -> None:
+    org = SignedOrganization(databases.new(), tmp_path / "soviet.key")
+    try:
+        elect_every_level(org)
+        # a2-1 recalled from a2 by signatures alone: their district and city seats lapse
+        deputy = next(
+            m
+            for m in org.read(lambda ws: ws.active_mandates(holder="a2-1"))
+            if m.office == "a2.deputy"
+        )
+        opened = org.act(
+            lambda ws: recall.open_petition(ws, deputy.id, "broke the mandate", "a2-3")
+        )
+        petition = str(opened[0].data["petition"])
+        signers = sorted(org.read(lambda ws: ws.assembly_members("a2")) - {"a2-1", "a2-3"})
+        for signer in signers:
+            if org.read(lambda ws: ws.mandate(deputy.id)).status != "active":
+                break
+            org.tick(hours=1)
+            org.act(partial(recall.sign, petition_id=petition, actor=signer))
+        events = org.events()
+        assert any(e.type == "mandate.recalled" for e in events)
+        assert any(e.type == "mandate.lapsed" for e in events)
+        before = org.snapshot()
+    finally:
+        org.dispose()
+    downgrade(org.url, "0002")
+    assert schema_difference(org.url) != []  # the indexes (and on PostgreSQL the types)
+
+    settings = Settings(org.url, org.now, tmp_path / "soviet.key")
+    with Soviet(settings) as soviet, soviet.snapshot() as conn:  # opening it upgrades it
+        assert database.revision(conn) == database.HEAD == "0003"
+    assert schema_difference(org.url) == []
+    assert verify(org.url).ok
+    with Soviet(settings) as soviet, soviet.snapshot() as conn:
+        assert proving.latest_stored(conn)[0] == before[0]  # type: ignore[index]

@@ -17,9 +17,9 @@ from soviet.domain import events as ev
 from soviet.errors import InputError
 from soviet.ledger.checkpoints import VerifierKey, open_checkpoint
 from soviet.ledger.entries import canonical
-from soviet.services import members
+from soviet.services import exports, members
 from soviet.services.verification import Report
-from soviet.storage import export, merkle, proving
+from soviet.storage import merkle
 from soviet.storage.verification import verify_export
 
 
@@ -43,18 +43,18 @@ def verifier(org: SignedOrganization) -> VerifierKey:
 
 
 def stored(org: SignedOrganization) -> list[tuple[int, str]]:
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         rows = conn.execute(sa.text("SELECT size, note FROM checkpoints ORDER BY size"))
         return [(int(size), str(note)) for size, note in rows]
 
 
 def export_of(org: SignedOrganization, path: Path) -> list[bytes]:
     """Export the whole log to `path` as `soviet export` does; returns its lines."""
-    with org.soviet.reading() as conn, path.open("wb") as out:
-        size = merkle.tree_size(conn)
-        note, signed = proving.checkpoint_for_export(conn, size, org.soviet.keys)
+    with org.soviet.reading() as reads, path.open("wb") as out:
+        size = reads.size()
+        note, signed = exports.checkpoint_for(reads, size)
         assert signed == "stored"
-        export.write(conn, out, size, note)
+        exports.write(reads, out, size, note)
     return path.read_bytes().splitlines(keepends=True)
 
 
@@ -75,7 +75,7 @@ def test_every_act_stores_the_signed_checkpoint_of_the_log_it_leaves(
     assert sizes == sorted(set(sizes))
     closes = {e.seq for e in events if e.type == ev.CHECKPOINT_LOGGED}  # each ends a close
     assert closes <= set(sizes)
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         size = merkle.tree_size(conn)
         assert sizes[-1] == size
         for covered, note in checkpoints:

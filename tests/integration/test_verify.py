@@ -24,12 +24,13 @@ from soviet.ledger.checkpoints import (
     sign_checkpoint,
 )
 from soviet.ledger.entries import encode_event
-from soviet.services import members
+from soviet.services import exports, members
 from soviet.services.proof_checks import check_proof
 from soviet.services.verification import Report
-from soviet.storage import database, export, merkle, proving
+from soviet.storage import database, merkle, proving
+from soviet.storage.database import snapshot
 from soviet.storage.keys import KeyFile
-from soviet.storage.verification import snapshot, verify_database, verify_export
+from soviet.storage.verification import verify_database, verify_export
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_the_private_key_stays_in_its_own_file_and_the_log_carries_the_verifier_
     assert first.data["verifier_key"] == public == str(verifier(org))
     secret = key_file.read_text().strip().split("+", 4)[4]  # base64 of the private key
     assert len(secret) == 44
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         for table in sa.inspect(conn).get_table_names():
             for row in conn.execute(sa.text(f"SELECT * FROM {table}")):
                 assert not any(secret in str(value) for value in row), table
@@ -80,7 +81,7 @@ def test_every_close_logs_a_checkpoint_of_the_log_up_to_its_result_and_mandates(
     closes = [e for e in events if e.type == ev.ELECTION_CLOSED]
     logged = [e for e in events if e.type == ev.CHECKPOINT_LOGGED]
     assert len(closes) == len(logged) == 4
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         for close, entry in zip(closes, logged, strict=True):
             assert entry.data["cause"] == close.seq
             assert entry.actor is None
@@ -100,7 +101,7 @@ def test_an_untouched_log_verifies_with_every_check_counted(org: SignedOrganizat
     assert report.checks["counts"].summary.startswith("4 closed elections recounted from")
     assert "rows of 14 projection tables" in report.checks["projections"].summary
     assert not report.checks["since"].ran
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         assert report.root == merkle.root(conn)
 
 
@@ -131,7 +132,7 @@ def test_a_log_checked_against_another_key_fails_at_its_first_event(
 
 
 def test_the_log_only_grew_since_an_earlier_checkpoint(org: SignedOrganization) -> None:
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         earlier = proving.signed_checkpoint(conn, 10, org.soviet.keys)
     assert earlier is not None
     org.tick(days=1)
@@ -159,10 +160,10 @@ def test_an_export_verifies_with_the_verifier_key_alone(
     org: SignedOrganization, tmp_path: Path
 ) -> None:
     path = tmp_path / "log.jsonl"
-    with org.soviet.reading() as conn, path.open("wb") as out:
-        size = merkle.tree_size(conn)
-        note = proving.signed_checkpoint(conn, size, org.soviet.keys)
-        assert export.write(conn, out, size, note) == size
+    with org.soviet.reading() as reads, path.open("wb") as out:
+        size = reads.size()
+        note = reads.sign(size)
+        assert exports.write(reads, out, size, note) == size
     lines = path.read_bytes().splitlines()
     assert len(lines) == size + 1
     assert json.loads(lines[-1]) == {"checkpoint": note}
@@ -184,9 +185,9 @@ def test_a_changed_line_of_an_export_fails_at_that_event(
     org: SignedOrganization, tmp_path: Path
 ) -> None:
     path = tmp_path / "log.jsonl"
-    with org.soviet.reading() as conn, path.open("wb") as out:
-        size = merkle.tree_size(conn)
-        export.write(conn, out, size, proving.signed_checkpoint(conn, size, org.soviet.keys))
+    with org.soviet.reading() as reads, path.open("wb") as out:
+        size = reads.size()
+        exports.write(reads, out, size, reads.sign(size))
     lines = path.read_bytes().splitlines(keepends=True)
     ballot = next(i for i, line in enumerate(lines) if b'"ballot.cast"' in line)
     lines[ballot] = lines[ballot].replace(b'"choice":["', b'"choice":["a1-8","', 1)
@@ -208,7 +209,7 @@ def test_proofs_from_the_stored_tree_check_out_offline_against_a_signed_checkpoi
     org: SignedOrganization,
 ) -> None:
     key = verifier(org)
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         size = merkle.tree_size(conn)
         note = proving.signed_checkpoint(conn, size, org.soviet.keys)
         old_note = proving.signed_checkpoint(conn, 7, org.soviet.keys)
@@ -238,7 +239,7 @@ def test_proofs_from_the_stored_tree_check_out_offline_against_a_signed_checkpoi
 def test_a_checkpoint_is_signed_only_by_the_logs_own_key(
     org: SignedOrganization, tmp_path: Path
 ) -> None:
-    with org.soviet.reading() as conn:
+    with org.soviet.snapshot() as conn:
         with pytest.raises(InputError, match=r"there is no key file at .*nowhere\.key"):
             proving.signed_checkpoint(conn, 5, KeyFile(tmp_path / "nowhere.key"))
         other = KeyFile(tmp_path / "other.key")

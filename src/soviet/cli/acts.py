@@ -222,11 +222,16 @@ def audit(
     as_json: Json = False,
 ) -> None:
     """The purge: every office not held by a live elected mandate. Exit 1 if any."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.unit_of_work() as ws:
+    recorded: list[Recorded] = []
+    with Soviet(Settings.from_env(db)) as soviet:
         if schedule:
-            audit_service.schedule(ws)
-        found = audit_service.findings(ws)
-        recorded = list(ws.recorded)
+            with soviet.unit_of_work() as ws:
+                audit_service.schedule(ws)
+                found = audit_service.findings(ws)
+                recorded = list(ws.recorded)
+        else:  # a read: it never waits for a writer
+            with soviet.reading() as reads:
+                found = audit_service.findings(reads.projections())
     with after_commit(recorded):
         _print_audit(found, recorded, as_json)
     if found:

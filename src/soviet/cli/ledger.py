@@ -7,13 +7,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from soviet.bootstrap import Settings, Soviet
+from soviet.bootstrap import Settings, Soviet, export_target
 from soviet.cli import app
 from soviet.cli._options import Db, Json
 from soviet.cli.render import console, print_json
@@ -22,7 +22,7 @@ from soviet.ledger import proofs
 from soviet.ledger.checkpoints import Checkpoint, parse_note
 from soviet.services.proof_checks import check_proof
 from soviet.services.verification import Report
-from soviet.storage import database, merkle, proving
+from soviet.storage import database
 from soviet.storage import export as exports
 from soviet.storage import verification as checking
 from soviet.storage.keys import read_verifier
@@ -77,10 +77,10 @@ def checkpoint(
     """The log's latest signed checkpoint (C2SP signed note), as its last act stored it: no
     private key needed."""
     with Soviet(Settings.from_env(db)) as soviet:
-        with soviet.reading() as conn:
-            origin, verifier = proving.log_key(conn)
-            size = merkle.tree_size(conn)
-            latest = proving.latest_stored(conn)
+        with soviet.reading() as reads:
+            origin, verifier = reads.log_key()
+            size = reads.size()
+            latest = reads.latest_checkpoint()
         if verifier is None:
             raise InputError("this log was founded without a key: it signs no checkpoint")
         if key:
@@ -90,14 +90,15 @@ def checkpoint(
                 sys.stdout.write(verifier + "\n")
             return
         if (latest is None or latest[0] < size) and soviet.keys.exists():
-            # a log kept before checkpoints were stored: its key signs the rest now
+            # a log kept before checkpoints were stored: its key signs the rest now, a
+            # write, in a unit of work of its own
             with soviet.unit_of_work():
                 pass
-            with soviet.reading() as conn:
-                latest = proving.latest_stored(conn)
+            with soviet.reading() as reads:
+                latest = reads.latest_checkpoint()
         if latest is None:
-            with soviet.reading() as conn:
-                logged = proving.latest_logged(conn)
+            with soviet.reading() as reads:
+                logged = reads.latest_logged_checkpoint()
             if logged is None:
                 soviet.keys.require()  # says where the key was looked for
                 raise InputError("no signed checkpoint is stored yet")
@@ -125,8 +126,8 @@ def prove_inclusion(
     as_json: Json = False,
 ) -> None:
     """Prove that event SEQ is in the log (JSON, either way)."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
-        proof = proving.inclusion(conn, seq, size)
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+        proof = reads.inclusion(seq, size)
     sys.stdout.write(proofs.dumps(proof) + "\n")
 
 
@@ -138,8 +139,8 @@ def prove_consistency(
     as_json: Json = False,
 ) -> None:
     """Prove that the log at size OLD is a prefix of the log at size NEW (JSON, either way)."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
-        proof = proving.consistency(conn, old, new)
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+        proof = reads.consistency(old, new)
     sys.stdout.write(proofs.dumps(proof) + "\n")
 
 
@@ -206,25 +207,14 @@ def export_log(
 ) -> None:
     """Write the log as JSON lines, one event a line, then its signed checkpoint."""
     settings = Settings.from_env(db)
-    protected = exports.protected_files(settings.db_url, settings.key_path)
-    if file != "-":  # refused before the database is opened: nothing is written
-        exports.check_target(file, force=force, protected=protected)
-    with Soviet(settings) as soviet, soviet.reading() as conn:
-        size = merkle.tree_size(conn)
-        note, signed = proving.checkpoint_for_export(conn, size, soviet.keys)
-
-        def writer(out: IO[bytes]) -> int:
-            return exports.write(conn, out, size, note)
-
-        if file == "-":
-            count = writer(sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        else:
-            count = exports.write_file(file, writer, force=force, protected=protected)
-    covered = Checkpoint.parse(parse_note(note.encode())[0]).size if note else 0
+    # refused before the database is opened: nothing is written
+    target = export_target(settings, file, force=force, stdout=sys.stdout.buffer)
+    with Soviet(settings) as soviet:
+        done = soviet.export(target)
+    note, count, covered = done.checkpoint, done.events, done.covered or 0
     if as_json:
-        print_json({"file": file, "events": count, "checkpoint_size": covered if note
-                    else None, "checkpoint": signed})
+        print_json({"file": file, "events": count, "checkpoint_size": done.covered,
+                    "checkpoint": done.source})
         return
     say = Console(stderr=True, highlight=False) if file == "-" else console
     if note is None:
@@ -270,12 +260,11 @@ def verify(
         settings = Settings.from_env(db)
         with (
             Soviet(settings) as soviet,
-            checking.snapshot(soviet.engine) as conn,
-            _progress(checking.total_events(conn)) as told,
+            soviet.reading() as reads,
+            _progress(reads.total_events()) as told,
         ):
-            report = checking.verify_database(conn, source=database.shown(settings.db_url),
-                                              key=verifier, since=earlier, progress=told,
-                                              unsigned_tail=unsigned_tail)
+            report = reads.verify(source=database.shown(settings.db_url), key=verifier,
+                                  since=earlier, progress=told, unsigned_tail=unsigned_tail)
     if as_json:
         print_json(report.to_json())
     else:

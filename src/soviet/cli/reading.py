@@ -11,8 +11,6 @@ from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import MAX_SEQ, Db, Json
 from soviet.cli.render import console, describe, print_json, print_json_lines, table
-from soviet.storage import log as event_log
-from soviet.storage import views
 
 
 class What(StrEnum):
@@ -51,8 +49,8 @@ def show(
     as_json: Json = False,
 ) -> None:
     """List bodies, offices, mandates, elections, petitions or members."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
-        rows = views.VIEWS[what.value](conn)
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+        rows = reads.view(what.value)
     if as_json:
         print_json(rows)
         return
@@ -69,8 +67,8 @@ def show_log(
     as_json: Json = False,
 ) -> None:
     """The log, event by event (--json: one event per line)."""
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as conn:
-        events = event_log.read(conn, since)
+    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+        events = reads.events(since)
         if as_json:
             print_json_lines(e.to_json() for e in events)
         else:

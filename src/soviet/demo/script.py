@@ -20,7 +20,6 @@ from soviet.demo import federation
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
 from soviet.services import audit, elections, electorates, recall
-from soviet.storage import views
 from soviet.storage.workspace import SqlWorkspace
 
 #: How far back the story starts: it spans about three weeks of simulated time and must
@@ -187,8 +186,8 @@ class Demo:
 
     def recall_chair(self) -> None:
         assert self.soviet is not None
-        with self.soviet.reading() as conn:
-            mandates = [m for m in views.mandates(conn) if m["status"] == "active"]
+        with self.soviet.reading() as reads:
+            mandates = [m for m in reads.view("mandates") if m["status"] == "active"]
         chair = next(m for m in mandates if m["office"] == "city.chair")
         holder = chair["holder"]
         base = next(m for m in mandates if m["holder"] == holder
@@ -248,8 +247,8 @@ class Demo:
 
     def by_elections(self) -> None:
         assert self.soviet is not None
-        with self.soviet.reading() as conn:
-            pending = [e["office"] for e in views.elections(conn) if e["status"] != "closed"]
+        with self.soviet.reading() as reads:
+            pending = [e["office"] for e in reads.view("elections") if e["status"] != "closed"]
         order = {"city": 2, "north": 1, "south": 1}
         for office_id in sorted(pending, key=lambda o: order.get(o.split(".")[0], 0)):
             self.elect(office_id)
@@ -257,9 +256,9 @@ class Demo:
 
     def final_state(self) -> None:
         assert self.soviet is not None
-        with self.soviet.reading() as conn:
-            offices = views.offices(conn)
-            mandates = views.mandates(conn)
+        with self.soviet.reading() as reads:
+            offices = reads.view("offices")
+            mandates = reads.view("mandates")
         grid = Table(title="Every office, after the purge", title_justify="left",
                      header_style="bold")
         for column in ("office", "title", "seats", "method", "holders"):

@@ -7,10 +7,10 @@ from soviet.domain.audit import Finding, audit
 from soviet.domain.records import MandateRecord
 from soviet.services import electorates
 from soviet.services.consequences import end_mandate, fill_vacancy
-from soviet.services.ports import Workspace
+from soviet.services.ports import Projections, Workspace
 
 
-def findings(ws: Workspace) -> list[Finding]:
+def findings(ws: Projections) -> list[Finding]:
     """Every office not held by a live elected mandate, one finding per problem."""
     offices = list(ws.offices().values())
     active: dict[str, list[MandateRecord]] = {}

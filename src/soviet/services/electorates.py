@@ -6,10 +6,10 @@ from collections.abc import Set as AbstractSet
 
 from soviet.domain.model import Office
 from soviet.errors import NotFound
-from soviet.services.ports import Workspace
+from soviet.services.ports import Projections
 
 
-def office(ws: Workspace, office_id: str) -> Office:
+def office(ws: Projections, office_id: str) -> Office:
     """The office, or NotFound."""
     offices = ws.offices()
     if office_id not in offices:
@@ -17,7 +17,7 @@ def office(ws: Workspace, office_id: str) -> Office:
     return offices[office_id]
 
 
-def electorate(ws: Workspace, of: Office) -> AbstractSet[str]:
+def electorate(ws: Projections, of: Office) -> AbstractSet[str]:
     """The members of the office's body: people for an assembly, seated deputies for a
     council."""
     body = ws.bodies()[of.body]
@@ -26,7 +26,7 @@ def electorate(ws: Workspace, of: Office) -> AbstractSet[str]:
     return ws.seated(body.id)
 
 
-def eligible(ws: Workspace, of: Office) -> AbstractSet[str]:
+def eligible(ws: Projections, of: Office) -> AbstractSet[str]:
     """Who may stand for (and keep) the office."""
     if of.eligible == "members":
         return ws.member_ids()

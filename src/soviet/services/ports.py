@@ -1,7 +1,9 @@
-"""What the services need of storage: one unit of work over the log and its projections."""
+"""What the services need of storage: the projections at one instant, one unit of work
+over the log and its projections, and a read-only snapshot of the log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from typing import Literal, Protocol
 
@@ -12,16 +14,12 @@ from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 IdKind = Literal["election", "mandate", "petition"]
 
 
-class Workspace(Protocol):
-    """One transaction: reads see every event recorded in it so far."""
+class Projections(Protocol):
+    """The projection tables as one transaction sees them."""
 
     @property
     def now(self) -> str:
-        """The instant of this unit of work, as the log writes it."""
-        ...
-
-    def record(self, event: Event) -> Recorded:
-        """Append an event to the log and apply it to the projections."""
+        """The instant of this transaction, as the log writes it."""
         ...
 
     def is_founded(self) -> bool: ...
@@ -64,6 +62,14 @@ class Workspace(Protocol):
         """The mandate's petition that is open or voting, if any."""
         ...
 
+
+class Workspace(Projections, Protocol):
+    """One unit of work: reads see every event recorded in it so far."""
+
+    def record(self, event: Event) -> Recorded:
+        """Append an event to the log and apply it to the projections."""
+        ...
+
     def next_id(self, kind: IdKind) -> str: ...
 
     def root_hash(self) -> bytes:
@@ -73,4 +79,37 @@ class Workspace(Protocol):
     def checkpoint(self) -> str | None:
         """The checkpoint of the log as it stands in this unit of work, signed by the log's
         key as a note; None for a log founded without a key."""
+        ...
+
+
+class LogReading(Protocol):
+    """The log as one read-only snapshot sees it: its events, its stored and logged
+    signed checkpoints, and the log's key if it is at hand (to sign, storing nothing)."""
+
+    def size(self) -> int: ...
+
+    def events(self, start: int = 1, stop: int | None = None) -> Iterator[Recorded]:
+        """The events with start <= seq (< stop), in order."""
+        ...
+
+    def verifier_key(self) -> str | None:
+        """The verifier key the log's first event carries; None for a log without one."""
+        ...
+
+    def latest_checkpoint(self, at_most: int | None = None) -> tuple[int, str] | None:
+        """The size and signed note of the latest stored checkpoint (of at most `at_most`
+        entries, when given)."""
+        ...
+
+    def latest_logged_checkpoint(self) -> tuple[int, str] | None:
+        """The seq and signed note of the latest `checkpoint.logged` event."""
+        ...
+
+    def can_sign(self) -> bool:
+        """Whether the log's signing key is at hand."""
+        ...
+
+    def sign(self, size: int) -> str | None:
+        """The checkpoint of the tree at `size` entries signed now by the log's key (which
+        must be at hand); None for a log without a key."""
         ...

@@ -2,14 +2,21 @@
 brought to the current schema by Alembic.
 
 Writers are serialized so that the log's seq has no gaps or duplicates and two processes
-acting at once never break a rule: on SQLite every transaction begins IMMEDIATE (it takes
-the write lock up front, waiting up to the busy timeout); on PostgreSQL every unit of
-work first takes a transaction-scoped advisory lock.
+acting at once never break a rule: on SQLite every writing transaction begins IMMEDIATE
+(it takes the write lock up front, waiting up to the busy timeout); on PostgreSQL every
+unit of work first takes a transaction-scoped advisory lock.
+
+Reads never wait for writers: a `snapshot` is a read-only transaction that sees one
+committed state throughout — on SQLite a deferred transaction (in WAL mode its snapshot
+holds while writers commit) with `query_only` set, on PostgreSQL `REPEATABLE READ READ
+ONLY` — and takes no lock a writer holds.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +27,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from soviet.errors import DatabaseError
 
 #: The Alembic revision this code writes; a database at another revision is upgraded.
-HEAD = "0002"
+HEAD = "0003"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The advisory lock every PostgreSQL writer holds for its transaction.
 WRITER_LOCK = 0x50F1E7
+#: The execution option that makes a SQLite connection's transactions snapshot reads.
+READ_ONLY = "soviet_read_only"
 
 
 def shown(url: str | URL) -> str:
@@ -99,7 +108,13 @@ def _sqlite_engine(url: str, database: str | None, create: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = bool(conn.get_execution_options().get(READ_ONLY))
+        info = conn.connection.info
+        if info.get(READ_ONLY, False) != reading:  # `query_only` outlives the transaction
+            conn.exec_driver_sql(f"PRAGMA query_only = {'ON' if reading else 'OFF'}")
+            info[READ_ONLY] = reading
+        # a read takes no lock at BEGIN; a writer takes the write lock before it reads
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -115,6 +130,20 @@ def lock_writers(conn: Connection) -> None:
     """Serialize this transaction with every other writer (SQLite's lock is taken at BEGIN)."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction that sees the log and the projections as one commit left
+    them, without waiting for writers or holding them back while it lasts; any write in
+    it fails."""
+    with connect(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            conn.execution_options(**{READ_ONLY: True})
+        with conn.begin():
+            yield conn
 
 
 def new_sqlite_file(url: str) -> Path | None:

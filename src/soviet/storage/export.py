@@ -1,4 +1,6 @@
-"""The log as a file: one event per line, then the signed checkpoint that covers them.
+"""The log as a file: where an export goes (a file put in place whole, or a stream) and
+how an export is read back. What it holds is `soviet.services.exports`'s to write:
+one event per line, then the signed checkpoint that covers them.
 
 Each event line is the event's log entry itself — the canonical (RFC 8785) JSON of
 `{seq, at, type, actor, data}` — so the leaf hash of line n is SHA-256(0x00 ‖ line n).
@@ -20,30 +22,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection
 from sqlalchemy.exc import ArgumentError
 
 from soviet.errors import InputError
-from soviet.ledger.entries import canonical, encode_event
-from soviet.storage import log
+from soviet.services.exports import CHECKPOINT
 
-#: The key of the last line, which holds the signed checkpoint.
-CHECKPOINT = "checkpoint"
 #: The keys of an event line, exactly.
 EVENT_KEYS = frozenset({"seq", "at", "type", "actor", "data"})
-
-
-def write(conn: Connection, out: IO[bytes], size: int, checkpoint: str | None) -> int:
-    """Write the events with seq 1 to `size`, then the checkpoint line; returns how many
-    events were written."""
-    written = 0
-    for event in log.read(conn, 1, size + 1):
-        out.write(encode_event(event.seq, event.at, event.type, event.actor, event.data))
-        out.write(b"\n")
-        written += 1
-    if checkpoint is not None:
-        out.write(canonical({CHECKPOINT: checkpoint}) + b"\n")
-    return written
 
 
 def shown(name: str | Path) -> str:
@@ -127,6 +112,35 @@ def write_file(
     finally:
         Path(partial).unlink(missing_ok=True)
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class FileTarget:
+    """An export to a file: refused as `check_target` refuses, written to a temporary file
+    beside it and renamed into place once whole."""
+
+    name: str
+    force: bool = False
+    protected: tuple[tuple[Path, str], ...] = ()
+
+    def check(self) -> None:
+        check_target(self.name, force=self.force, protected=self.protected)
+
+    def write(self, writer: Callable[[IO[bytes]], int]) -> int:
+        return write_file(self.name, writer, force=self.force, protected=self.protected)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamTarget:
+    """An export to an open stream, such as standard output ('-')."""
+
+    out: IO[bytes]
+    name: str = "-"
+
+    def write(self, writer: Callable[[IO[bytes]], int]) -> int:
+        count = writer(self.out)
+        self.out.flush()
+        return count
 
 
 def _put_in_place(partial: Path, path: Path, name: str, force: bool) -> None:

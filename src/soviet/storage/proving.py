@@ -72,26 +72,6 @@ def store(conn: Connection, size: int, keys: KeyFile | None) -> str | None:
     return note
 
 
-def checkpoint_for_export(conn: Connection, size: int, keys: KeyFile) -> tuple[str | None, str]:
-    """The signed checkpoint an export of the first `size` events ends with, and where it
-    comes from (`stored`, `now`, `logged`, `none`): the one stored at that size; else one
-    signed now, if the key is at hand; else the latest signed one."""
-    _, verifier = log_key(conn)
-    if verifier is None:
-        return None, "none"
-    stored = latest_stored(conn, at_most=size)
-    if stored is not None and stored[0] == size:
-        return stored[1], "stored"
-    if keys.exists():
-        return signed_checkpoint(conn, size, keys), "now"
-    logged = latest_logged(conn)
-    if stored is not None and (logged is None or stored[0] >= logged[0] - 1):
-        return stored[1], "stored"
-    if logged is not None:
-        return logged[1], "logged"
-    return None, "none"
-
-
 def latest_logged(conn: Connection) -> tuple[int, str] | None:
     """The seq and signed note of the latest `checkpoint.logged` event, if any."""
     row = conn.execute(

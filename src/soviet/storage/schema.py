@@ -7,11 +7,17 @@ transaction as the event, and can be rebuilt by replaying the log into an empty 
 
 Lists and results are stored as canonical JSON text, so that a projection compares equal
 byte for byte after a replay on any database.
+
+Seqs, Merkle node indexes and tree sizes are 64-bit (`Seq`): BIGINT on PostgreSQL, and
+INTEGER on SQLite, where INTEGER is already 64-bit and keeps `events.seq` the rowid.
+Every lookup an act makes — a vote, a signature, a close, a cascade — is served by an
+index or a primary key, so that none reads a whole table as the organization grows.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -25,13 +31,16 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+#: A seq, a Merkle node index or a tree size.
+Seq = BigInteger().with_variant(Integer(), "sqlite")
+
 # -- the log -----------------------------------------------------------------------------
 
 events = Table(
     "events",
     metadata,
     # seq starts at 1; the event's leaf index in the Merkle tree is seq - 1
-    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Seq, primary_key=True, autoincrement=False),
     Column("at", String(32), nullable=False),
     Column("type", String(64), nullable=False),
     Column("actor", String(128), nullable=True),
@@ -45,7 +54,7 @@ merkle_nodes = Table(
     "merkle_nodes",
     metadata,
     Column("level", Integer, primary_key=True, autoincrement=False),
-    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("idx", Seq, primary_key=True, autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
 )
 
@@ -55,7 +64,7 @@ merkle_nodes = Table(
 checkpoints = Table(
     "checkpoints",
     metadata,
-    Column("size", Integer, primary_key=True, autoincrement=False),
+    Column("size", Seq, primary_key=True, autoincrement=False),
     Column("note", Text, nullable=False),
 )
 
@@ -101,6 +110,7 @@ offices = Table(
     Column("recall_quorum", String(32), nullable=False),
     Column("position", Integer, nullable=False),
 )
+Index("ix_offices_seat_in", offices.c.seat_in)  # the seated deputies of a council
 
 members = Table(
     "members",
@@ -116,6 +126,8 @@ memberships = Table(
     Column("member", String(128), ForeignKey("members.id"), primary_key=True),
     Column("body", String(128), ForeignKey("bodies.id"), primary_key=True),
 )
+# by member: the primary key; by body: an assembly's electorate
+Index("ix_memberships_body", memberships.c.body)
 
 elections = Table(
     "elections",
@@ -127,7 +139,7 @@ elections = Table(
     Column("seats", Integer, nullable=False),
     Column("opened_at", String(32), nullable=False),
     Column("opened_by", String(128), nullable=True),
-    Column("cause", Integer, nullable=True),  # seq of the event that forced a by-election
+    Column("cause", Seq, nullable=True),  # seq of the event that forced a by-election
     Column("started_at", String(32), nullable=True),
     Column("voting_ends", String(32), nullable=True),
     Column("closed_at", String(32), nullable=True),
@@ -160,7 +172,7 @@ ballots = Table(
     Column("election", String(32), ForeignKey("elections.id"), primary_key=True),
     Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
     Column("choice", Text, nullable=False),  # JSON list of member ids, in order
-    Column("seq", Integer, nullable=False),
+    Column("seq", Seq, nullable=False),
 )
 
 mandates = Table(
@@ -176,10 +188,12 @@ mandates = Table(
     Column("since", String(32), nullable=False),
     Column("until", String(32), nullable=True),
     Column("ended_at", String(32), nullable=True),
-    Column("cause", Integer, nullable=True),  # seq of the event that ended it
+    Column("cause", Seq, nullable=True),  # seq of the event that ended it
 )
-Index("ix_mandates_office", mandates.c.office)
-Index("ix_mandates_holder", mandates.c.holder)
+# the active mandates of an office, of a holder, and all of them (the audit)
+Index("ix_mandates_office_status", mandates.c.office, mandates.c.status)
+Index("ix_mandates_holder_status", mandates.c.holder, mandates.c.status)
+Index("ix_mandates_status", mandates.c.status)
 
 petitions = Table(
     "petitions",
@@ -196,13 +210,14 @@ petitions = Table(
     Column("closed_at", String(32), nullable=True),
     Column("result", Text, nullable=True),  # JSON of the recall vote's count
 )
+Index("ix_petitions_mandate_status", petitions.c.mandate, petitions.c.status)  # live ones
 
 signatures = Table(
     "signatures",
     metadata,
     Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
     Column("member", String(128), ForeignKey("members.id"), primary_key=True),
-    Column("seq", Integer, nullable=False),
+    Column("seq", Seq, nullable=False),
 )
 
 recall_rolls = Table(
@@ -218,7 +233,7 @@ recall_ballots = Table(
     Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
     Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
     Column("vote", String(4), nullable=False),  # yes | no
-    Column("seq", Integer, nullable=False),
+    Column("seq", Seq, nullable=False),
 )
 
 #: The projection tables, in an order that respects their foreign keys.

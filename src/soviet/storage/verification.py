@@ -11,16 +11,13 @@ too). `unsigned_tail` accepts events no signature covers, noting them instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from rfc8785 import CanonicalizationError
-from sqlalchemy import URL, Connection, Engine, Table, event, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from soviet.domain.events import Recorded
 from soviet.errors import LedgerError, ReplayError
@@ -224,45 +221,6 @@ def verify_export(
     finally:
         replica.close()
     return report
-
-
-@contextmanager
-def snapshot(engine: Engine) -> Iterator[Connection]:
-    """A read transaction that sees one state of the database throughout — the log and the
-    projections as one commit left them — without holding acts back while it lasts:
-    REPEATABLE READ on PostgreSQL; on SQLite, a deferred transaction on a reader's own
-    connection (in WAL mode its snapshot holds while writers commit)."""
-    reader = _sqlite_reader(engine.url) if _is_sqlite_file(engine) else engine
-    try:
-        with database.connect(reader) as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                yield conn
-    finally:
-        if reader is not engine:
-            reader.dispose()
-
-
-def _is_sqlite_file(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
-
-
-def _sqlite_reader(url: URL) -> Engine:
-    """An engine for reading a SQLite file: no write lock at BEGIN (the application's
-    engine takes it for every transaction), the same busy timeout."""
-    reader = sa.create_engine(url, poolclass=NullPool)
-
-    @event.listens_for(reader, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # transactions begin below, deferred
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {database.BUSY_TIMEOUT_MS}")
-
-    @event.listens_for(reader, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
-
-    return reader
 
 
 def total_events(conn: Connection) -> int:

@@ -62,30 +62,22 @@ def mandate_from_row(row: Any) -> MandateRecord:
     )
 
 
-class SqlWorkspace:
-    """One unit of work: begins with the writers' lock, checks the clock, and holds the
-    events recorded so far so their Merkle nodes are written before the commit. Their
-    rows and projection rows are held back too (`Writes`) and sent before any read."""
+class SqlProjections:
+    """The projections at one instant, as the services read them: the reads of a unit of
+    work, and by themselves what a read-only snapshot offers (the audit without
+    `--schedule`). Checks the clock against the log's last event."""
 
-    def __init__(self, conn: Connection, now: str, keys: KeyFile | None = None) -> None:
+    def __init__(self, conn: Connection, now: str) -> None:
         self._conn = conn
-        self._writes = Writes(conn)
-        self._keys = keys
-        lock_writers(conn)
         self.size, last_at = log.last(conn)
-        self._start = self.size
         if last_at is not None and now < last_at:
             raise ClockError(
                 f"the clock ({now}) is earlier than the log's last event ({last_at}); "
                 "time in the log never goes backwards"
             )
         self._now = now
-        self._pending: list[bytes] = []
-        self.recorded: list[Recorded] = []
         self._bodies: dict[str, Body] | None = None
         self._offices: dict[str, Office] | None = None
-
-    # -- writing -------------------------------------------------------------------------
 
     @property
     def now(self) -> str:
@@ -93,55 +85,7 @@ class SqlWorkspace:
 
     @property
     def conn(self) -> Connection:
-        """The connection, every write held back sent: what a read sees is up to date."""
-        self._writes.flush()
         return self._conn
-
-    def record(self, event: Event) -> Recorded:
-        seq = self.size + len(self._pending) + 1
-        row, recorded = log.row_for(seq, self._now, event)
-        self._writes.insert(t.events, row)
-        self._pending.append(row["leaf"])
-        projectors.project(self._writes, recorded)
-        self.recorded.append(recorded)
-        if event.type == "organization.founded":
-            self._bodies = self._offices = None
-        return recorded
-
-    def flush(self) -> None:
-        """Send the writes held back and write the Merkle nodes of the events recorded so
-        far."""
-        self._writes.flush()
-        if self._pending:
-            merkle.append_leaves(self._conn, self.size, self._pending)
-            self.size += len(self._pending)
-            self._pending = []
-
-    def seal(self) -> None:
-        """Send everything held back and store the signed checkpoint of the tree as this
-        unit of work leaves it, in its transaction, so the latest stored checkpoint signs
-        every event. A unit of work that grew a signed log needs the log's key; one that
-        recorded nothing signs only what an older schema left unsigned, and only when the
-        key is at hand."""
-        grew = bool(self._pending) or self.size > self._start
-        self.flush()
-        if not grew:  # every stored checkpoint is of a size the log had when this began
-            if self._keys is None or not self._keys.exists():
-                return
-            latest = proving.latest_stored(self._conn)
-            if latest is not None and latest[0] >= self.size:
-                return
-        proving.store(self._conn, self.size, self._keys)
-
-    def root_hash(self) -> bytes:
-        self.flush()
-        return merkle.root(self.conn, self.size) if self.size else EMPTY_ROOT
-
-    def checkpoint(self) -> str | None:
-        """The signed checkpoint of the tree as it stands in this unit of work, or None for
-        a log founded without a key."""
-        self.flush()
-        return proving.signed_checkpoint(self.conn, self.size, self._keys)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -294,6 +238,73 @@ class SqlWorkspace:
             )
         )
         return None if row is None else self._petition(row)
+
+
+class SqlWorkspace(SqlProjections):
+    """One unit of work: begins with the writers' lock, checks the clock, and holds the
+    events recorded so far so their Merkle nodes are written before the commit. Their
+    rows and projection rows are held back too (`Writes`) and sent before any read."""
+
+    def __init__(self, conn: Connection, now: str, keys: KeyFile | None = None) -> None:
+        self._writes = Writes(conn)
+        self._keys = keys
+        lock_writers(conn)  # before the tail is read: no other writer moves it now
+        super().__init__(conn, now)
+        self._start = self.size
+        self._pending: list[bytes] = []
+        self.recorded: list[Recorded] = []
+
+    @property
+    def conn(self) -> Connection:
+        """The connection, every write held back sent: what a read sees is up to date."""
+        self._writes.flush()
+        return self._conn
+
+    def record(self, event: Event) -> Recorded:
+        seq = self.size + len(self._pending) + 1
+        row, recorded = log.row_for(seq, self._now, event)
+        self._writes.insert(t.events, row)
+        self._pending.append(row["leaf"])
+        projectors.project(self._writes, recorded)
+        self.recorded.append(recorded)
+        if event.type == "organization.founded":
+            self._bodies = self._offices = None
+        return recorded
+
+    def flush(self) -> None:
+        """Send the writes held back and write the Merkle nodes of the events recorded so
+        far."""
+        self._writes.flush()
+        if self._pending:
+            merkle.append_leaves(self._conn, self.size, self._pending)
+            self.size += len(self._pending)
+            self._pending = []
+
+    def seal(self) -> None:
+        """Send everything held back and store the signed checkpoint of the tree as this
+        unit of work leaves it, in its transaction, so the latest stored checkpoint signs
+        every event. A unit of work that grew a signed log needs the log's key; one that
+        recorded nothing signs only what an older schema left unsigned, and only when the
+        key is at hand."""
+        grew = bool(self._pending) or self.size > self._start
+        self.flush()
+        if not grew:  # every stored checkpoint is of a size the log had when this began
+            if self._keys is None or not self._keys.exists():
+                return
+            latest = proving.latest_stored(self._conn)
+            if latest is not None and latest[0] >= self.size:
+                return
+        proving.store(self._conn, self.size, self._keys)
+
+    def root_hash(self) -> bytes:
+        self.flush()
+        return merkle.root(self.conn, self.size) if self.size else EMPTY_ROOT
+
+    def checkpoint(self) -> str | None:
+        """The signed checkpoint of the tree as it stands in this unit of work, or None for
+        a log founded without a key."""
+        self.flush()
+        return proving.signed_checkpoint(self.conn, self.size, self._keys)
 
     def next_id(self, kind: IdKind) -> str:
         prefix, table = _PREFIX[kind]
