@@ -193,14 +193,17 @@ def test_a_changed_line_of_an_export_fails_at_that_event(
     lines[ballot] = lines[ballot].replace(b'"choice":["', b'"choice":["a1-8","', 1)
     path.write_bytes(b"".join(lines))
     report = verify_export(path, key=verifier(org))
-    # An export stores no leaf to compare: the change shows at the first root after it —
-    # the seed of the next close — bounded by the last checkpoint that still matches.
+    # The rules refuse the changed ballot itself (it names one who is no candidate); an
+    # export stores no leaf to compare, so the tree shows the change at the first root
+    # after it — the seed of the next close — bounded by the last checkpoint that matches.
     first = report.first
     assert first is not None
+    assert (first.seq, first.type, first.check) == (ballot + 1, ev.BALLOT_CAST, "rules")
+    assert "not a candidate" in first.detail
     closes = [e.seq for e in org.events() if e.type == ev.ELECTION_CLOSED]
     next_close = min(seq for seq in closes if seq > ballot + 1)
-    assert (first.seq, first.type, first.check) == (next_close, ev.ELECTION_CLOSED, "counts")
-    assert f"to {next_close - 1} was changed" in first.detail
+    seeds = [d for d in report.checks["counts"].found if d.seq == next_close]
+    assert seeds and f"to {next_close - 1} was changed" in seeds[0].detail
     failed = report.checks["checkpoints"].found
     assert failed and all(d.seq is None or d.seq > ballot + 1 for d in failed)
 

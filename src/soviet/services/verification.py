@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
+from soviet.domain.rederive import Rederivation
 from soviet.errors import LedgerError, ReplayError, SovietError
 from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint, parse_note
 from soviet.ledger.compact import Range
@@ -122,7 +123,8 @@ class Check:
 
 #: The checks, in the order they are reported.
 CHECKS = (
-    "entries", "leaves", "tree", "checkpoints", "since", "replay", "counts", "projections",
+    "entries", "leaves", "tree", "checkpoints", "since", "replay", "counts", "rules",
+    "projections",
 )
 
 
@@ -196,8 +198,12 @@ class LogCheck:
         anchors: Iterable[tuple[str, bytes] | tuple[str, bytes, str]] = (),
         replica: Replica | None = None,
         signed_tail: str | None = None,
+        rules: bool = True,
     ) -> None:
-        """`anchors`: signed checkpoints from outside the log, each `(check, note)` or
+        """`rules`: re-derive every act by the rules (off only for checking the other
+        properties of a hand-made log, whose events need not be acts).
+
+        `anchors`: signed checkpoints from outside the log, each `(check, note)` or
         `(check, note, what)` — `what` names it in messages. `signed_tail`, when given, is
         the rule that the latest signature covers every event: events after it fail the
         `checkpoints` check, and the text is the fix the failure suggests; without it they
@@ -228,6 +234,9 @@ class LogCheck:
         #: Per level of the tree: SHA-256 over the recomputed nodes in order, and how many.
         self.levels: list[tuple[Any, int]] = []
         self.counts = {"checkpoints": 0, "unchecked": 0, "recounted": 0, "ballots": 0}
+        #: The rules re-derived: every act decided again on the state just before it, its
+        #: consequences compared with the logged ones event for event, field for field.
+        self.rules = Rederivation(track_root=False) if rules else None
         self.latest: Checkpoint | None = None
         #: The last seq a signature covers: a logged checkpoint's own event included.
         self.signed_through = 0
@@ -268,8 +277,17 @@ class LogCheck:
             self._checkpoint(e, root_before)
         elif e.type == ev.ELECTION_CLOSED:
             self._recount(e, root_before)
+        self._rederive(e, root_before)
         self._grow(leaf)
         self._replay(e)
+
+    def _rederive(self, e: Entry, root_before: bytes) -> None:
+        if self.rules is None:
+            return
+        event = Recorded(e.seq, e.at, e.type, e.actor, e.data)
+        seed = root_before if e.type == ev.ELECTION_CLOSED else None
+        for found in self.rules.feed(event, seed):
+            self.report.fail("rules", f"{found.kind}: {found.detail}", found.seq, found.type)
 
     def skip(self, seq: int, type: str | None, leaf: bytes | None, detail: str) -> None:
         """An event that cannot be read: counted as a discrepancy, its stored leaf (if any)
@@ -295,6 +313,9 @@ class LogCheck:
         """Check the outside checkpoints, write the summaries, and return the report."""
         self._settle()
         report = self.report
+        if self.rules is not None:
+            for found in self.rules.finish():
+                report.fail("rules", f"{found.kind}: {found.detail}", found.seq, found.type)
         report.size = self.tree.end
         report.root = self.tree.root()
         checks = report.checks
@@ -308,6 +329,14 @@ class LogCheck:
             f"{logged:,} logged checkpoints opened with the log's key, each the root at its size"
             + (f"; {unchecked:,} not checked: no key" if unchecked else "")
         )
+        if self.rules is None:
+            checks["rules"].ran = False
+            checks["rules"].summary = "not asked for"
+        else:
+            checks["rules"].summary = (
+                f"{self.rules.acts:,} acts decided again on the state before each: every "
+                "consequence the log holds is the one the rules derive, and none is missing"
+            )
         checks["counts"].summary = (
             f"{self.counts['recounted']:,} closed elections recounted from "
             f"{self.counts['ballots']:,} logged ballots with their logged seeds"
