@@ -80,16 +80,18 @@ def charter_text(members: int) -> tuple[str, str]:
 
 
 def open_soviet(folder: Path, now: str = START) -> Soviet:
-    return Soviet(Settings(f"sqlite:///{folder / 'soviet.db'}", now, folder / "soviet.key"),
-                  create=True)
+    return Soviet(
+        Settings(f"sqlite:///{folder / 'soviet.db'}", now, folder / "soviet.key"), create=True
+    )
 
 
 def at(soviet: Soviet, minute: int) -> None:
     """Move the organization's clock to START plus `minute` minutes."""
     hours, minutes = divmod(minute, 60)
     days, hours = divmod(hours, 24)
-    soviet.settings = replace(soviet.settings, now=f"2026-05-{1 + days:02d}T"
-                              f"{9 + hours:02d}:{minutes:02d}:00Z")
+    soviet.settings = replace(
+        soviet.settings, now=f"2026-05-{1 + days:02d}T{9 + hours:02d}:{minutes:02d}:00Z"
+    )
 
 
 # -- 1. appending through SqlWorkspace.record --------------------------------------------
@@ -108,8 +110,11 @@ def measure_appends(folder: Path, count: int, batch: int, votes: int) -> list[st
             pass
         with Clock() as took:
             soviet.found(charter)
-        lines.append(line(f"found: {members:,} admissions (Soviet.found, one transaction)",
-                          took, members + 1))
+        lines.append(
+            line(
+                f"found: {members:,} admissions (Soviet.found, one transaction)", took, members + 1
+            )
+        )
         at(soviet, 60)
         election = start_election(soviet, "works.committee")
         rng = random.Random(1)
@@ -120,10 +125,20 @@ def measure_appends(folder: Path, count: int, batch: int, votes: int) -> list[st
             for low in range(1, count + 1, batch):
                 with soviet.unit_of_work() as ws:
                     for voter in range(low, min(count + 1, low + batch)):
-                        ws.record(Event(ev.BALLOT_CAST, f"m{voter}",
-                                        {"election": election, "choice": choices[voter]}))
-        lines.append(line(f"append: {count:,} ballots (SqlWorkspace.record, transactions "
-                          f"of {batch:,})", took, count))
+                        ws.record(
+                            Event(
+                                ev.BALLOT_CAST,
+                                f"m{voter}",
+                                {"election": election, "choice": choices[voter]},
+                            )
+                        )
+        lines.append(
+            line(
+                f"append: {count:,} ballots (SqlWorkspace.record, transactions of {batch:,})",
+                took,
+                count,
+            )
+        )
         at(soviet, 180)
         chair = start_election(soviet, "works.chair")
         at(soviet, 240)
@@ -132,8 +147,14 @@ def measure_appends(folder: Path, count: int, batch: int, votes: int) -> list[st
             for voter in range(voters):
                 with soviet.unit_of_work() as ws:
                     elections.vote(ws, chair, choices[voter], f"m{voter}")
-        lines.append(line(f"vote: {voters:,} ballots through the service, one unit of work "
-                          f"each, electorate of {members:,}", took, voters))
+        lines.append(
+            line(
+                f"vote: {voters:,} ballots through the service, one unit of work "
+                f"each, electorate of {members:,}",
+                took,
+                voters,
+            )
+        )
     finally:
         soviet.dispose()
     return lines
@@ -184,8 +205,9 @@ def build_log(folder: Path, events: int) -> tuple[Soviet, int]:
             choice = rng.choice(rankings)
             if method in ("plurality", "irv"):
                 choice = choice[:1] if method == "plurality" else choice
-            ballots.append(Event(ev.BALLOT_CAST, f"m{voter}",
-                                 {"election": election, "choice": choice}))
+            ballots.append(
+                Event(ev.BALLOT_CAST, f"m{voter}", {"election": election, "choice": choice})
+            )
         at(soviet, 60 * (number + 1) + 30)
         with soviet.unit_of_work() as ws:
             record_all(ws, ballots)
@@ -213,8 +235,7 @@ def median(action: Callable[[], object], reads: int) -> float:
 def measure_log(folder: Path, events: int, reads: int) -> list[str]:
     with Clock() as took:
         soviet, size = build_log(folder, events)
-    lines = [line(f"build: a log of {size:,} events (record in large units of work)",
-                  took, size)]
+    lines = [line(f"build: a log of {size:,} events (record in large units of work)", took, size)]
     try:
         with soviet.reading() as conn:
             seq, old = size // 2, max(1, size * 3 // 4)
@@ -222,11 +243,16 @@ def measure_log(folder: Path, events: int, reads: int) -> list[str]:
                 ("root", lambda: merkle.root(conn, size)),
                 ("inclusion proof", lambda: merkle.inclusion_proof(conn, seq - 1, size)),
                 ("consistency proof", lambda: merkle.consistency_proof(conn, old, size)),
-                ("`prove inclusion` (leaf, checks, proof)",
-                 lambda: proving.inclusion(conn, seq, size)),
+                (
+                    "`prove inclusion` (leaf, checks, proof)",
+                    lambda: proving.inclusion(conn, seq, size),
+                ),
             ):
-                lines.append(line(f"{what} at {size:,}, stored tree (median of {reads})",
-                                  median(call, reads)))
+                lines.append(
+                    line(
+                        f"{what} at {size:,}, stored tree (median of {reads})", median(call, reads)
+                    )
+                )
         with Clock() as took, snapshot(soviet.engine) as conn:
             report = verify_database(conn)
         verdict = "everything holds" if report.ok else f"FAILED: {report.first}"
@@ -240,8 +266,9 @@ def measure_log(folder: Path, events: int, reads: int) -> list[str]:
             with Clock() as took:
                 replay(source, replica)
         target.dispose()
-        lines.append(line(f"replay alone of {size:,} events (storage.replay, in memory)",
-                          took, size))
+        lines.append(
+            line(f"replay alone of {size:,} events (storage.replay, in memory)", took, size)
+        )
     finally:
         soviet.dispose()
     return lines
@@ -276,7 +303,8 @@ def line(what: str, took: float | Clock, count: int = 0) -> str:
     text = f"{what:<70} {seconds(wall):>10}{rate}"
     if isinstance(took, Clock):
         text += f"  (cpu {seconds(took.cpu)}" + (
-            f", {count / took.cpu:,.0f} events/s)" if count and took.cpu else ")")
+            f", {count / took.cpu:,.0f} events/s)" if count and took.cpu else ")"
+        )
     return text
 
 
@@ -285,15 +313,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the log")
     parser.add_argument("--append", type=int, default=20_000, help="ballots appended in 1.")
     parser.add_argument("--batch", type=int, default=1_000, help="events per transaction")
-    parser.add_argument("--votes", type=int, default=1_000,
-                        help="ballots cast through the vote service, each its own act")
+    parser.add_argument(
+        "--votes",
+        type=int,
+        default=1_000,
+        help="ballots cast through the vote service, each its own act",
+    )
     parser.add_argument("--reads", type=int, default=101, help="calls per read timing")
     parser.add_argument("--folder", type=Path, help="where the databases go (default: temp)")
     args = parser.parse_args(argv)
     if args.events < 100 or args.append < 1 or args.batch < 1 or args.reads < 1:
         parser.error("--events must be at least 100; --append, --batch, --reads at least 1")
-    print(f"soviet ledger, whole events: Python {sys.version.split()[0]}, "
-          f"SQLite {sqlite3.sqlite_version}")
+    print(
+        f"soviet ledger, whole events: Python {sys.version.split()[0]}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
 
     def run(folder: Path) -> None:
         for text in measure_appends(folder / "append", args.append, args.batch, args.votes):

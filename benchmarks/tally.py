@@ -358,8 +358,17 @@ def report(case: Case, timings: list[Timing]) -> None:
             )
     print(
         table(
-            ["library", "ballots", "wall s", "cpu s", "cpu µs/ballot", "× fastest peer",
-             "peak MB", "rise MB", "winners"],
+            [
+                "library",
+                "ballots",
+                "wall s",
+                "cpu s",
+                "cpu µs/ballot",
+                "× fastest peer",
+                "peak MB",
+                "rise MB",
+                "winners",
+            ],
             rows,
             right={1, 2, 3, 4, 5, 6, 7},
         )
@@ -448,14 +457,23 @@ def count_file(ballots: int, seed: int, runs: int, directory: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ballots", type=int, default=1_000_000,
-                        help="ballots for irv, schulze and count-file (stv uses a tenth)")
-    parser.add_argument("--peer-ballots", type=int, default=None,
-                        help="give every peer at most this many ballots (default: per peer)")
+    parser.add_argument(
+        "--ballots",
+        type=int,
+        default=1_000_000,
+        help="ballots for irv, schulze and count-file (stv uses a tenth)",
+    )
+    parser.add_argument(
+        "--peer-ballots",
+        type=int,
+        default=None,
+        help="give every peer at most this many ballots (default: per peer)",
+    )
     parser.add_argument("--cases", default="irv,stv,schulze,count-file")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--timeout", type=float, default=900.0,
-                        help="seconds before a timing is abandoned")
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds before a timing is abandoned"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of the count-file case")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
@@ -474,8 +492,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         write_blt(Path(path), plackett_luce(10, int(size), args.seed))
         return
     wanted = args.cases.split(",")
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
-          f"seed {args.seed}; cpu s is the process's user + system time")
+    print(
+        f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
+        f"seed {args.seed}; cpu s is the process's user + system time"
+    )
     print(f"ratios compare cpu seconds at equal ballots; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as directory:
         for case in cases(args.ballots):
@@ -484,11 +504,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             path = Path(directory) / f"{case.name}.npy"
             seed = str(args.seed)
             in_child("--generate", case.name, str(path), str(case.ballots), "--seed", seed)
-            sizes = {e.library: min(case.ballots, args.peer_ballots or e.cap or case.ballots)
-                     for e in case.entrants}
+            sizes = {
+                e.library: min(case.ballots, args.peer_ballots or e.cap or case.ballots)
+                for e in case.entrants
+            }
             sizes.pop("soviet.tally")
-            timings = [timed(case, "soviet.tally", path, n, args.timeout)
-                       for n in sorted({case.ballots, *sizes.values()}, reverse=True)]
+            timings = [
+                timed(case, "soviet.tally", path, n, args.timeout)
+                for n in sorted({case.ballots, *sizes.values()}, reverse=True)
+            ]
             timings += [timed(case, lib, path, n, args.timeout) for lib, n in sizes.items()]
             report(case, timings)
         if "count-file" in wanted:

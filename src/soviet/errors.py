@@ -94,6 +94,4 @@ class RootMismatch(LedgerError):
     def __init__(self, expected: bytes, computed: bytes) -> None:
         self.expected = expected
         self.computed = computed
-        super().__init__(
-            f"root mismatch: expected {expected.hex()}, computed {computed.hex()}"
-        )
+        super().__init__(f"root mismatch: expected {expected.hex()}, computed {computed.hex()}")

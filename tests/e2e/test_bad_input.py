@@ -125,7 +125,13 @@ def test_a_database_never_initialised_is_refused_and_left_as_it_was(
 ) -> None:
     cli.refused("show", "members", says=["no soviet organization", "soviet init"])
     cli.refused(
-        "member", "add", "zed", "--body", "mill", "--as", "ada",
+        "member",
+        "add",
+        "zed",
+        "--body",
+        "mill",
+        "--as",
+        "ada",
         says=["no soviet organization", "soviet init"],
     )
     missing = tmp_path / "missing.toml"
@@ -180,7 +186,10 @@ def prepare(cli: Cli) -> None:
     cli.run("recall", "open", "M3", "--reason", "voted against the mill", "--as", "nils")
     elections = by_id(cli.json("show", "elections"))
     assert {e: elections[e]["status"] for e in elections} == {
-        "E1": "nominating", "E2": "nominating", "E3": "voting", "E4": "closed"
+        "E1": "nominating",
+        "E2": "nominating",
+        "E3": "voting",
+        "E4": "closed",
     }
     assert elections["E4"]["winners"] == ["olga"]
 
@@ -207,7 +216,11 @@ REFUSALS = {
         "election", "nominate", "E1", "nobody", "--as", "chen", says="unknown member 'nobody'"
     ),
     "unknown office": refusal(
-        "election", "open", "council.treasurer", "--as", "ada",
+        "election",
+        "open",
+        "council.treasurer",
+        "--as",
+        "ada",
         says="unknown office 'council.treasurer'",
     ),
     "unknown election": refusal(
@@ -232,7 +245,12 @@ REFUSALS = {
         "vote", "E3", "ada", "--as", "mira", says="'ada' is not a candidate in election E3"
     ),
     "a vote for a candidate no longer eligible": refusal(
-        "vote", "E3", "mira", "boris", "--as", "mira",
+        "vote",
+        "E3",
+        "mira",
+        "boris",
+        "--as",
+        "mira",
         says="'boris' is no longer eligible for office 'council.chair'",
     ),
     "a vote after the close": refusal(
@@ -245,30 +263,58 @@ REFUSALS = {
         "vote", "E3", "mira", "mira", "--as", "mira", says="each candidate at most once"
     ),
     "closing an election early": refusal(
-        "election", "close", "E3", "--as", "ada",
+        "election",
+        "close",
+        "E3",
+        "--as",
+        "ada",
         says=("election E3 cannot close before", "2 of 3 electors have not voted"),
     ),
     "opening a second election": refusal(
-        "election", "open", "council.chair", "--as", "ada",
+        "election",
+        "open",
+        "council.chair",
+        "--as",
+        "ada",
         says="'council.chair' already has election E3",
     ),
     "nominating an ineligible candidate": refusal(
-        "election", "nominate", "E1", "mira", "--as", "chen",
+        "election",
+        "nominate",
+        "E1",
+        "mira",
+        "--as",
+        "chen",
         says="'mira' is not eligible for office 'foundry.deputy'",
     ),
     "nominating as a non-elector": refusal(
-        "election", "nominate", "E1", "chen", "--as", "mira",
+        "election",
+        "nominate",
+        "E1",
+        "chen",
+        "--as",
+        "mira",
         says=("'mira' may not nominate in election E1", "'foundry'"),
     ),
     "signing twice": refusal(
         "recall", "sign", "P1", "--as", "nils", says="'nils' has already signed petition P1"
     ),
     "signing outside the electorate": refusal(
-        "recall", "sign", "P1", "--as", "chen",
+        "recall",
+        "sign",
+        "P1",
+        "--as",
+        "chen",
         says=("'chen' may not sign petition P1", "'mill.deputy'"),
     ),
     "a second petition against one mandate": refusal(
-        "recall", "open", "M3", "--reason", "again", "--as", "olga",
+        "recall",
+        "open",
+        "M3",
+        "--reason",
+        "again",
+        "--as",
+        "olga",
         says=("petition P1 against mandate M3 is already open", "soviet recall sign P1"),
     ),
     "a petition without a reason": refusal(
@@ -278,7 +324,13 @@ REFUSALS = {
         "recall", "vote", "P1", "yes", "--as", "nils", says="petition P1 is open"
     ),
     "admitting without the power": refusal(
-        "member", "add", "zed", "--body", "mill", "--as", "nils",
+        "member",
+        "add",
+        "zed",
+        "--body",
+        "mill",
+        "--as",
+        "nils",
         says="'nils' may not admit members to 'mill'",
     ),
     "admitting a member twice": refusal(
@@ -286,12 +338,20 @@ REFUSALS = {
     ),
     "init twice": refusal("init", "--charter", str(SEATED), says="already holds an organization"),
     "SOVIET_NOW not ISO 8601": refusal(
-        "recall", "sign", "P1", "--as", "olga",
+        "recall",
+        "sign",
+        "P1",
+        "--as",
+        "olga",
         now="yesterday-ish",
         says="SOVIET_NOW='yesterday-ish' is not an ISO 8601 instant",
     ),
     "SOVIET_NOW earlier than the log": refusal(
-        "recall", "sign", "P1", "--as", "olga",
+        "recall",
+        "sign",
+        "P1",
+        "--as",
+        "olga",
         now=instant(START),
         says=f"the clock ({instant(START)}) is earlier than the log's last event",
     ),

@@ -21,7 +21,13 @@ def test_an_elected_secretary_takes_the_power_to_admit_from_the_founders_until_t
     # provisional: the founders admit, nobody else does
     cli.run("member", "add", "zoe", "--name", "Zoe Saldana", "--body", "mill", "--as", "nils")
     cli.refused(
-        "member", "add", "yuri", "--body", "mill", "--as", "olga",
+        "member",
+        "add",
+        "yuri",
+        "--body",
+        "mill",
+        "--as",
+        "olga",
         says=["'olga' may not admit", "founders (chen, nils)"],
     )
     findings = cli.json("audit", code=1)
@@ -35,9 +41,7 @@ def test_an_elected_secretary_takes_the_power_to_admit_from_the_founders_until_t
     cli.run("election", "nominate", "E1", "olga", "--as", "ada")
     cli.run("election", "nominate", "E1", "chen", "--as", "boris")
     cli.run("election", "start", "E1", "--as", "boris")
-    cli.refused(
-        "vote", "E1", "olga", "chen", "--as", "ada", says=["E1", "plurality", "at most 1"]
-    )
+    cli.refused("vote", "E1", "olga", "chen", "--as", "ada", says=["E1", "plurality", "at most 1"])
     for voter, choice in (("ada", "olga"), ("boris", "chen"), ("mira", "olga")):
         cli.run("vote", "E1", choice, "--as", voter)
     [closed, *_] = cli.run("election", "close", "E1", "--as", "mira", "--json").json_lines()
@@ -54,7 +58,13 @@ def test_an_elected_secretary_takes_the_power_to_admit_from_the_founders_until_t
     assert [f["kind"] for f in findings] == ["unelected"] * 4
     cli.tick(hours=1)
     cli.refused(
-        "member", "add", "yuri", "--body", "foundry", "--as", "chen",
+        "member",
+        "add",
+        "yuri",
+        "--body",
+        "foundry",
+        "--as",
+        "chen",
         says=["'chen' may not admit members to 'foundry'"],
     )
     cli.run("member", "add", "yuri", "--name", "Yuri Gagarin", "--body", "foundry", "--as", "olga")
@@ -103,7 +113,11 @@ def test_an_elected_secretary_takes_the_power_to_admit_from_the_founders_until_t
     ]
     mandates = by_id(cli.json("show", "mandates"))
     assert {m: mandates[m]["status"] for m in mandates} == {
-        "M1": "active", "M2": "active", "M3": "lapsed", "M4": "lapsed", "M5": "expired"
+        "M1": "active",
+        "M2": "active",
+        "M3": "lapsed",
+        "M4": "lapsed",
+        "M5": "expired",
     }
     findings = cli.json("audit", code=1)
     assert "expired" not in {f["kind"] for f in findings}

@@ -50,7 +50,11 @@ def test_an_election_freezes_its_roll_at_the_start_counts_by_stv_and_grants_the_
         assert f"{voter} voted in E1" in cast.stdout
     # emil has not voted, so nobody may close before the voting period ends
     cli.refused(
-        "election", "close", "E1", "--as", "ada",
+        "election",
+        "close",
+        "E1",
+        "--as",
+        "ada",
         says=["E1", voting_ends, "1 of 5 electors have not voted"],
     )
 
@@ -129,7 +133,12 @@ def test_a_holder_never_takes_a_second_seat_of_the_same_office(cli: Cli) -> None
     )
     cli.tick(hours=1)
     cli.refused(
-        "election", "nominate", "E2", "chen", "--as", "dora",
+        "election",
+        "nominate",
+        "E2",
+        "chen",
+        "--as",
+        "dora",
         says=["'chen' already holds seat 1 of office 'foundry.deputy'"],
     )
     cli.run("election", "nominate", "E2", "boris", "--as", "chen")
@@ -177,7 +186,12 @@ def test_deputies_elected_below_form_the_council_that_elects_above_until_none_ar
     cli.run("election", "nominate", "E2", "nils", "--as", "nils")
     cli.run("election", "nominate", "E2", "boris", "--as", "ada")
     cli.refused(
-        "election", "nominate", "E2", "mira", "--as", "ada",
+        "election",
+        "nominate",
+        "E2",
+        "mira",
+        "--as",
+        "ada",
         says=["'mira' is not eligible", "council.chair"],
     )
     [started] = cli.run("election", "start", "E2", "--as", "boris", "--json").json_lines()
@@ -210,6 +224,10 @@ def test_deputies_elected_below_form_the_council_that_elects_above_until_none_ar
     ]
     assert by_election["cause"] is not None
     cli.refused(
-        "election", "start", by_election["id"], "--as", "nils",
+        "election",
+        "start",
+        by_election["id"],
+        "--as",
+        "nils",
         says=[by_election["id"], "roll would be empty"],
     )

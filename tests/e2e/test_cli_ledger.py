@@ -56,8 +56,19 @@ def test_init_keeps_the_signing_key_beside_the_database_and_every_close_logs_a_c
     assert cli.run("checkpoint", env=elsewhere).stdout == now["note"]
     # but an act on a signed log needs the key, says where it was looked for, writes nothing
     cli.tick(minutes=1)
-    cli.refused("member", "add", "zoe", "--name", "Zoe", "--body", "mill", "--as", "ada",
-                says=["no key file at", "SOVIET_KEY"], env=elsewhere)
+    cli.refused(
+        "member",
+        "add",
+        "zoe",
+        "--name",
+        "Zoe",
+        "--body",
+        "mill",
+        "--as",
+        "ada",
+        says=["no key file at", "SOVIET_KEY"],
+        env=elsewhere,
+    )
 
 
 def test_proofs_check_out_offline_and_say_exit_1_when_they_do_not_hold(cli: Cli) -> None:
@@ -80,22 +91,65 @@ def test_proofs_check_out_offline_and_say_exit_1_when_they_do_not_hold(cli: Cli)
     # offline: the database is out of reach, only the files and the verifier key count
     offline = {"SOVIET_DB": f"sqlite:///{folder / 'nowhere' / 'none.db'}"}
     line = json.dumps(ballot)
-    shown = cli.run("verify-proof", "inclusion.json", "--checkpoint", "now.txt",
-                    "--key", "soviet.pub", "--leaf", line, env=offline)
+    shown = cli.run(
+        "verify-proof",
+        "inclusion.json",
+        "--checkpoint",
+        "now.txt",
+        "--key",
+        "soviet.pub",
+        "--leaf",
+        line,
+        env=offline,
+    )
     assert f"ballot.cast at seq {ballot['seq']} is in the log lakeside-works" in shown.stdout
-    cli.run("verify-proof", "consistency.json", "--checkpoint", "then.txt",
-            "--checkpoint", "now.txt", "--key", "soviet.pub", env=offline)
+    cli.run(
+        "verify-proof",
+        "consistency.json",
+        "--checkpoint",
+        "then.txt",
+        "--checkpoint",
+        "now.txt",
+        "--key",
+        "soviet.pub",
+        env=offline,
+    )
 
     other = json.dumps(events_of(log, "ballot.cast")[0])
-    wrong = cli.run("verify-proof", "inclusion.json", "--checkpoint", "now.txt",
-                    "--key", "soviet.pub", "--leaf", other, code=1, env=offline)
+    wrong = cli.run(
+        "verify-proof",
+        "inclusion.json",
+        "--checkpoint",
+        "now.txt",
+        "--key",
+        "soviet.pub",
+        "--leaf",
+        other,
+        code=1,
+        env=offline,
+    )
     assert "not the leaf the proof is for" in wrong.error
-    stale = cli.run("verify-proof", "inclusion.json", "--checkpoint", "then.txt",
-                    "--key", "soviet.pub", code=1, env=offline)
+    stale = cli.run(
+        "verify-proof",
+        "inclusion.json",
+        "--checkpoint",
+        "then.txt",
+        "--key",
+        "soviet.pub",
+        code=1,
+        env=offline,
+    )
     assert f"for the log at size {new}" in stale.error
     cli.refused("prove", "inclusion", "0", says=["seq 0 is not in the log"])
-    cli.refused("verify-proof", "inclusion.json", "--checkpoint", "now.txt", "--key",
-                "missing.pub", says=["'missing.pub' is neither a key file nor a verifier key"])
+    cli.refused(
+        "verify-proof",
+        "inclusion.json",
+        "--checkpoint",
+        "now.txt",
+        "--key",
+        "missing.pub",
+        says=["'missing.pub' is neither a key file nor a verifier key"],
+    )
 
 
 def test_an_export_and_the_database_verify_and_a_changed_ballot_fails_at_its_seq(
@@ -112,7 +166,8 @@ def test_an_export_and_the_database_verify_and_a_changed_ballot_fails_at_its_seq
     assert f"Exported {size} events to log.jsonl" in exported.stdout
     lines = (cli.folder / "log.jsonl").read_text().splitlines()
     assert len(lines) == size + 1 and json.loads(lines[-1])["checkpoint"].startswith(
-        f"lakeside-works\n{size}\n")
+        f"lakeside-works\n{size}\n"
+    )
     report = cli.json("verify", "--export", "log.jsonl", "--key", "soviet.pub")
     assert report["ok"] and report["size"] == size
     assert cli.json("verify", "--since", "then.txt")["ok"]
@@ -123,9 +178,13 @@ def test_an_export_and_the_database_verify_and_a_changed_ballot_fails_at_its_seq
     ballot = events_of(cli.log(), "ballot.cast")[0]
     engine = sa.create_engine(cli.db, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE events SET data = :d WHERE seq = :s"),
-                     {"d": json.dumps({"choice": ["nils"], "election": "E1"},
-                                      separators=(",", ":")), "s": ballot["seq"]})
+        conn.execute(
+            sa.text("UPDATE events SET data = :d WHERE seq = :s"),
+            {
+                "d": json.dumps({"choice": ["nils"], "election": "E1"}, separators=(",", ":")),
+                "s": ballot["seq"],
+            },
+        )
     engine.dispose()
     failed = cli.run("verify", code=1)
     assert f"First discrepancy at seq {ballot['seq']} (ballot.cast)" in failed.stdout

@@ -53,7 +53,11 @@ def test_a_recall_vote_that_passes_ends_the_mandate_and_cascades_to_the_council_
         cast = cli.run("recall", "vote", "P1", choice, "--as", voter)  # the holder votes too
         assert f"{voter} voted {choice} on petition P1" in cast.stdout
     cli.refused(
-        "recall", "close", "P1", "--as", "olga",
+        "recall",
+        "close",
+        "P1",
+        "--as",
+        "olga",
         says=["P1", "cannot close before", "1 of 5 electors have not voted"],
     )
 
@@ -74,17 +78,26 @@ def test_a_recall_vote_that_passes_ends_the_mandate_and_cascades_to_the_council_
     assert recalled["data"]["mandate"] == "M3"
     assert recalled["data"]["cause"] == outcome["seq"]
     assert mill_by_election["data"] == {
-        "election": "E1", "office": "mill.deputy", "seats": 1, "cause": recalled["seq"]
+        "election": "E1",
+        "office": "mill.deputy",
+        "seats": 1,
+        "cause": recalled["seq"],
     }
     assert lapsed["data"]["mandate"] == "M4"
     assert lapsed["data"]["cause"] == recalled["seq"]
     assert chair_by_election["data"] == {
-        "election": "E2", "office": "council.chair", "seats": 1, "cause": lapsed["seq"]
+        "election": "E2",
+        "office": "council.chair",
+        "seats": 1,
+        "cause": lapsed["seq"],
     }
 
     mandates = by_id(cli.json("show", "mandates"))
     assert {m: mandates[m]["status"] for m in mandates} == {
-        "M1": "active", "M2": "active", "M3": "recalled", "M4": "lapsed"
+        "M1": "active",
+        "M2": "active",
+        "M3": "recalled",
+        "M4": "lapsed",
     }
     [petition] = cli.json("show", "petitions")
     assert (petition["status"], petition["votes"]) == ("recalled", {"yes": 3, "no": 1})
@@ -100,7 +113,7 @@ def test_a_recall_vote_that_passes_ends_the_mandate_and_cascades_to_the_council_
 
     log = cli.log()
     assert [event["seq"] for event in log] == list(range(1, len(log) + 1))
-    assert log[-len(closing):] == closing
+    assert log[-len(closing) :] == closing
     for event in events_of(log, "mandate.lapsed") + events_of(log, "mandate.recalled"):
         assert event["actor"] is None
         assert isinstance(event["data"]["cause"], int)
@@ -154,12 +167,17 @@ def test_a_recall_ends_at_once_at_the_immediate_share_and_fails_without_a_majori
 
     petitions = by_id(cli.json("show", "petitions"))
     assert {p: petitions[p]["status"] for p in petitions} == {
-        "P1": "recalled", "P2": "failed", "P3": "failed"
+        "P1": "recalled",
+        "P2": "failed",
+        "P3": "failed",
     }
     assert petitions["P1"]["signatures"] == 3
     mandates = by_id(cli.json("show", "mandates"))
     assert {m: mandates[m]["status"] for m in mandates} == {
-        "M1": "recalled", "M2": "active", "M3": "active", "M4": "active"
+        "M1": "recalled",
+        "M2": "active",
+        "M3": "active",
+        "M4": "active",
     }
     # a failed petition leaves the way open to a new one
     cli.run("recall", "open", "M2", "--reason", "still never attends", "--as", "emil")

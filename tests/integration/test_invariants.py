@@ -114,17 +114,25 @@ def charter_of(shape: Shape) -> Charter:
     for number, (size, seats, method) in enumerate(shape.assemblies, start=1):
         ident = f"a{number}"
         bodies.append(Body(ident, f"Assembly {number}", "assembly", COUNCIL))
-        offices.append(office(f"{ident}.deputy", ident, seats, method, seat_in=COUNCIL,
-                              rules=rules))
+        offices.append(
+            office(f"{ident}.deputy", ident, seats, method, seat_in=COUNCIL, rules=rules)
+        )
         for i in range(1, size + 1):
             both = shape.shared_member and ident == "a1" and i == 1
-            people.append(Member(f"{ident}-{i}", f"{ident}-{i}", ("a1", "a2") if both
-                                 else (ident,)))
+            people.append(
+                Member(f"{ident}-{i}", f"{ident}-{i}", ("a1", "a2") if both else (ident,))
+            )
     offices.append(office(f"{COUNCIL}.chair", COUNCIL, 1, shape.chair_method, rules=rules))
-    offices.append(office(
-        f"{COUNCIL}.committee", COUNCIL, 2, shape.committee_method, rules=rules,
-        eligible="members" if shape.committee_open_to_members else "electorate",
-    ))
+    offices.append(
+        office(
+            f"{COUNCIL}.committee",
+            COUNCIL,
+            2,
+            shape.committee_method,
+            rules=rules,
+            eligible="members" if shape.committee_open_to_members else "electorate",
+        )
+    )
     holdings = []
     if shape.imported >= 1:
         holdings.append(Holding("a1.deputy", "a1-2"))
@@ -200,7 +208,8 @@ def read_view(ws: SqlWorkspace) -> View:
         m.holder for m in mandates if m.active and offices[m.office].seat_in == COUNCIL
     )
     electorate = {
-        o.id: deputies if o.body == COUNCIL
+        o.id: deputies
+        if o.body == COUNCIL
         else frozenset(m for m, body in memberships if body == o.body)
         for o in offices.values()
     }
@@ -218,8 +227,9 @@ def read_view(ws: SqlWorkspace) -> View:
         electorate=electorate,
         eligible=eligible,
         seated=ws.seated(COUNCIL),
-        open_seats={o.id: open_seats(o, active[o.id], eligible[o.id], ws.now)
-                    for o in offices.values()},
+        open_seats={
+            o.id: open_seats(o, active[o.id], eligible[o.id], ws.now) for o in offices.values()
+        },
         live_holders={
             o: frozenset(m.holder for m in active[o] if is_live(m, eligible[o], ws.now))
             for o in offices
@@ -238,9 +248,11 @@ def _grouped(rows: Iterable[Any]) -> dict[str, list[Any]]:
 
 
 def _elections(conn: Connection) -> tuple[ElectionRecord, ...]:
-    candidates = _grouped(conn.execute(
-        select(t.candidates.c.election, t.candidates.c.member).order_by(t.candidates.c.position)
-    ))
+    candidates = _grouped(
+        conn.execute(
+            select(t.candidates.c.election, t.candidates.c.member).order_by(t.candidates.c.position)
+        )
+    )
     rolls = _grouped(conn.execute(select(t.rolls.c.election, t.rolls.c.member)))
     voters = _grouped(conn.execute(select(t.ballots.c.election, t.ballots.c.voter)))
     return tuple(
@@ -411,8 +423,7 @@ class FederationMachine(RuleBasedStateMachine):
             and actor in electorate
             and candidate in self.v.candidates_for(election)
         )
-        self.attempt(lambda ws: elections.nominate(ws, election.id, candidate, actor),
-                     valid=valid)
+        self.attempt(lambda ws: elections.nominate(ws, election.id, candidate, actor), valid=valid)
 
     @precondition(lambda self: bool(self.v.election("nominating")))
     @rule(data=st.data())
@@ -433,8 +444,9 @@ class FederationMachine(RuleBasedStateMachine):
         election = data.draw(st.sampled_from(self.v.elections), label="election")
         voter = self.pick(data, election.roll - election.voters, "voter")
         valid_choice = self.choice(data, election)
-        spoil = data.draw(st.sampled_from(("no", "empty", "twice", "stranger", "many")),
-                          label="spoil")
+        spoil = data.draw(
+            st.sampled_from(("no", "empty", "twice", "stranger", "many")), label="spoil"
+        )
         choice = list(valid_choice or election.candidates[:1])
         if spoil == "empty":
             choice = []
@@ -463,8 +475,9 @@ class FederationMachine(RuleBasedStateMachine):
         """Valid acts only, for some of the elections under way, the assemblies' first:
         nominate, start, most of the roll votes, the period ends, close."""
         under_way = self.v.election("nominating") + self.v.election("voting")
-        chosen = data.draw(st.lists(st.sampled_from(under_way), min_size=1, unique=True),
-                           label="elections")
+        chosen = data.draw(
+            st.lists(st.sampled_from(under_way), min_size=1, unique=True), label="elections"
+        )
         for election in sorted(chosen, key=lambda e: (e.office.startswith(COUNCIL), e.id)):
             self.run_its_course(data, self.election(election.id))
             self.refresh()
@@ -478,14 +491,24 @@ class FederationMachine(RuleBasedStateMachine):
             least = 0 if election.candidates else 1
             chosen = data.draw(
                 st.lists(st.sampled_from(pool), min_size=least, max_size=3, unique=True)
-                if pool else st.just([]),
+                if pool
+                else st.just([]),
                 label="candidates",
             )
             for candidate in chosen:
-                self.attempt(partial(elections.nominate, election_id=election.id,
-                                     candidate=candidate, actor=electors[0]), valid=True)
-            started = self.attempt(lambda ws: elections.start(ws, election.id, electors[-1]),
-                                   valid=bool(self.v.open_seats[election.office]))
+                self.attempt(
+                    partial(
+                        elections.nominate,
+                        election_id=election.id,
+                        candidate=candidate,
+                        actor=electors[0],
+                    ),
+                    valid=True,
+                )
+            started = self.attempt(
+                lambda ws: elections.start(ws, election.id, electors[-1]),
+                valid=bool(self.v.open_seats[election.office]),
+            )
             if not started:
                 return
             election = self.election(election.id)
@@ -493,8 +516,10 @@ class FederationMachine(RuleBasedStateMachine):
             choice = self.choice(data, election)
             if choice is None or not data.draw(st.integers(0, 5), label="turns out"):
                 continue
-            self.attempt(partial(elections.vote, election_id=election.id, choice=choice,
-                                 voter=voter), valid=self.ballot_is_valid(election, voter, choice))
+            self.attempt(
+                partial(elections.vote, election_id=election.id, choice=choice, voter=voter),
+                valid=self.ballot_is_valid(election, voter, choice),
+            )
         self.o.tick(days=RULES.voting_days)
         closer = sorted(election.roll)[0]
         if self.attempt(lambda ws: elections.close(ws, election.id, closer), valid=True):
@@ -506,8 +531,9 @@ class FederationMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def open_petition(self, data: st.DataObject) -> None:
         ended = not data.draw(st.integers(0, 4), label="active")
-        mandate = data.draw(st.sampled_from(list(self.v.mandates) if ended else self.v.active()),
-                            label="mandate")
+        mandate = data.draw(
+            st.sampled_from(list(self.v.mandates) if ended else self.v.active()), label="mandate"
+        )
         actor = self.pick(data, self.v.electorate[mandate.office], "petitioner")
         reason = "broke the mandate" if data.draw(st.integers(0, 4), label="reason") else " "
         valid = (
@@ -516,8 +542,7 @@ class FederationMachine(RuleBasedStateMachine):
             and bool(reason.strip())
             and all(p.mandate != mandate.id for p in self.v.live_petitions())
         )
-        self.attempt(lambda ws: recall.open_petition(ws, mandate.id, reason, actor),
-                     valid=valid)
+        self.attempt(lambda ws: recall.open_petition(ws, mandate.id, reason, actor), valid=valid)
 
     @precondition(lambda self: bool(self.v.active()))
     @rule(data=st.data())
@@ -532,15 +557,13 @@ class FederationMachine(RuleBasedStateMachine):
         petition = self.o.read(lambda ws: ws.live_petition(mandate.id))
         if petition is None:
             opener = data.draw(st.sampled_from(electors), label="petitioner")
-            self.attempt(lambda ws: recall.open_petition(ws, mandate.id, "no", opener),
-                         valid=True)
+            self.attempt(lambda ws: recall.open_petition(ws, mandate.id, "no", opener), valid=True)
             petition = self.o.read(lambda ws: ws.live_petition(mandate.id))
         while petition is not None and petition.status == "open":
             signer = next((e for e in electors if e not in petition.signers), None)
             if signer is None:
                 return
-            self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer),
-                         valid=True)
+            self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer), valid=True)
             petition = self.petition(petition.id)
         if petition is None or petition.status != "voting":
             return
@@ -548,8 +571,10 @@ class FederationMachine(RuleBasedStateMachine):
         for voter in sorted(petition.roll - set(petition.votes)):
             if data.draw(st.integers(0, 5), label="turns out"):
                 choice = data.draw(st.sampled_from(("yes", "no")), label="vote")
-                self.attempt(partial(recall.vote, petition_id=petition.id, choice=choice,
-                                     voter=voter), valid=running)
+                self.attempt(
+                    partial(recall.vote, petition_id=petition.id, choice=choice, voter=voter),
+                    valid=running,
+                )
         self.o.tick(days=RULES.voting_days)
         closer = sorted(petition.roll)[0]
         self.attempt(partial(recall.close, petition_id=petition.id, actor=closer), valid=True)
@@ -561,8 +586,12 @@ class FederationMachine(RuleBasedStateMachine):
         petition = data.draw(st.sampled_from(self.v.petitions), label="petition")
         electorate = self.v.electorate[self.v.mandate(petition.mandate).office]
         first = self.pick(data, electorate - petition.signers, "signer")
-        more = data.draw(st.lists(st.sampled_from(sorted(electorate)), unique=True)
-                         if electorate else st.just([]), label="more signers")
+        more = data.draw(
+            st.lists(st.sampled_from(sorted(electorate)), unique=True)
+            if electorate
+            else st.just([]),
+            label="more signers",
+        )
         for signer in (first, *more):
             petition = self.petition(petition.id)
             valid = (
@@ -571,16 +600,18 @@ class FederationMachine(RuleBasedStateMachine):
                 and signer in electorate
                 and signer not in petition.signers
             )
-            if not self.attempt(partial(recall.sign, petition_id=petition.id, actor=signer),
-                                valid=valid):
+            if not self.attempt(
+                partial(recall.sign, petition_id=petition.id, actor=signer), valid=valid
+            ):
                 return
 
     @precondition(lambda self: bool(self.v.live_petitions("voting")))
     @rule(data=st.data())
     def recall_vote(self, data: st.DataObject) -> None:
         petition = data.draw(st.sampled_from(self.v.live_petitions("voting")), label="petition")
-        voters = data.draw(st.lists(st.sampled_from(self.v.members), min_size=1, unique=True),
-                           label="voters")
+        voters = data.draw(
+            st.lists(st.sampled_from(self.v.members), min_size=1, unique=True), label="voters"
+        )
         for voter in voters:
             choice = data.draw(st.sampled_from(("yes", "no", "maybe")), label="vote")
             valid = (
@@ -590,8 +621,10 @@ class FederationMachine(RuleBasedStateMachine):
                 and petition.voting_ends is not None
                 and self.v.now <= petition.voting_ends
             )
-            if self.attempt(partial(recall.vote, petition_id=petition.id, choice=choice,
-                                    voter=voter), valid=valid):
+            if self.attempt(
+                partial(recall.vote, petition_id=petition.id, choice=choice, voter=voter),
+                valid=valid,
+            ):
                 petition = self.petition(petition.id)
 
     @precondition(lambda self: bool(self.v.live_petitions("voting")))
@@ -707,9 +740,7 @@ def check_ballots(view: View, log_events: Sequence[ev.Recorded]) -> None:
         for e in log_events
         if e.type == ev.ELECTION_STARTED
     }
-    cast = Counter(
-        (e.data["election"], e.actor) for e in log_events if e.type == ev.BALLOT_CAST
-    )
+    cast = Counter((e.data["election"], e.actor) for e in log_events if e.type == ev.BALLOT_CAST)
     assert all(n == 1 for n in cast.values()), f"two ballots: {cast.most_common(1)}"
     for (election, voter), _ in cast.items():
         assert voter in rolls[election], f"{voter} voted in {election} off the roll"
@@ -722,9 +753,7 @@ def check_ballots(view: View, log_events: Sequence[ev.Recorded]) -> None:
 def check_entitlement(view: View) -> None:
     """Nobody holds a seat or an office they are not entitled to, and the council's
     members, as the handlers see them, are exactly the holders of its seats."""
-    deputies = {
-        m.holder for m in view.active() if view.offices[m.office].seat_in == COUNCIL
-    }
+    deputies = {m.holder for m in view.active() if view.offices[m.office].seat_in == COUNCIL}
     assert view.seated == deputies
     for m in view.active():
         of = view.offices[m.office]

@@ -27,9 +27,7 @@ def of_type(events: Sequence[Recorded], kind: str) -> list[Recorded]:
 
 def one(events: Sequence[Recorded], kind: str, **data: object) -> Recorded:
     """The one event of a kind whose data holds every given item."""
-    found = [
-        e for e in of_type(events, kind) if all(e.data.get(k) == v for k, v in data.items())
-    ]
+    found = [e for e in of_type(events, kind) if all(e.data.get(k) == v for k, v in data.items())]
     assert len(found) == 1, f"{len(found)} {kind} events with {data}: {found}"
     return found[0]
 
@@ -87,9 +85,7 @@ def test_the_roll_is_frozen_when_voting_starts_and_later_changes_reach_the_next_
     org.act(lambda ws: elections.vote(ws, election.id, ["a1-2"], "a1-8"))  # left, on the roll
     for voter in A1[:6]:
         org.act(partial(elections.vote, election_id=election.id, choice=["a1-2"], voter=voter))
-    assert "have not voted" in str(
-        org.refused(lambda ws: elections.close(ws, election.id, "a1-1"))
-    )
+    assert "have not voted" in str(org.refused(lambda ws: elections.close(ws, election.id, "a1-1")))
     org.act(lambda ws: elections.vote(ws, election.id, ["a1-2"], "a1-7"))
     org.act(lambda ws: elections.close(ws, election.id, "a1-8"))
     assert org.read(lambda ws: ws.election(election.id)).roll == frozenset(A1)
@@ -143,8 +139,9 @@ def test_a_candidate_no_longer_eligible_at_the_close_is_withdrawn_from_the_count
     org.act(audit.schedule)
     election = org.pending("a1.deputy")
     for candidate in ("a1-2", "a1-3"):
-        org.act(partial(elections.nominate, election_id=election.id, candidate=candidate,
-                        actor="a1-1"))
+        org.act(
+            partial(elections.nominate, election_id=election.id, candidate=candidate, actor="a1-1")
+        )
     org.act(lambda ws: elections.start(ws, election.id, "a1-1"))
     for voter in A1[:5]:
         org.act(partial(elections.vote, election_id=election.id, choice=["a1-2"], voter=voter))
@@ -185,11 +182,15 @@ def test_a_holder_with_a_live_seat_is_not_nominated_for_another_seat_of_the_offi
 def test_a_reelected_imported_holder_keeps_the_seats_that_depend_on_the_office(
     found: Found,
 ) -> None:
-    org = found(city_federation(holdings=[
-        Holding("a1.deputy", "a1-1"),
-        Holding("district.deputy", "a1-1"),
-        Holding("city.chair", "a1-1"),
-    ]))
+    org = found(
+        city_federation(
+            holdings=[
+                Holding("a1.deputy", "a1-1"),
+                Holding("district.deputy", "a1-1"),
+                Holding("city.chair", "a1-1"),
+            ]
+        )
+    )
     org.act(audit.schedule)
     closed = org.elect("a1.deputy", ["a1-1"])
 
@@ -204,11 +205,15 @@ def test_a_reelected_imported_holder_keeps_the_seats_that_depend_on_the_office(
 def test_a_reelected_holder_keeps_their_own_seat_of_a_multi_seat_office(
     found: Found,
 ) -> None:
-    org = found(city_federation(holdings=[
-        Holding("a2.deputy", "a2-1"),
-        Holding("a2.deputy", "a2-2"),
-        Holding("district.deputy", "a2-2"),
-    ]))
+    org = found(
+        city_federation(
+            holdings=[
+                Holding("a2.deputy", "a2-1"),
+                Holding("a2.deputy", "a2-2"),
+                Holding("district.deputy", "a2-2"),
+            ]
+        )
+    )
     org.act(audit.schedule)
     closed = org.elect("a2.deputy", ["a2-2"])  # both seats were open; one winner
 
@@ -223,10 +228,14 @@ def test_a_reelected_holder_keeps_their_own_seat_of_a_multi_seat_office(
 def test_a_winner_takes_a_vacant_seat_before_one_held_without_an_election(
     found: Found,
 ) -> None:
-    org = found(city_federation(holdings=[
-        Holding("a2.deputy", "a2-1"),
-        Holding("district.deputy", "a2-1"),
-    ]))
+    org = found(
+        city_federation(
+            holdings=[
+                Holding("a2.deputy", "a2-1"),
+                Holding("district.deputy", "a2-1"),
+            ]
+        )
+    )
     org.act(audit.schedule)
     closed = org.elect("a2.deputy", ["a2-3"])  # seat 1 imported, seat 2 vacant; one winner
 
@@ -245,8 +254,9 @@ def test_a_lost_seat_cascades_through_three_levels_each_lapse_caused_by_the_one_
 ) -> None:
     org = found(city_federation())
     seat_everyone(org)
-    mandates = {o: mandate_of(org, o, "a1-1") for o in
-                ("a1.deputy", "district.deputy", "city.chair")}
+    mandates = {
+        o: mandate_of(org, o, "a1-1") for o in ("a1.deputy", "district.deputy", "city.chair")
+    }
     org.act(lambda ws: recall.open_petition(ws, mandates["a1.deputy"], "sold out", "a1-2"))
     petition = org.read(lambda ws: ws.live_petition(mandates["a1.deputy"]))
     assert petition is not None
@@ -264,8 +274,11 @@ def test_a_lost_seat_cascades_through_three_levels_each_lapse_caused_by_the_one_
     assert recalled.data["cause"] == closed.seq
     assert district.data["cause"] == recalled.seq
     assert chair.data["cause"] == district.seq
-    for ending, office in ((recalled, "a1.deputy"), (district, "district.deputy"),
-                           (chair, "city.chair")):
+    for ending, office in (
+        (recalled, "a1.deputy"),
+        (district, "district.deputy"),
+        (chair, "city.chair"),
+    ):
         opened = one(done, ev.ELECTION_OPENED, office=office)
         assert opened.data["cause"] == ending.seq
         assert opened.actor is None and ending.actor is None
@@ -286,8 +299,12 @@ def test_signatures_reaching_the_immediate_share_recall_while_the_recall_vote_ru
     done = org.act(lambda ws: recall.sign(ws, petition.id, "a1-5"))  # 4 of 8 = 1/2
     signed, recalled = done[0], one(done, ev.MANDATE_RECALLED)
     assert recalled.data == {
-        "mandate": mandate, "petition": petition.id, "by": "signatures",
-        "signatures": 4, "electorate": 8, "cause": signed.seq,
+        "mandate": mandate,
+        "petition": petition.id,
+        "by": "signatures",
+        "signatures": 4,
+        "electorate": 8,
+        "cause": signed.seq,
     }
     assert one(done, ev.ELECTION_OPENED, office="a1.deputy").data["cause"] == recalled.seq
     assert org.read(lambda ws: ws.petition(petition.id)).status == "recalled"
@@ -295,9 +312,7 @@ def test_signatures_reaching_the_immediate_share_recall_while_the_recall_vote_ru
     assert "no recall vote" in str(
         org.refused(lambda ws: recall.vote(ws, petition.id, "yes", "a1-6"))
     )
-    assert "no vote to close" in str(
-        org.refused(lambda ws: recall.close(ws, petition.id, "a1-6"))
-    )
+    assert "no vote to close" in str(org.refused(lambda ws: recall.close(ws, petition.id, "a1-6")))
 
 
 def test_a_signer_who_leaves_and_rejoins_is_counted_once(found: Found) -> None:
@@ -305,9 +320,7 @@ def test_a_signer_who_leaves_and_rejoins_is_counted_once(found: Found) -> None:
     org.act(lambda ws: members.leave(ws, "a1-2", "a1", "a1-2"))
     assert "only electors" in str(org.refused(lambda ws: recall.sign(ws, petition.id, "a1-2")))
     org.act(lambda ws: members.join(ws, "a1-2", "a1", "a1-1"))
-    assert "already signed" in str(
-        org.refused(lambda ws: recall.sign(ws, petition.id, "a1-2"))
-    )
+    assert "already signed" in str(org.refused(lambda ws: recall.sign(ws, petition.id, "a1-2")))
     assert org.read(lambda ws: ws.petition(petition.id)).signers == {"a1-2"}
 
     # 2 of 8 signatures, not 3: the recall vote opens at 1/4, and no earlier

@@ -95,9 +95,11 @@ def test_casting_a_ballot_reads_no_roll_and_no_assembly_whole(
     statements.clear()
     org.act(lambda ws: elections.vote(ws, election, ["a1-2", "a1-3"], "a1-9"))
     whole = [
-        s for s in statements
+        s
+        for s in statements
         if re.search(r"\bFROM (rolls|ballots|memberships|members)\b", s)
-        and "EXISTS" not in s and "count(" not in s.lower()
+        and "EXISTS" not in s
+        and "count(" not in s.lower()
         and not re.search(r"WHERE members\.id = ", s)
         and not re.search(r"WHERE memberships\.member = ", s)
     ]

@@ -116,15 +116,17 @@ def rewrite(conn: sa.Connection, seq: int, data: dict[str, Any]) -> None:
     """Change an event's data as one who knows the scheme would: its leaf recomputed, and
     the whole stored tree rebuilt over the leaves, so only signatures and recounts can
     tell."""
-    conn.execute(sa.text("UPDATE events SET data = :d WHERE seq = :s"),
-                 {"d": canonical(data).decode(), "s": seq})
+    conn.execute(
+        sa.text("UPDATE events SET data = :d WHERE seq = :s"),
+        {"d": canonical(data).decode(), "s": seq},
+    )
     rows = conn.execute(sa.text("SELECT seq, at, type, actor, data FROM events ORDER BY seq"))
     leaves = []
     for row in rows.fetchall():
-        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor,
-                                      json.loads(row.data)))
-        conn.execute(sa.text("UPDATE events SET leaf = :l WHERE seq = :s"),
-                     {"l": leaf, "s": row.seq})
+        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor, json.loads(row.data)))
+        conn.execute(
+            sa.text("UPDATE events SET leaf = :l WHERE seq = :s"), {"l": leaf, "s": row.seq}
+        )
         leaves.append(leaf)
     conn.execute(sa.text("DELETE FROM merkle_nodes"))
     merkle.append_leaves(conn, 0, leaves)
@@ -145,14 +147,19 @@ def failed_at(url: str, seq: int, kind: str | None, check: str) -> str:
 # -- the log -----------------------------------------------------------------------------
 
 
-def test_one_changed_byte_in_an_events_data_is_found_at_that_event(
-    built: Built, copy: str
-) -> None:
+def test_one_changed_byte_in_an_events_data_is_found_at_that_event(built: Built, copy: str) -> None:
     ballot = built.first(ev.BALLOT_CAST)
     voted = str(ballot.data["choice"][0])
     other = voted[:-1] + ("3" if voted[-1] != "3" else "4")
-    tamper(copy, sql("UPDATE events SET data = REPLACE(data, :a, :b) WHERE seq = :s",
-                     a=voted, b=other, s=ballot.seq))
+    tamper(
+        copy,
+        sql(
+            "UPDATE events SET data = REPLACE(data, :a, :b) WHERE seq = :s",
+            a=voted,
+            b=other,
+            s=ballot.seq,
+        ),
+    )
     detail = failed_at(copy, ballot.seq, ev.BALLOT_CAST, "leaves")
     assert "is not the hash of the event" in detail
 
@@ -193,10 +200,18 @@ def test_an_event_inserted_into_the_middle_is_found_where_it_was_put(
         conn.execute(sa.text("UPDATE events SET seq = -seq WHERE seq < 0"))
         entry = encode_event(seq, ballot.at, ev.BALLOT_CAST, "a2-6", forged)
         conn.execute(
-            sa.text("INSERT INTO events (seq, at, type, actor, data, leaf) "
-                    "VALUES (:s, :at, :t, :a, :d, :l)"),
-            {"s": seq, "at": ballot.at, "t": ev.BALLOT_CAST, "a": "a2-6",
-             "d": canonical(forged).decode(), "l": leaf_hash(entry)},
+            sa.text(
+                "INSERT INTO events (seq, at, type, actor, data, leaf) "
+                "VALUES (:s, :at, :t, :a, :d, :l)"
+            ),
+            {
+                "s": seq,
+                "at": ballot.at,
+                "t": ev.BALLOT_CAST,
+                "a": "a2-6",
+                "d": canonical(forged).decode(),
+                "l": leaf_hash(entry),
+            },
         )
 
     tamper(copy, insert)
@@ -234,20 +249,27 @@ def test_a_logged_result_that_is_not_the_count_is_found_by_the_recount(
 # -- the projections ---------------------------------------------------------------------
 
 
-def test_a_mandate_given_to_another_holder_is_found_at_the_grant(
-    built: Built, copy: str
-) -> None:
+def test_a_mandate_given_to_another_holder_is_found_at_the_grant(built: Built, copy: str) -> None:
     granted = built.first(ev.MANDATE_GRANTED)
-    tamper(copy, sql("UPDATE mandates SET holder = :h WHERE id = :m",
-                     h="a1-5", m=granted.data["mandate"]))
+    tamper(
+        copy,
+        sql("UPDATE mandates SET holder = :h WHERE id = :m", h="a1-5", m=granted.data["mandate"]),
+    )
     detail = failed_at(copy, granted.seq, ev.MANDATE_GRANTED, "projections")
     assert f"holder is 'a1-5' in the database, '{granted.data['holder']}' by the log" in detail
 
 
 def test_a_changed_ballot_choice_is_found_at_that_ballot(built: Built, copy: str) -> None:
     ballot = built.first(ev.BALLOT_CAST)
-    tamper(copy, sql("UPDATE ballots SET choice = :c WHERE election = :e AND voter = :v",
-                     c=dumps(["a1-5"]), e=ballot.data["election"], v=ballot.actor))
+    tamper(
+        copy,
+        sql(
+            "UPDATE ballots SET choice = :c WHERE election = :e AND voter = :v",
+            c=dumps(["a1-5"]),
+            e=ballot.data["election"],
+            v=ballot.actor,
+        ),
+    )
     detail = failed_at(copy, ballot.seq, ev.BALLOT_CAST, "projections")
     assert "choice is '[\"a1-5\"]' in the database" in detail
 
@@ -257,8 +279,14 @@ def test_a_changed_vote_count_is_found_at_the_close(built: Built, copy: str) -> 
     result = json.loads(json.dumps(closed.data["result"]))
     winner = str(closed.data["winners"][0])
     result["rounds"][0]["votes"][winner] += 10
-    tamper(copy, sql("UPDATE elections SET result = :r WHERE id = :e",
-                     r=dumps(result), e=closed.data["election"]))
+    tamper(
+        copy,
+        sql(
+            "UPDATE elections SET result = :r WHERE id = :e",
+            r=dumps(result),
+            e=closed.data["election"],
+        ),
+    )
     detail = failed_at(copy, closed.seq, ev.ELECTION_CLOSED, "projections")
     assert detail.startswith(f"elections {closed.data['election']}: result is")
 
@@ -266,11 +294,9 @@ def test_a_changed_vote_count_is_found_at_the_close(built: Built, copy: str) -> 
 def test_a_stored_merkle_node_changed_is_found_over_the_events_it_covers(
     built: Built, copy: str
 ) -> None:
-    tamper(copy, sql("UPDATE merkle_nodes SET hash = :h WHERE level = 2 AND idx = 3",
-                     h=bytes(32)))
+    tamper(copy, sql("UPDATE merkle_nodes SET hash = :h WHERE level = 2 AND idx = 3", h=bytes(32)))
     detail = failed_at(copy, 16, None, "tree")
     assert detail == "Merkle node (2, 3) over seqs 13 to 16 is not the hash of its two children"
-
 
 
 # -- the signed tail ---------------------------------------------------------------------
@@ -281,10 +307,10 @@ def rebuild_tree(conn: sa.Connection) -> None:
     rows = conn.execute(sa.text("SELECT seq, at, type, actor, data FROM events ORDER BY seq"))
     leaves = []
     for row in rows.fetchall():
-        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor,
-                                      json.loads(row.data)))
-        conn.execute(sa.text("UPDATE events SET leaf = :l WHERE seq = :s"),
-                     {"l": leaf, "s": row.seq})
+        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor, json.loads(row.data)))
+        conn.execute(
+            sa.text("UPDATE events SET leaf = :l WHERE seq = :s"), {"l": leaf, "s": row.seq}
+        )
         leaves.append(leaf)
     conn.execute(sa.text("DELETE FROM merkle_nodes"))
     merkle.append_leaves(conn, 0, leaves)
@@ -301,10 +327,13 @@ def change_the_last_vote(built: Built) -> Callable[[sa.Connection], None]:
     assert vote.data["vote"] == "yes"
 
     def change(conn: sa.Connection) -> None:
-        conn.execute(sa.text("UPDATE events SET data = :d WHERE seq = :s"),
-                     {"d": canonical({**vote.data, "vote": "no"}).decode(), "s": vote.seq})
-        conn.execute(sa.text("UPDATE recall_ballots SET vote = 'no' WHERE seq = :s"),
-                     {"s": vote.seq})
+        conn.execute(
+            sa.text("UPDATE events SET data = :d WHERE seq = :s"),
+            {"d": canonical({**vote.data, "vote": "no"}).decode(), "s": vote.seq},
+        )
+        conn.execute(
+            sa.text("UPDATE recall_ballots SET vote = 'no' WHERE seq = :s"), {"s": vote.seq}
+        )
         rebuild_tree(conn)
 
     return change
@@ -337,8 +366,10 @@ def test_a_changed_tail_with_every_stored_checkpoint_deleted_is_signed_by_none(
     tamper(copy, change)
     logged = [e.seq for e in built.events if e.type == ev.CHECKPOINT_LOGGED][-1]
     detail = failed_at(copy, logged, ev.CHECKPOINT_LOGGED, "checkpoints")
-    assert f"signed by no checkpoint: the latest signature, the checkpoint logged at seq " \
+    assert (
+        f"signed by no checkpoint: the latest signature, the checkpoint logged at seq "
         f"{logged}, covers {logged - 1}" in detail
+    )
     assert "--unsigned-tail" in detail
     report = verify(copy)
     assert [c.name for c in report.checks.values() if not c.ok] == ["checkpoints"]
@@ -349,11 +380,14 @@ def test_stored_checkpoints_signed_by_another_key_do_not_open(built: Built, copy
         change_the_last_vote(built)(conn)
         size = len(built.events)
         root = merkle.root(conn, size)
-        note = sign_checkpoint(Checkpoint("councils.example.org/city", size, root),
-                               generate_key("councils.example.org/city")).decode()
+        note = sign_checkpoint(
+            Checkpoint("councils.example.org/city", size, root),
+            generate_key("councils.example.org/city"),
+        ).decode()
         conn.execute(sa.text("DELETE FROM checkpoints"))
-        conn.execute(sa.text("INSERT INTO checkpoints (size, note) VALUES (:s, :n)"),
-                     {"s": size, "n": note})
+        conn.execute(
+            sa.text("INSERT INTO checkpoints (size, note) VALUES (:s, :n)"), {"s": size, "n": note}
+        )
 
     tamper(copy, forge)
     report = verify(copy)
@@ -387,8 +421,9 @@ def test_a_log_cut_back_with_its_later_checkpoints_fails_against_a_checkpoint_he
     engine = database.create_engine(copy)
     try:
         with engine.connect() as conn, conn.begin():
-            held = conn.execute(sa.text("SELECT note FROM checkpoints WHERE size = :s"),
-                                {"s": vote.seq}).scalar_one()
+            held = conn.execute(
+                sa.text("SELECT note FROM checkpoints WHERE size = :s"), {"s": vote.seq}
+            ).scalar_one()
     finally:
         engine.dispose()
 

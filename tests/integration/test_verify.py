@@ -89,8 +89,9 @@ def test_every_close_logs_a_checkpoint_of_the_log_up_to_its_result_and_mandates(
             assert checkpoint.origin == "councils.example.org/city"
             assert checkpoint.size == entry.seq - 1
             assert checkpoint.root == merkle.root(conn, checkpoint.size)
-            granted = [e for e in events if e.type == ev.MANDATE_GRANTED
-                       and e.data["cause"] == close.seq]
+            granted = [
+                e for e in events if e.type == ev.MANDATE_GRANTED and e.data["cause"] == close.seq
+            ]
             assert granted and all(e.seq <= checkpoint.size for e in granted)
 
 
@@ -273,8 +274,10 @@ def test_a_founding_that_cannot_write_its_key_leaves_no_database_behind(
 ) -> None:
     url = databases.new()
     key_path = tmp_path / "no such folder" / "soviet.key"
-    with Soviet(Settings(url, "2026-03-02T09:00:00Z", key_path), create=True) as soviet, \
-            pytest.raises(InputError, match="cannot write the key file"):
+    with (
+        Soviet(Settings(url, "2026-03-02T09:00:00Z", key_path), create=True) as soviet,
+        pytest.raises(InputError, match="cannot write the key file"),
+    ):
         soviet.found(city_federation())
     assert_nothing_written(url)
 

@@ -21,12 +21,13 @@ def conn(db_url: str) -> Iterator[sa.Connection]:
     engine = database.create_engine(db_url)
     with engine.connect() as connection, connection.begin():
         database.migrate(connection)
-        connection.execute(sa.insert(t.bodies), [
-            {"id": "works", "name": "Works", "kind": "assembly", "parent": None,
-             "position": 0},
-            {"id": "depot", "name": "Depot", "kind": "assembly", "parent": None,
-             "position": 1},
-        ])
+        connection.execute(
+            sa.insert(t.bodies),
+            [
+                {"id": "works", "name": "Works", "kind": "assembly", "parent": None, "position": 0},
+                {"id": "depot", "name": "Depot", "kind": "assembly", "parent": None, "position": 1},
+            ],
+        )
         yield connection
     engine.dispose()
 
@@ -55,8 +56,10 @@ def test_a_row_never_reaches_the_database_before_the_row_it_refers_to(
     writes.insert(t.memberships, {"member": "m0", "body": "works"})
     for i in range(1, 250):
         writes.insert(t.members, {"id": f"m{i}", "name": f"M {i}", "admitted_at": "2026"})
-        writes.insert(t.memberships, [{"member": f"m{i}", "body": "works"},
-                                      {"member": f"m{i}", "body": "depot"}])
+        writes.insert(
+            t.memberships,
+            [{"member": f"m{i}", "body": "works"}, {"member": f"m{i}", "body": "depot"}],
+        )
     writes.flush()
     assert _count(conn, t.members) == 250
     assert _count(conn, t.memberships) == 1 + 2 * 249
@@ -72,8 +75,13 @@ def test_many_rows_go_in_statements_under_the_bound_values_limit(conn: sa.Connec
 
 
 def _admitted(seq: int, member: str) -> Recorded:
-    return Recorded(seq, "2026-01-01T00:00:00Z", "member.admitted", None,
-                    {"member": member, "name": member, "bodies": []})
+    return Recorded(
+        seq,
+        "2026-01-01T00:00:00Z",
+        "member.admitted",
+        None,
+        {"member": member, "name": member, "bodies": []},
+    )
 
 
 def test_a_replay_names_the_event_whose_held_write_fails() -> None:

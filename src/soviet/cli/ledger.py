@@ -47,8 +47,9 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"cannot read the {what} {exports.shown(path)}: {error.strerror}"
-                         ) from None
+        raise InputError(
+            f"cannot read the {what} {exports.shown(path)}: {error.strerror}"
+        ) from None
 
 
 def _checkpoint_file(path: Path, option: str) -> bytes:
@@ -58,8 +59,9 @@ def _checkpoint_file(path: Path, option: str) -> bytes:
     try:
         Checkpoint.parse(parse_note(note)[0])
     except SovietError as error:
-        raise InputError(f"{option} {exports.shown(path)}: not a signed checkpoint ({error})"
-                         ) from None
+        raise InputError(
+            f"{option} {exports.shown(path)}: not a signed checkpoint ({error})"
+        ) from None
     return note
 
 
@@ -107,11 +109,13 @@ def checkpoint(
     if latest[0] < size:
         Console(stderr=True, highlight=False).print(
             f"note: this checkpoint signs {latest[0]:,} of the log's {size:,} entries; the "
-            f"log's key signs the rest (`soviet checkpoint` where the key is at hand)")
+            f"log's key signs the rest (`soviet checkpoint` where the key is at hand)"
+        )
     if as_json:
         body = Checkpoint.parse(parse_note(note.encode())[0])
-        print_json({"origin": body.origin, "size": body.size,
-                    "root": body.root.hex(), "note": note})
+        print_json(
+            {"origin": body.origin, "size": body.size, "root": body.root.hex(), "note": note}
+        )
     else:
         sys.stdout.write(note)
 
@@ -149,14 +153,20 @@ def verify_proof(
     proof_file: Annotated[Path, typer.Argument(metavar="PROOF", help="A proof from `prove`.")],
     checkpoints: Annotated[
         list[Path],
-        typer.Option("--checkpoint", help="A signed checkpoint at the proof's size (repeat "
-                     "for a consistency proof: one at each size)."),
+        typer.Option(
+            "--checkpoint",
+            help="A signed checkpoint at the proof's size (repeat "
+            "for a consistency proof: one at each size).",
+        ),
     ],
     key: Annotated[str, typer.Option("--key", help="The log's verifier key: file or text.")],
     leaf: Annotated[
         str | None,
-        typer.Option("--leaf", help="The event the proof is for: its JSON line (as `log "
-                     "--json` prints it), or a file holding it."),
+        typer.Option(
+            "--leaf",
+            help="The event the proof is for: its JSON line (as `log "
+            "--json` prints it), or a file holding it.",
+        ),
     ] = None,
     seq: Annotated[int | None, typer.Option("--seq", help="The seq the proof is for.")] = None,
     as_json: Json = False,
@@ -178,8 +188,11 @@ def _event(value: str) -> dict[str, Any]:
     text = value
     if not value.lstrip().startswith("{"):
         path = Path(value)
-        lines = [line for line in _read(path, "event file").decode("utf-8", "replace")
-                 .splitlines() if line.strip()]
+        lines = [
+            line
+            for line in _read(path, "event file").decode("utf-8", "replace").splitlines()
+            if line.strip()
+        ]
         if len(lines) != 1:
             raise InputError(f"{path}: expected one event line, found {len(lines)}")
         text = lines[0]
@@ -199,8 +212,10 @@ def _event(value: str) -> dict[str, Any]:
 def export_log(
     file: Annotated[str, typer.Argument(help="Where to write the log ('-': standard output).")],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace FILE if it exists (never the database "
-                           "or a key file).")
+        bool,
+        typer.Option(
+            "--force", help="Replace FILE if it exists (never the database or a key file)."
+        ),
     ] = False,
     db: Db = None,
     as_json: Json = False,
@@ -213,8 +228,14 @@ def export_log(
         done = soviet.export(target)
     note, count, covered = done.checkpoint, done.events, done.covered or 0
     if as_json:
-        print_json({"file": file, "events": count, "checkpoint_size": done.covered,
-                    "checkpoint": done.source})
+        print_json(
+            {
+                "file": file,
+                "events": count,
+                "checkpoint_size": done.covered,
+                "checkpoint": done.source,
+            }
+        )
         return
     say = Console(stderr=True, highlight=False) if file == "-" else console
     if note is None:
@@ -222,8 +243,10 @@ def export_log(
     elif covered == count:
         tail = f"the signed checkpoint of all {covered:,}"
     else:
-        tail = (f"the latest signed checkpoint, at size {covered:,} (the key that would sign "
-                "the rest is not here)")
+        tail = (
+            f"the latest signed checkpoint, at size {covered:,} (the key that would sign "
+            "the rest is not here)"
+        )
     say.print(f"Exported {count:,} events to {exports.shown(file)}, then {tail}.")
 
 
@@ -240,9 +263,12 @@ def verify(
     ] = None,
     unsigned_tail: Annotated[
         bool,
-        typer.Option("--unsigned-tail", help="Accept events after the latest signed "
-                     "checkpoint (an export cut short, a log kept before checkpoints were "
-                     "stored): noted, not failed."),
+        typer.Option(
+            "--unsigned-tail",
+            help="Accept events after the latest signed "
+            "checkpoint (an export cut short, a log kept before checkpoints were "
+            "stored): noted, not failed.",
+        ),
     ] = False,
     db: Db = None,
     as_json: Json = False,
@@ -254,8 +280,9 @@ def verify(
     if export_file is not None:
         total = exports.ExportFile(export_file).events
         with _progress(total) as told:
-            report = checking.verify_export(export_file, key=verifier, since=earlier,
-                                            progress=told, unsigned_tail=unsigned_tail)
+            report = checking.verify_export(
+                export_file, key=verifier, since=earlier, progress=told, unsigned_tail=unsigned_tail
+            )
     else:
         settings = Settings.from_env(db)
         with (
@@ -263,8 +290,13 @@ def verify(
             soviet.reading() as reads,
             _progress(reads.total_events()) as told,
         ):
-            report = reads.verify(source=database.shown(settings.db_url), key=verifier,
-                                  since=earlier, progress=told, unsigned_tail=unsigned_tail)
+            report = reads.verify(
+                source=database.shown(settings.db_url),
+                key=verifier,
+                since=earlier,
+                progress=told,
+                unsigned_tail=unsigned_tail,
+            )
     if as_json:
         print_json(report.to_json())
     else:
@@ -279,8 +311,12 @@ def _progress(total: int) -> Iterator[checking.Progress | None]:
     if not err.is_terminal or total < 4 * checking.STEP:
         yield None
         return
-    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("verifying", total=total)
         yield lambda done: bar.update(task, completed=done)
@@ -288,8 +324,10 @@ def _progress(total: int) -> Iterator[checking.Progress | None]:
 
 def _print(report: Report) -> None:
     origin = report.origin or "(no organization)"
-    console.print(f"Verified the log [bold]{origin}[/bold] from {report.source}: "
-                  f"{report.size:,} events, root {report.root.hex()}")
+    console.print(
+        f"Verified the log [bold]{origin}[/bold] from {report.source}: "
+        f"{report.size:,} events, root {report.root.hex()}"
+    )
     for check in report.checks.values():
         if not check.ran:
             mark = "[dim]skip[/dim]"
@@ -310,4 +348,3 @@ def _print(report: Report) -> None:
         console.print("[green]Everything holds.[/green]")
     else:
         console.print(f"[red]First discrepancy[/red] at {first.where()}: {first.detail}")
-

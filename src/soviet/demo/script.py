@@ -77,11 +77,14 @@ class Demo:
         self.found()
         self.say("\n[bold]2. The purge finds every office vacant and opens their elections[/bold]")
         self.audit(schedule=True)
-        self.say("\n[bold]3. The base assemblies elect their deputies to the district councils"
-                 "[/bold]")
+        self.say(
+            "\n[bold]3. The base assemblies elect their deputies to the district councils[/bold]"
+        )
         self.elect_offices([f"{a[0]}.deputy" for a in federation.ASSEMBLIES])
-        self.say("\n[bold]4. The district councils, now seated, elect deputies to the city "
-                 "council[/bold]")
+        self.say(
+            "\n[bold]4. The district councils, now seated, elect deputies to the city "
+            "council[/bold]"
+        )
         self.elect_offices(["north.deputy", "south.deputy"])
         self.say("\n[bold]5. The city council elects its chair and executive committee[/bold]")
         self.elect_offices(["city.chair", "city.executive"])
@@ -102,8 +105,9 @@ class Demo:
             (self.folder / key_file).unlink(missing_ok=True)
         charter_path = self.folder / "charter.toml"
         charter_path.write_text(federation.charter_toml(self.seed), encoding="utf-8")
-        (self.folder / "members.csv").write_text(federation.members_csv(self.seed),
-                                                 encoding="utf-8")
+        (self.folder / "members.csv").write_text(
+            federation.members_csv(self.seed), encoding="utf-8"
+        )
         charter = parse_charter(
             charter_path.read_text(encoding="utf-8"),
             str(charter_path),
@@ -112,10 +116,12 @@ class Demo:
         settings = Settings(self.url, format_instant(self.clock), self.folder / "soviet.key")
         self.soviet = Soviet(settings, create=True)
         self.soviet.found(charter)  # a new signing key: every close logs a checkpoint
-        self.say(f"[bold]1. {charter.name}[/bold] adopts its charter ({charter_path}): "
-                 f"{len(charter.bodies)} bodies, {len(charter.offices)} offices, "
-                 f"{len(charter.members)} members. Founders, acting provisionally: "
-                 f"{', '.join(charter.founders)}.")
+        self.say(
+            f"[bold]1. {charter.name}[/bold] adopts its charter ({charter_path}): "
+            f"{len(charter.bodies)} bodies, {len(charter.offices)} offices, "
+            f"{len(charter.members)} members. Founders, acting provisionally: "
+            f"{', '.join(charter.founders)}."
+        )
 
     def audit(self, *, schedule: bool) -> None:
         def run(ws: SqlWorkspace) -> None:
@@ -126,15 +132,17 @@ class Demo:
             for f in found:
                 kinds[f.kind] = kinds.get(f.kind, 0) + 1
             if not found:
-                self.say("   [green]clean[/green]: every office is held by a live elected "
-                         "mandate")
+                self.say("   [green]clean[/green]: every office is held by a live elected mandate")
             else:
                 summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
                 self.say(f"   {len(found)} findings: {summary}")
             opened = [e for e in ws.recorded if e.type == "election.opened"]
             if opened:
-                self.say(f"   opened {len(opened)} elections: "
-                         + ", ".join(f"{e.data['election']} {e.data['office']}" for e in opened))
+                self.say(
+                    f"   opened {len(opened)} elections: "
+                    + ", ".join(f"{e.data['election']} {e.data['office']}" for e in opened)
+                )
+
         self.tick(1)
         self.work(run)
 
@@ -168,8 +176,9 @@ class Demo:
             election = ws.election(chosen["id"][0])
             popularity = {c: self.rng.uniform(0.5, 3.0) for c in election.candidates}
             for voter in sorted(election.roll):
-                elections.vote(ws, election.id,
-                               self.ranking(election.candidates, popularity), voter)
+                elections.vote(
+                    ws, election.id, self.ranking(election.candidates, popularity), voter
+                )
             closed = elections.close(ws, election.id, sorted(election.roll)[0])
             result.update(closed.data)
             result["roll"] = len(election.roll)
@@ -180,9 +189,11 @@ class Demo:
         assert isinstance(count, dict)
         quota = f", quota {count['quota']}" if count.get("quota") is not None else ""
         winners = ", ".join(str(w) for w in result["winners"])  # type: ignore[attr-defined]
-        self.say(f"   {result['election']} {office_id}: {result['roll']} electors, "
-                 f"{result['candidates']} candidates, {count['method']}{quota}, "
-                 f"{len(count['rounds'])} round(s) → [bold]{winners}[/bold]")
+        self.say(
+            f"   {result['election']} {office_id}: {result['roll']} electors, "
+            f"{result['candidates']} candidates, {count['method']}{quota}, "
+            f"{len(count['rounds'])} round(s) → [bold]{winners}[/bold]"
+        )
 
     def recall_chair(self) -> None:
         assert self.soviet is not None
@@ -190,11 +201,16 @@ class Demo:
             mandates = [m for m in reads.view("mandates") if m["status"] == "active"]
         chair = next(m for m in mandates if m["office"] == "city.chair")
         holder = chair["holder"]
-        base = next(m for m in mandates if m["holder"] == holder
-                    and m["office"].split(".")[0] not in ("north", "south", "city"))
-        self.say(f"\n[bold]7. A recall:[/bold] {holder} chairs the city council, sits for "
-                 f"their district in it, and for {base['office'].split('.')[0]} in the district"
-                 f" council (mandate {base['id']}). Their workplace petitions to recall them.")
+        base = next(
+            m
+            for m in mandates
+            if m["holder"] == holder and m["office"].split(".")[0] not in ("north", "south", "city")
+        )
+        self.say(
+            f"\n[bold]7. A recall:[/bold] {holder} chairs the city council, sits for "
+            f"their district in it, and for {base['office'].split('.')[0]} in the district"
+            f" council (mandate {base['id']}). Their workplace petitions to recall them."
+        )
         petition: dict[str, str] = {}
 
         def petition_and_sign(ws: SqlWorkspace) -> None:
@@ -209,8 +225,10 @@ class Demo:
             while ws.petition(petition["id"]).status == "open":
                 recall.sign(ws, petition["id"], electors[signer])
                 signer += 1
-            self.say(f"   petition {petition['id']}: {signer} of {len(electors) + 1} electors "
-                     "signed; at 1/4 a recall vote opens")
+            self.say(
+                f"   petition {petition['id']}: {signer} of {len(electors) + 1} electors "
+                "signed; at 1/4 a recall vote opens"
+            )
 
         self.tick(24)
         self.work(petition_and_sign)
@@ -225,8 +243,10 @@ class Demo:
                 choice = "no" if voter == holder or self.rng.random() < 0.3 else "yes"
                 recall.vote(ws, record.id, choice, voter)
                 tally[choice] += 1
-            self.say(f"   recall vote: {tally['yes']} yes, {tally['no']} no, "
-                     f"{len(record.roll)} on the roll")
+            self.say(
+                f"   recall vote: {tally['yes']} yes, {tally['no']} no, "
+                f"{len(record.roll)} on the roll"
+            )
 
         self.work(vote)
         self.tick(72)
@@ -237,11 +257,15 @@ class Demo:
             self.say("\n[bold]8. The recall passes, and the lost seat cascades upward[/bold]")
             for e in ws.recorded[1:]:
                 if e.type.startswith("mandate."):
-                    self.say(f"   mandate {e.data['mandate']} {e.type.split('.')[1]}"
-                             + (f": {e.data['reason']}" if "reason" in e.data else ""))
+                    self.say(
+                        f"   mandate {e.data['mandate']} {e.type.split('.')[1]}"
+                        + (f": {e.data['reason']}" if "reason" in e.data else "")
+                    )
                 elif e.type == "election.opened":
-                    self.say(f"   by-election {e.data['election']} opened for "
-                             f"{e.data['office']} (caused by #{e.data['cause']})")
+                    self.say(
+                        f"   by-election {e.data['election']} opened for "
+                        f"{e.data['office']} (caused by #{e.data['cause']})"
+                    )
 
         self.work(close)
 
@@ -259,21 +283,25 @@ class Demo:
         with self.soviet.reading() as reads:
             offices = reads.view("offices")
             mandates = reads.view("mandates")
-        grid = Table(title="Every office, after the purge", title_justify="left",
-                     header_style="bold")
+        grid = Table(
+            title="Every office, after the purge", title_justify="left", header_style="bold"
+        )
         for column in ("office", "title", "seats", "method", "holders"):
             grid.add_column(column)
         for o in offices:
-            grid.add_row(o["id"], o["title"], str(o["seats"]), o["method"],
-                         ", ".join(o["holders"]))
+            grid.add_row(o["id"], o["title"], str(o["seats"]), o["method"], ", ".join(o["holders"]))
         self.console.print(grid)
         ended = [m for m in mandates if m["status"] != "active"]
-        self.say(f"{len(mandates)} mandates granted, {len(ended)} ended "
-                 f"({', '.join(sorted({m['status'] for m in ended})) or 'none'}).")
-        self.say(f"\nThe database is [bold]{self.db_path}[/bold]. Look around:\n"
-                 f"  export SOVIET_DB={self.url}\n"
-                 "  soviet show offices; soviet show mandates; soviet show elections\n"
-                 "  soviet audit; soviet log")
+        self.say(
+            f"{len(mandates)} mandates granted, {len(ended)} ended "
+            f"({', '.join(sorted({m['status'] for m in ended})) or 'none'})."
+        )
+        self.say(
+            f"\nThe database is [bold]{self.db_path}[/bold]. Look around:\n"
+            f"  export SOVIET_DB={self.url}\n"
+            "  soviet show offices; soviet show mandates; soviet show elections\n"
+            "  soviet audit; soviet log"
+        )
         self.soviet.dispose()
 
 

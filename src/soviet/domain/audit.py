@@ -67,26 +67,38 @@ def office_findings(
         if mandate is None:
             findings.append(Finding(office.id, "vacant", f"{where}: nobody holds it", seat))
         elif mandate.election is None:
-            findings.append(Finding(
-                office.id, "unelected",
-                f"{where}: {mandate.holder} holds it without an election "
-                f"(mandate {mandate.id}, since {mandate.since})",
-                seat, mandate.id,
-            ))
+            findings.append(
+                Finding(
+                    office.id,
+                    "unelected",
+                    f"{where}: {mandate.holder} holds it without an election "
+                    f"(mandate {mandate.id}, since {mandate.since})",
+                    seat,
+                    mandate.id,
+                )
+            )
         elif mandate.expired_at(now):
-            findings.append(Finding(
-                office.id, "expired",
-                f"{where}: the term of {mandate.holder} (mandate {mandate.id}) "
-                f"ran out at {mandate.until}",
-                seat, mandate.id,
-            ))
+            findings.append(
+                Finding(
+                    office.id,
+                    "expired",
+                    f"{where}: the term of {mandate.holder} (mandate {mandate.id}) "
+                    f"ran out at {mandate.until}",
+                    seat,
+                    mandate.id,
+                )
+            )
         elif mandate.holder not in eligible:
-            findings.append(Finding(
-                office.id, "ineligible",
-                f"{where}: {mandate.holder} (mandate {mandate.id}) is no longer eligible "
-                f"for it",
-                seat, mandate.id,
-            ))
+            findings.append(
+                Finding(
+                    office.id,
+                    "ineligible",
+                    f"{where}: {mandate.holder} (mandate {mandate.id}) is no longer eligible "
+                    f"for it",
+                    seat,
+                    mandate.id,
+                )
+            )
     return findings
 
 

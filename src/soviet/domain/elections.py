@@ -75,8 +75,11 @@ def nominate(
     if candidate not in eligible:
         raise Refused(
             f"{candidate!r} is not eligible for office {office.id!r}: candidates must be "
-            + ("members of the organization" if office.eligible == "members" else
-               f"electors of {office.body!r}")
+            + (
+                "members of the organization"
+                if office.eligible == "members"
+                else f"electors of {office.body!r}"
+            )
         )
     if candidate in election.candidates:
         raise Refused(f"{candidate!r} is already a candidate in election {election.id}")
@@ -141,9 +144,7 @@ def cast(
         state = "closed" if election.status == "closed" else "not open for voting yet"
         raise Refused(f"election {election.id} is {state}: no ballot can be cast")
     if election.voting_ends is not None and now > election.voting_ends:
-        raise Refused(
-            f"election {election.id}: the voting period ended at {election.voting_ends}"
-        )
+        raise Refused(f"election {election.id}: the voting period ended at {election.voting_ends}")
     if voter not in election.roll:
         raise Refused(f"{voter!r} is not on the roll of election {election.id}")
     if voter in election.voters:

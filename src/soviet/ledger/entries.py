@@ -82,9 +82,7 @@ def _plain_int(digits: str) -> int:
     return n
 
 
-def encode_event(
-    seq: int, at: str, type: str, actor: str | None, data: Mapping[str, Any]
-) -> bytes:
+def encode_event(seq: int, at: str, type: str, actor: str | None, data: Mapping[str, Any]) -> bytes:
     """The log entry of one event: the canonical JSON of {seq, at, type, actor, data}."""
     return encode_entry(seq, at, type, actor, canonical(dict(data)))
 
@@ -96,20 +94,28 @@ def encode_entry(seq: int, at: str, type: str, actor: str | None, data: bytes) -
     writes an object's members sorted by key (actor, at, data, seq, type), each as its
     canonical key, a colon and its canonical value, joined by commas, in braces.
     """
-    return b"".join((
-        b'{"actor":', _text(actor), b',"at":', _text(at), b',"data":', data,
-        b',"seq":', str(seq).encode() if seq.__class__ is int and 0 <= seq <= _SAFE
-        else canonical(seq),
-        b',"type":', _text(type), b"}",
-    ))
+    return b"".join(
+        (
+            b'{"actor":',
+            _text(actor),
+            b',"at":',
+            _text(at),
+            b',"data":',
+            data,
+            b',"seq":',
+            str(seq).encode() if seq.__class__ is int and 0 <= seq <= _SAFE else canonical(seq),
+            b',"type":',
+            _text(type),
+            b"}",
+        )
+    )
 
 
 #: The largest integer RFC 8785 writes (an IEEE double holds every integer up to it).
 _SAFE = 2**53 - 1
 
 #: Reads a JSON text, refusing (with _NotPlain) any number RFC 8785 writes otherwise.
-_PLAIN = json.JSONDecoder(parse_float=_not_plain, parse_constant=_not_plain,
-                          parse_int=_plain_int)
+_PLAIN = json.JSONDecoder(parse_float=_not_plain, parse_constant=_not_plain, parse_int=_plain_int)
 #: Writes keys sorted, no spaces, strings escaped only where JSON must.
 _SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

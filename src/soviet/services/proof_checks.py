@@ -63,26 +63,39 @@ def _inclusion(
     if seq is not None and seq != proof.index + 1:
         raise LedgerError(f"the proof is for seq {proof.index + 1}, not seq {seq}")
     proof.verify(checkpoint.root)
-    return (f"{what} is in the log {checkpoint.origin} at size {checkpoint.size}, whose "
-            "checkpoint the log's key signed")
+    return (
+        f"{what} is in the log {checkpoint.origin} at size {checkpoint.size}, whose "
+        "checkpoint the log's key signed"
+    )
 
 
 def _consistency(proof: ConsistencyProof, checkpoints: Sequence[Checkpoint]) -> str:
     old = _at(checkpoints, proof.old_size)
     new = _at(checkpoints, proof.new_size)
     proof.verify(old.root, new.root)
-    return (f"the log {new.origin} at size {old.size} is a prefix of the log at size "
-            f"{new.size}: it only grew between the two signed checkpoints")
+    return (
+        f"the log {new.origin} at size {old.size} is a prefix of the log at size "
+        f"{new.size}: it only grew between the two signed checkpoints"
+    )
 
 
 def event_entry(event: Mapping[str, Any]) -> bytes:
     """The log entry of an event given as JSON, or InputError if it is not one."""
     if not isinstance(event, Mapping) or sorted(event) != sorted(EVENT_FIELDS):
-        raise InputError("the event must be a JSON object with exactly seq, at, type, actor "
-                         "and data, as `soviet log --json` prints it")
+        raise InputError(
+            "the event must be a JSON object with exactly seq, at, type, actor "
+            "and data, as `soviet log --json` prints it"
+        )
     seq, at, type_, actor, data = (event[f] for f in EVENT_FIELDS)
-    if (type(seq) is not int or not isinstance(at, str) or not isinstance(type_, str)
-            or not (actor is None or isinstance(actor, str)) or not isinstance(data, dict)):
-        raise InputError("the event's fields are not of the right kinds (seq a number; at, "
-                         "type a string; actor a string or null; data an object)")
+    if (
+        type(seq) is not int
+        or not isinstance(at, str)
+        or not isinstance(type_, str)
+        or not (actor is None or isinstance(actor, str))
+        or not isinstance(data, dict)
+    ):
+        raise InputError(
+            "the event's fields are not of the right kinds (seq a number; at, "
+            "type a string; actor a string or null; data an object)"
+        )
     return encode_event(seq, at, type_, actor, data)

@@ -123,7 +123,14 @@ class Check:
 
 #: The checks, in the order they are reported.
 CHECKS = (
-    "entries", "leaves", "tree", "checkpoints", "since", "replay", "counts", "rules",
+    "entries",
+    "leaves",
+    "tree",
+    "checkpoints",
+    "since",
+    "replay",
+    "counts",
+    "rules",
     "projections",
 )
 
@@ -140,8 +147,9 @@ class Report:
     checks: dict[str, Check] = field(default_factory=lambda: {n: Check(n) for n in CHECKS})
     notes: list[str] = field(default_factory=list)
 
-    def fail(self, check: str, detail: str, seq: int | None = None,
-             type: str | None = None) -> None:
+    def fail(
+        self, check: str, detail: str, seq: int | None = None, type: str | None = None
+    ) -> None:
         entry = self.checks[check]
         entry.failures += 1
         if len(entry.found) < KEPT:
@@ -218,8 +226,12 @@ class LogCheck:
         # Signed checkpoints from outside the log (an earlier one with --since, the one an
         # export ends with), checked at the end against the root recomputed at their size.
         self.anchors = [
-            (anchor[0], anchor[1], anchor[2] if len(anchor) > 2 else _ANCHORS[anchor[0]],
-             _unsigned_size(anchor[1]))
+            (
+                anchor[0],
+                anchor[1],
+                anchor[2] if len(anchor) > 2 else _ANCHORS[anchor[0]],
+                _unsigned_size(anchor[1]),
+            )
             for anchor in anchors
         ]
         self.roots: dict[int, bytes] = {0: EMPTY_ROOT}
@@ -249,25 +261,38 @@ class LogCheck:
         """Check one event, the next in the log."""
         report = self.report
         if e.seq > self.expected:
-            missing = (f"entry {self.expected} is" if e.seq == self.expected + 1
-                       else f"entries {self.expected} to {e.seq - 1} are")
-            report.fail("entries", f"{missing} missing: after {self.expected - 1} the log "
-                        f"goes on at {e.seq} ({e.type})", self.expected)
+            missing = (
+                f"entry {self.expected} is"
+                if e.seq == self.expected + 1
+                else f"entries {self.expected} to {e.seq - 1} are"
+            )
+            report.fail(
+                "entries",
+                f"{missing} missing: after {self.expected - 1} the log "
+                f"goes on at {e.seq} ({e.type})",
+                self.expected,
+            )
             self.expected = e.seq
         elif e.seq < self.expected:
-            report.fail("entries", f"seq {e.seq} comes again after {self.expected - 1}",
-                        e.seq, e.type)
+            report.fail(
+                "entries", f"seq {e.seq} comes again after {self.expected - 1}", e.seq, e.type
+            )
             self.expected = e.seq
         self.expected += 1
         if e.at < self.last_at:
-            report.fail("entries", f"its time {e.at} is before the previous event's "
-                        f"{self.last_at}", e.seq, e.type)
+            report.fail(
+                "entries",
+                f"its time {e.at} is before the previous event's {self.last_at}",
+                e.seq,
+                e.type,
+            )
         self.last_at = max(self.last_at, e.at)
         if e.seq == 1 or e.seq - 1 in self.wanted or e.type == ev.CHECKPOINT_LOGGED:
             self.types[e.seq] = e.type
         if self.tree.end == 0 and e.type != ev.ORGANIZATION_FOUNDED:
-            report.fail("entries", "the log does not begin with organization.founded",
-                        e.seq, e.type)
+            report.fail(
+                "entries", "the log does not begin with organization.founded", e.seq, e.type
+            )
 
         leaf = self._leaf(e)
         root_before = self.tree.root() if e.type in _ROOTED else b""
@@ -320,10 +345,10 @@ class LogCheck:
         report.root = self.tree.root()
         checks = report.checks
         n = report.size
-        checks["entries"].summary = (f"{n:,} events, seq 1 to {n:,}, in order, time never "
-                                     "going back")
-        checks["leaves"].summary = (f"{n:,} leaf hashes recomputed from the canonical "
-                                    "(RFC 8785) events")
+        checks["entries"].summary = f"{n:,} events, seq 1 to {n:,}, in order, time never going back"
+        checks["leaves"].summary = (
+            f"{n:,} leaf hashes recomputed from the canonical (RFC 8785) events"
+        )
         logged, unchecked = self.counts["checkpoints"], self.counts["unchecked"]
         checks["checkpoints"].summary = (
             f"{logged:,} logged checkpoints opened with the log's key, each the root at its size"
@@ -363,15 +388,22 @@ class LogCheck:
         data = e.canonical if e.canonical is not None else canonical(dict(e.data))
         entry = encode_entry(e.seq, e.at, e.type, e.actor, data)
         if e.line is not None and e.line != entry:
-            self.report.fail("leaves", "the line is not the event's canonical (RFC 8785) form",
-                             e.seq, e.type)
+            self.report.fail(
+                "leaves", "the line is not the event's canonical (RFC 8785) form", e.seq, e.type
+            )
         if e.data_text is not None and e.data_text != data:
-            self.report.fail("leaves", "its data is not stored in canonical (RFC 8785) form",
-                             e.seq, e.type)
+            self.report.fail(
+                "leaves", "its data is not stored in canonical (RFC 8785) form", e.seq, e.type
+            )
         leaf = leaf_hash(entry)
         if e.leaf is not None and e.leaf != leaf:
-            self.report.fail("leaves", f"the stored leaf hash {e.leaf.hex()[:16]}… is not the "
-                             f"hash of the event, {leaf.hex()[:16]}…", e.seq, e.type)
+            self.report.fail(
+                "leaves",
+                f"the stored leaf hash {e.leaf.hex()[:16]}… is not the "
+                f"hash of the event, {leaf.hex()[:16]}…",
+                e.seq,
+                e.type,
+            )
         return leaf
 
     def _founded(self, e: Entry) -> None:
@@ -381,8 +413,13 @@ class LogCheck:
         if self.given_key is not None:
             report.key = str(self.given_key)
             if carried is not None and carried != str(self.given_key):
-                report.fail("checkpoints", f"the log's first event carries the key {carried}, "
-                            f"not the key given, {self.given_key}", e.seq, e.type)
+                report.fail(
+                    "checkpoints",
+                    f"the log's first event carries the key {carried}, "
+                    f"not the key given, {self.given_key}",
+                    e.seq,
+                    e.type,
+                )
             return
         if carried is None:
             report.notes.append("the log was founded without a key: no checkpoint is signed")
@@ -393,8 +430,10 @@ class LogCheck:
             report.fail("checkpoints", f"its verifier key does not parse: {error}", e.seq, e.type)
             return
         report.key = str(self.key)
-        report.notes.append("checked with the verifier key the log's first event carries; "
-                            "give --key to check against a key you hold")
+        report.notes.append(
+            "checked with the verifier key the log's first event carries; "
+            "give --key to check against a key you hold"
+        )
 
     def _checkpoint(self, e: Entry, root_before: bytes) -> None:
         note = e.data.get("checkpoint")
@@ -405,17 +444,25 @@ class LogCheck:
         try:
             checkpoint = open_checkpoint(str(note).encode(), self.key, self.report.origin)
         except SovietError as error:
-            self.report.fail("checkpoints", f"its checkpoint does not open: {error}",
-                             e.seq, e.type)
+            self.report.fail("checkpoints", f"its checkpoint does not open: {error}", e.seq, e.type)
             return
         size = e.seq - 1
         if checkpoint.size != size:
-            self.report.fail("checkpoints", f"it signs the log at size {checkpoint.size}, not "
-                             f"at {size}, the events before it", e.seq, e.type)
+            self.report.fail(
+                "checkpoints",
+                f"it signs the log at size {checkpoint.size}, not at {size}, the events before it",
+                e.seq,
+                e.type,
+            )
         elif checkpoint.root != root_before:
-            self.report.fail("checkpoints", f"it signs the root {checkpoint.root.hex()}, but the "
-                             f"log's events give {root_before.hex()} at size {size}: "
-                             f"{self._changed(size)}", e.seq, e.type)
+            self.report.fail(
+                "checkpoints",
+                f"it signs the root {checkpoint.root.hex()}, but the "
+                f"log's events give {root_before.hex()} at size {size}: "
+                f"{self._changed(size)}",
+                e.seq,
+                e.type,
+            )
         else:
             self.intact = size
         self._signed(checkpoint.size, f"the checkpoint logged at seq {e.seq}")
@@ -430,8 +477,13 @@ class LogCheck:
         data = e.data
         seed = str(data.get("seed"))
         if seed != root_before.hex():
-            report.fail("counts", f"its seed {seed} is not the log's root before the close, "
-                        f"{root_before.hex()}: {self._changed(e.seq - 1)}", e.seq, e.type)
+            report.fail(
+                "counts",
+                f"its seed {seed} is not the log's root before the close, "
+                f"{root_before.hex()}: {self._changed(e.seq - 1)}",
+                e.seq,
+                e.type,
+            )
         try:
             ws = self.replica.workspace(e.at)
             election = ws.election(str(data["election"]))
@@ -447,17 +499,21 @@ class LogCheck:
         logged = {"result": data.get("result"), "winners": data.get("winners")}
         difference = first_difference(logged, recounted)
         if difference is not None:
-            report.fail("counts", f"the recount of {election.id} differs: {difference}",
-                        e.seq, e.type)
+            report.fail(
+                "counts", f"the recount of {election.id} differs: {difference}", e.seq, e.type
+            )
 
     def _changed(self, size: int) -> str:
         """Where a root that does not match puts the change: after the last checkpoint
         that matched."""
         if self.intact >= size:
             return "the event itself was changed"
-        return (f"an event from seq {self.intact + 1} to {size} was changed (the checkpoint "
-                f"at size {self.intact} still matches)" if self.intact else
-                f"an event from seq 1 to {size} was changed")
+        return (
+            f"an event from seq {self.intact + 1} to {size} was changed (the checkpoint "
+            f"at size {self.intact} still matches)"
+            if self.intact
+            else f"an event from seq 1 to {size} was changed"
+        )
 
     def _replay(self, e: Entry) -> None:
         if self.replica is None:
@@ -503,19 +559,26 @@ class LogCheck:
         self._signed(checkpoint.size, what)
         n = self.tree.end
         if checkpoint.size > n:
-            report.fail(check, f"{what} signs {checkpoint.size:,} entries, the log has "
-                        f"{n:,}: entries were removed")
+            report.fail(
+                check,
+                f"{what} signs {checkpoint.size:,} entries, the log has "
+                f"{n:,}: entries were removed",
+            )
         elif checkpoint.root != self.roots.get(checkpoint.size):
-            report.fail(check, f"the log's first {checkpoint.size:,} events give the root "
-                        f"{self.roots[checkpoint.size].hex()}, {what} signs "
-                        f"{checkpoint.root.hex()}: the log was rewritten; "
-                        f"{self._changed(checkpoint.size)}")
+            report.fail(
+                check,
+                f"the log's first {checkpoint.size:,} events give the root "
+                f"{self.roots[checkpoint.size].hex()}, {what} signs "
+                f"{checkpoint.root.hex()}: the log was rewritten; "
+                f"{self._changed(checkpoint.size)}",
+            )
         else:
             done = report.checks[check]
-            text = (f"the log only grew since the signed checkpoint at size {checkpoint.size:,}"
-                    if check == "since" else
-                    f"{what} signs the root of {_whose(what)} first {checkpoint.size:,} "
-                    "events")
+            text = (
+                f"the log only grew since the signed checkpoint at size {checkpoint.size:,}"
+                if check == "since"
+                else f"{what} signs the root of {_whose(what)} first {checkpoint.size:,} events"
+            )
             done.summary = f"{done.summary}; {text}" if done.summary else text
             if checkpoint.size > self.signed_through:
                 self.latest = checkpoint
@@ -533,10 +596,17 @@ class LogCheck:
             return
         tail = n - signed
         events = f"{tail:,} event{'s' if tail > 1 else ''} (seq {signed + 1:,} to {n:,})"
-        latest = (f"the latest signature, {self.signed_by}, covers {signed:,}" if signed
-                  else "no signature covers any")
-        self.report.fail("checkpoints", f"{events} signed by no checkpoint: {latest}; {fix}",
-                         signed + 1, self.types.get(signed + 1))
+        latest = (
+            f"the latest signature, {self.signed_by}, covers {signed:,}"
+            if signed
+            else "no signature covers any"
+        )
+        self.report.fail(
+            "checkpoints",
+            f"{events} signed by no checkpoint: {latest}; {fix}",
+            signed + 1,
+            self.types.get(signed + 1),
+        )
 
 
 #: How an outside checkpoint is named, by the check it is for.
@@ -562,8 +632,9 @@ def first_difference(logged: Any, recounted: Any, path: str = "") -> str | None:
     """Where two JSON values first differ, as `path: logged X, recounted Y`."""
     if isinstance(logged, dict) and isinstance(recounted, dict):
         for key in [*logged, *(k for k in recounted if k not in logged)]:
-            found = first_difference(logged.get(key), recounted.get(key),
-                                     f"{path}.{key}" if path else str(key))
+            found = first_difference(
+                logged.get(key), recounted.get(key), f"{path}.{key}" if path else str(key)
+            )
             if found is not None:
                 return found
         return None
@@ -576,5 +647,7 @@ def first_difference(logged: Any, recounted: Any, path: str = "") -> str | None:
             return None
     if logged == recounted and type(logged) is type(recounted):
         return None
-    return (f"{path or 'value'}: logged {json.dumps(logged, ensure_ascii=False)}, recounted "
-            f"{json.dumps(recounted, ensure_ascii=False)}")
+    return (
+        f"{path or 'value'}: logged {json.dumps(logged, ensure_ascii=False)}, recounted "
+        f"{json.dumps(recounted, ensure_ascii=False)}"
+    )

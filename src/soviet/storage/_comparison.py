@@ -23,17 +23,29 @@ STEP = 5000
 _WRITERS: Mapping[str, tuple[frozenset[str], str, str]] = {
     "members": (frozenset({ev.MEMBER_ADMITTED}), "member", "id"),
     "memberships": (
-        frozenset({ev.MEMBER_ADMITTED, ev.MEMBER_JOINED, ev.MEMBER_LEFT}), "member", "member"),
+        frozenset({ev.MEMBER_ADMITTED, ev.MEMBER_JOINED, ev.MEMBER_LEFT}),
+        "member",
+        "member",
+    ),
     "elections": (
-        frozenset({ev.ELECTION_OPENED, ev.ELECTION_STARTED, ev.ELECTION_CLOSED}), "election",
-        "id"),
+        frozenset({ev.ELECTION_OPENED, ev.ELECTION_STARTED, ev.ELECTION_CLOSED}),
+        "election",
+        "id",
+    ),
     "candidates": (frozenset({ev.CANDIDATE_NOMINATED}), "election", "election"),
     "rolls": (frozenset({ev.ELECTION_STARTED}), "election", "election"),
-    "mandates": (frozenset({ev.MANDATE_IMPORTED, ev.MANDATE_GRANTED, *ev.MANDATE_ENDINGS}),
-                 "mandate", "id"),
+    "mandates": (
+        frozenset({ev.MANDATE_IMPORTED, ev.MANDATE_GRANTED, *ev.MANDATE_ENDINGS}),
+        "mandate",
+        "id",
+    ),
     "petitions": (
-        frozenset({ev.PETITION_OPENED, ev.RECALL_VOTE_OPENED, ev.RECALL_CLOSED,
-                   ev.MANDATE_RECALLED}), "petition", "id"),
+        frozenset(
+            {ev.PETITION_OPENED, ev.RECALL_VOTE_OPENED, ev.RECALL_CLOSED, ev.MANDATE_RECALLED}
+        ),
+        "petition",
+        "id",
+    ),
     "recall_rolls": (frozenset({ev.RECALL_VOTE_OPENED}), "petition", "petition"),
 }
 #: Tables whose rows carry the seq of the event that wrote them.
@@ -116,20 +128,24 @@ def _compare(
         label = f"{table.name} {_key(key_a if key_b is None else key_b)}"
         if a is not None and (key_b is None or (key_a is not None and key_a < key_b)):
             seq, type = writers.of(live, table, a)
-            report.fail("projections", f"{table.name} {_key(key_a)} is in the database, "
-                        "but no event of the log writes it", seq or None, type)
+            report.fail(
+                "projections",
+                f"{table.name} {_key(key_a)} is in the database, but no event of the log writes it",
+                seq or None,
+                type,
+            )
             a = next(ours, None)
         elif b is not None and (key_a is None or (key_b is not None and key_b < key_a)):
             seq, type = writers.of(live, table, b)
-            report.fail("projections", f"{label} is missing from the database",
-                        seq or None, type)
+            report.fail("projections", f"{label} is missing from the database", seq or None, type)
             b = next(theirs, None)
         else:
             assert a is not None and b is not None
             seq, type = writers.of(live, table, b)
             changed = "; ".join(
                 f"{name} is {a[i]!r} in the database, {b[i]!r} by the log"
-                for i, name in enumerate(names) if a[i] != b[i]
+                for i, name in enumerate(names)
+                if a[i] != b[i]
             )
             report.fail("projections", f"{label}: {changed}", seq or None, type)
             a, b = next(ours, None), next(theirs, None)
@@ -165,8 +181,11 @@ def tree(conn: Connection, levels: Sequence[tuple[Any, int]], report: Report) ->
         ours = stored[level - 1] if level <= len(stored) else None
         theirs = levels[level - 1] if level <= len(levels) else None
         same = (
-            ours is not None and theirs is not None and ours[1] == theirs[1]
-            and ours[0].digest() == theirs[0].digest() and level not in gaps
+            ours is not None
+            and theirs is not None
+            and ours[1] == theirs[1]
+            and ours[0].digest() == theirs[0].digest()
+            and level not in gaps
         )
         if not same:
             _locate(conn, level, ours[1] if ours else 0, theirs[1] if theirs else 0, report)
@@ -194,11 +213,17 @@ def _locate(conn: Connection, level: int, stored: int, expected: int, report: Re
     if not report.checks["tree"].ok:
         return
     if stored < expected:
-        report.fail("tree", f"the stored tree has {stored:,} nodes at level {level}, the log "
-                    f"needs {expected:,}", (stored + 1) << level)
+        report.fail(
+            "tree",
+            f"the stored tree has {stored:,} nodes at level {level}, the log needs {expected:,}",
+            (stored + 1) << level,
+        )
     else:
-        report.fail("tree", f"the stored nodes at level {level} are not the ones the log's "
-                    "events give (see the leaves)")
+        report.fail(
+            "tree",
+            f"the stored nodes at level {level} are not the ones the log's "
+            "events give (see the leaves)",
+        )
 
 
 def _first_wrong(
@@ -211,8 +236,9 @@ def _first_wrong(
         last = (idx + 1) << level
         where = f"Merkle node ({level}, {idx}) over seqs {last - (1 << level) + 1} to {last}"
         if idx != position:
-            report.fail("tree", f"Merkle node ({level}, {position}) is missing",
-                        (position + 1) << level)
+            report.fail(
+                "tree", f"Merkle node ({level}, {position}) is missing", (position + 1) << level
+            )
             return
         pair = [next(children, None), next(children, None)]
         if pair[0] is None or pair[1] is None:

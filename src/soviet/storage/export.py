@@ -45,15 +45,21 @@ def protected_files(db_url: str, key_path: Path | None) -> tuple[tuple[Path, str
         url = sa.make_url(db_url)
     except (ArgumentError, ValueError):
         url = None
-    if url is not None and url.get_backend_name() == "sqlite" and url.database not in (
-        None, "", ":memory:"
+    if (
+        url is not None
+        and url.get_backend_name() == "sqlite"
+        and url.database not in (None, "", ":memory:")
     ):
         base = Path(str(url.database)).expanduser()
-        files += [(base.with_name(base.name + suffix), "the database")
-                  for suffix in ("", "-wal", "-shm", "-journal")]
+        files += [
+            (base.with_name(base.name + suffix), "the database")
+            for suffix in ("", "-wal", "-shm", "-journal")
+        ]
     if key_path is not None:
-        files += [(key_path, "the log's signing key"),
-                  (key_path.with_suffix(".pub"), "the log's verifier key")]
+        files += [
+            (key_path, "the log's signing key"),
+            (key_path.with_suffix(".pub"), "the log's verifier key"),
+        ]
     return tuple(files)
 
 
@@ -64,20 +70,22 @@ def check_target(
     `protected` files — compared with symbolic links followed — and, unless `force`, a
     file that exists."""
     if not name:
-        raise InputError("the export's file name is empty: give a file, or '-' for "
-                         "standard output")
+        raise InputError("the export's file name is empty: give a file, or '-' for standard output")
     path = Path(name)
     try:
         target = path.resolve()
         for guarded, what in protected:
             if target == guarded.resolve() or _same_file(path, guarded):
-                raise InputError(f"will not export over {shown(name)}: it is {what}, which "
-                                 "the log depends on; choose another file")
+                raise InputError(
+                    f"will not export over {shown(name)}: it is {what}, which "
+                    "the log depends on; choose another file"
+                )
         if path.is_dir():
             raise InputError(f"cannot export to {shown(name)}: it is a folder; name a file")
         if not force and os.path.lexists(path):
-            raise InputError(f"{shown(name)} already exists: give --force to replace it, or "
-                             "choose another file")
+            raise InputError(
+                f"{shown(name)} already exists: give --force to replace it, or choose another file"
+            )
     except OSError as error:
         raise InputError(f"cannot write the export {shown(name)}: {error.strerror}") from None
 
@@ -97,8 +105,7 @@ def write_file(
     check_target(name, force=force, protected=protected)
     path = Path(name)
     try:
-        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial",
-                                       dir=path.parent)
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     except OSError as error:
         raise InputError(f"cannot write the export {shown(name)}: {error.strerror}") from None
     try:
@@ -150,14 +157,16 @@ def _put_in_place(partial: Path, path: Path, name: str, force: bool) -> None:
     try:
         os.link(partial, path)  # never replaces: a file that appeared meanwhile stays
     except FileExistsError:
-        raise InputError(f"{shown(name)} already exists: give --force to replace it, or "
-                         "choose another file") from None
+        raise InputError(
+            f"{shown(name)} already exists: give --force to replace it, or choose another file"
+        ) from None
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
             raise
         if os.path.lexists(path):  # a file system without hard links
-            raise InputError(f"{shown(name)} already exists: give --force to replace it, "
-                             "or choose another file") from None
+            raise InputError(
+                f"{shown(name)} already exists: give --force to replace it, or choose another file"
+            ) from None
         os.replace(partial, path)
 
 
@@ -199,8 +208,9 @@ class ExportFile:
                         count += 1
                         last = raw
         except OSError as error:
-            raise InputError(f"cannot read the export {shown(self.path)}: {error.strerror}"
-                             ) from None
+            raise InputError(
+                f"cannot read the export {shown(self.path)}: {error.strerror}"
+            ) from None
         if count == 0:
             raise InputError(f"{self.path}: the export is empty")
         try:
@@ -234,11 +244,14 @@ def _line(number: int, raw: bytes) -> Line:
     except ValueError as error:
         return Line(number, raw, None, f"line {number} is not JSON ({error})")
     if not isinstance(value, dict) or set(value) != EVENT_KEYS:
-        return Line(number, raw, None,
-                    f"line {number} is not an event {{seq, at, type, actor, data}}")
+        return Line(
+            number, raw, None, f"line {number} is not an event {{seq, at, type, actor, data}}"
+        )
     kinds = (
-        type(value["seq"]) is int and isinstance(value["at"], str)
-        and isinstance(value["type"], str) and isinstance(value["data"], dict)
+        type(value["seq"]) is int
+        and isinstance(value["at"], str)
+        and isinstance(value["type"], str)
+        and isinstance(value["data"], dict)
         and (value["actor"] is None or isinstance(value["actor"], str))
     )
     if not kinds:

@@ -33,7 +33,9 @@ def _number(ident: str) -> int:
 
 def founded(w: Writes, e: Recorded) -> None:
     d = e.data
-    w.insert(t.organization, dict(
+    w.insert(
+        t.organization,
+        dict(
             id=1,
             name=d["name"],
             origin=d["origin"],
@@ -41,22 +43,29 @@ def founded(w: Writes, e: Recorded) -> None:
             founders=dumps(d["founders"]),
             verifier_key=d.get("verifier_key"),
             founded_at=e.at,
-        )
+        ),
     )
     bodies = [
-        {"id": b["id"], "name": b["name"], "kind": b["kind"], "parent": b["parent"],
-         "position": i}
+        {"id": b["id"], "name": b["name"], "kind": b["kind"], "parent": b["parent"], "position": i}
         for i, b in enumerate(d["bodies"])
     ]
     if bodies:
         w.insert(t.bodies, bodies)
     offices = [
         {
-            "id": o["id"], "body": o["body"], "title": o["title"], "seats": o["seats"],
-            "method": o["method"], "seat_in": o["seat_in"], "eligible": o["eligible"],
-            "powers": dumps(o["powers"]), "term_days": o["term_days"],
-            "voting_days": o["voting_days"], "recall_petition": o["recall_petition"],
-            "recall_immediate": o["recall_immediate"], "recall_quorum": o["recall_quorum"],
+            "id": o["id"],
+            "body": o["body"],
+            "title": o["title"],
+            "seats": o["seats"],
+            "method": o["method"],
+            "seat_in": o["seat_in"],
+            "eligible": o["eligible"],
+            "powers": dumps(o["powers"]),
+            "term_days": o["term_days"],
+            "voting_days": o["voting_days"],
+            "recall_petition": o["recall_petition"],
+            "recall_immediate": o["recall_immediate"],
+            "recall_quorum": o["recall_quorum"],
             "position": i,
         }
         for i, o in enumerate(d["offices"])
@@ -66,8 +75,7 @@ def founded(w: Writes, e: Recorded) -> None:
 
 
 def admitted(w: Writes, e: Recorded) -> None:
-    w.insert(t.members, dict(id=e.data["member"], name=e.data["name"],
-                                          admitted_at=e.at))
+    w.insert(t.members, dict(id=e.data["member"], name=e.data["name"], admitted_at=e.at))
     rows = [{"member": e.data["member"], "body": b} for b in e.data["bodies"]]
     w.insert(t.memberships, rows)
 
@@ -86,7 +94,9 @@ def left(w: Writes, e: Recorded) -> None:
 
 def mandate_started(w: Writes, e: Recorded) -> None:
     d = e.data
-    w.insert(t.mandates, dict(
+    w.insert(
+        t.mandates,
+        dict(
             id=d["mandate"],
             number=_number(d["mandate"]),
             office=d["office"],
@@ -96,7 +106,7 @@ def mandate_started(w: Writes, e: Recorded) -> None:
             election=d.get("election"),
             since=e.at,
             until=d.get("until"),
-        )
+        ),
     )
 
 
@@ -116,7 +126,9 @@ def mandate_ended(w: Writes, e: Recorded) -> None:
 
 def election_opened(w: Writes, e: Recorded) -> None:
     d = e.data
-    w.insert(t.elections, dict(
+    w.insert(
+        t.elections,
+        dict(
             id=d["election"],
             number=_number(d["election"]),
             office=d["office"],
@@ -125,7 +137,7 @@ def election_opened(w: Writes, e: Recorded) -> None:
             opened_at=e.at,
             opened_by=e.actor,
             cause=d.get("cause"),
-        )
+        ),
     )
 
 
@@ -134,10 +146,14 @@ def nominated(w: Writes, e: Recorded) -> None:
     position = w.execute(
         select(func.count()).select_from(t.candidates).where(t.candidates.c.election == election)
     ).scalar_one()
-    w.insert(t.candidates, dict(
-            election=election, member=e.data["candidate"], position=position + 1,
+    w.insert(
+        t.candidates,
+        dict(
+            election=election,
+            member=e.data["candidate"],
+            position=position + 1,
             nominated_by=e.actor,
-        )
+        ),
     )
 
 
@@ -149,14 +165,13 @@ def election_started(w: Writes, e: Recorded) -> None:
         .values(status="voting", seats=d["seats"], started_at=e.at, voting_ends=d["voting_ends"])
     )
     if d["roll"]:
-        w.insert(t.rolls, [{"election": d["election"], "member": m}
-                                       for m in d["roll"]])
+        w.insert(t.rolls, [{"election": d["election"], "member": m} for m in d["roll"]])
 
 
 def ballot_cast(w: Writes, e: Recorded) -> None:
-    w.insert(t.ballots, dict(
-            election=e.data["election"], voter=e.actor, choice=dumps(e.data["choice"]), seq=e.seq
-        )
+    w.insert(
+        t.ballots,
+        dict(election=e.data["election"], voter=e.actor, choice=dumps(e.data["choice"]), seq=e.seq),
     )
 
 
@@ -175,7 +190,9 @@ def election_closed(w: Writes, e: Recorded) -> None:
 
 def petition_opened(w: Writes, e: Recorded) -> None:
     d = e.data
-    w.insert(t.petitions, dict(
+    w.insert(
+        t.petitions,
+        dict(
             id=d["petition"],
             number=_number(d["petition"]),
             mandate=d["mandate"],
@@ -183,14 +200,13 @@ def petition_opened(w: Writes, e: Recorded) -> None:
             reason=d["reason"],
             status="open",
             opened_at=e.at,
-        )
+        ),
     )
     w.insert(t.signatures, dict(petition=d["petition"], member=e.actor, seq=e.seq))
 
 
 def petition_signed(w: Writes, e: Recorded) -> None:
-    w.insert(t.signatures, dict(petition=e.data["petition"], member=e.actor, seq=e.seq)
-    )
+    w.insert(t.signatures, dict(petition=e.data["petition"], member=e.actor, seq=e.seq))
 
 
 def recall_vote_opened(w: Writes, e: Recorded) -> None:
@@ -201,14 +217,13 @@ def recall_vote_opened(w: Writes, e: Recorded) -> None:
         .values(status="voting", vote_opened_at=e.at, voting_ends=d["voting_ends"])
     )
     if d["roll"]:
-        w.insert(t.recall_rolls, [{"petition": d["petition"], "member": m}
-                                              for m in d["roll"]])
+        w.insert(t.recall_rolls, [{"petition": d["petition"], "member": m} for m in d["roll"]])
 
 
 def recall_ballot_cast(w: Writes, e: Recorded) -> None:
-    w.insert(t.recall_ballots, dict(
-            petition=e.data["petition"], voter=e.actor, vote=e.data["vote"], seq=e.seq
-        )
+    w.insert(
+        t.recall_ballots,
+        dict(petition=e.data["petition"], voter=e.actor, vote=e.data["vote"], seq=e.seq),
     )
 
 

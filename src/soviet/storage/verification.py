@@ -106,8 +106,9 @@ class MemoryReplica:
                 reason = str(getattr(error, "orig", None) or error).splitlines()[0]
                 raise ReplayError(reason, held.seq, held.type) from None
             except (KeyError, TypeError, ValueError) as error:
-                raise ReplayError(f"its data does not fit its type ({error!r})",
-                                  held.seq, held.type) from None
+                raise ReplayError(
+                    f"its data does not fit its type ({error!r})", held.seq, held.type
+                ) from None
         # Each applied alone: what failed was the batch, not an event; go on from here.
 
     def workspace(self, now: str) -> SqlWorkspace:
@@ -143,10 +144,20 @@ def verify_database(
         latest = None if t.checkpoints.name in missing else proving.latest_stored(conn)
         if latest is not None:
             count = proving.stored_count(conn)
-            anchors.append(("checkpoints", latest[1].encode("utf-8"),
-                            f"the latest of {count:,} stored checkpoints"))
-        check = LogCheck(report, key=key, anchors=anchors, replica=replica,
-                         signed_tail=None if unsigned_tail else UNSIGNED_IN_DATABASE)
+            anchors.append(
+                (
+                    "checkpoints",
+                    latest[1].encode("utf-8"),
+                    f"the latest of {count:,} stored checkpoints",
+                )
+            )
+        check = LogCheck(
+            report,
+            key=key,
+            anchors=anchors,
+            replica=replica,
+            signed_tail=None if unsigned_tail else UNSIGNED_IN_DATABASE,
+        )
         writes = _comparison.Writers()
         query = select(t.events).order_by(t.events.c.seq).execution_options(yield_per=STEP)
         for done, row in enumerate(conn.execute(query), start=1):
@@ -163,8 +174,9 @@ def verify_database(
                 check.skip(row.seq, row.type, stored, problem)
             else:
                 text = row.data.encode("utf-8")
-                check.feed(Entry(row.seq, row.at, row.type, row.actor, data, text, None, stored,
-                                 canonical))
+                check.feed(
+                    Entry(row.seq, row.at, row.type, row.actor, data, text, None, stored, canonical)
+                )
                 writes.note(row.seq, row.type, data)
             if progress is not None and done % STEP == 0:
                 progress(done)
@@ -173,7 +185,9 @@ def verify_database(
             _check_tree(conn, check, report)
         if report.checks["projections"].ran and not missing & _PROJECTED:
             rows = _comparison.projections(conn, replica.conn, writes, report)
-            report.checks["projections"].summary = (
+            report.checks[
+                "projections"
+            ].summary = (
                 f"{rows:,} rows of {len(t.PROJECTIONS)} projection tables equal to the replay's"
             )
         _replay_summary(report)
@@ -202,15 +216,30 @@ def verify_export(
         report.notes.append("the export ends with no signed checkpoint")
     replica = MemoryReplica()
     try:
-        check = LogCheck(report, key=key, anchors=anchors, replica=replica,
-                         signed_tail=None if unsigned_tail else UNSIGNED_IN_EXPORT)
+        check = LogCheck(
+            report,
+            key=key,
+            anchors=anchors,
+            replica=replica,
+            signed_tail=None if unsigned_tail else UNSIGNED_IN_EXPORT,
+        )
         for done, line in enumerate(export.lines(), start=1):
             event = line.event
             if event is None:
                 check.skip(check.expected, None, None, line.problem)
             else:
-                check.feed(Entry(event["seq"], event["at"], event["type"], event["actor"],
-                                 event["data"], None, line.raw, None))
+                check.feed(
+                    Entry(
+                        event["seq"],
+                        event["at"],
+                        event["type"],
+                        event["actor"],
+                        event["data"],
+                        None,
+                        line.raw,
+                        None,
+                    )
+                )
             if progress is not None and done % STEP == 0:
                 progress(done)
         check.finish()
@@ -238,14 +267,19 @@ def _missing_tables(conn: Connection, report: Report) -> set[str]:
     """The tables of the schema the database lacks, each reported as a discrepancy of the
     check that reads it."""
     inspector = sa.inspect(conn)
-    missing = {table.name for table in t.metadata.sorted_tables
-               if not inspector.has_table(table.name)}
-    checks = {t.events.name: "entries", t.merkle_nodes.name: "tree",
-              t.checkpoints.name: "checkpoints"}
+    missing = {
+        table.name for table in t.metadata.sorted_tables if not inspector.has_table(table.name)
+    }
+    checks = {
+        t.events.name: "entries",
+        t.merkle_nodes.name: "tree",
+        t.checkpoints.name: "checkpoints",
+    }
     for name in sorted(missing):
         kind = "table" if name in checks else "projection table"
-        report.fail(checks.get(name, "projections"),
-                    f"the {kind} {name} is missing from the database")
+        report.fail(
+            checks.get(name, "projections"), f"the {kind} {name} is missing from the database"
+        )
     if t.events.name in missing:
         for check in report.checks.values():
             check.ran = check.ran and not check.ok
@@ -278,8 +312,11 @@ def _check_tree(conn: Connection, check: LogCheck, report: Report) -> None:
             report.fail("tree", f"the stored tree has no root at size {n}: {error}")
             return
         if stored_root != report.root:
-            report.fail("tree", f"the stored tree's root {stored_root.hex()} is not the "
-                        f"recomputed {report.root.hex()}")
+            report.fail(
+                "tree",
+                f"the stored tree's root {stored_root.hex()} is not the "
+                f"recomputed {report.root.hex()}",
+            )
             return
         summary += f"; root {report.root.hex()} at size {n:,}"
         latest = check.latest
@@ -288,9 +325,14 @@ def _check_tree(conn: Connection, check: LogCheck, report: Report) -> None:
             try:
                 verify_consistency(latest.size, n, proof, latest.root, report.root)
             except LedgerError as error:
-                report.fail("tree", f"the stored tree proves no consistency from the latest "
-                            f"checkpoint (size {latest.size:,}) to now: {error}")
+                report.fail(
+                    "tree",
+                    f"the stored tree proves no consistency from the latest "
+                    f"checkpoint (size {latest.size:,}) to now: {error}",
+                )
                 return
-            summary += (f"; consistent with the latest checkpoint (size {latest.size:,}) "
-                        f"by a proof of {len(proof)} hashes")
+            summary += (
+                f"; consistent with the latest checkpoint (size {latest.size:,}) "
+                f"by a proof of {len(proof)} hashes"
+            )
     report.checks["tree"].summary = summary

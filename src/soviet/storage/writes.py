@@ -106,8 +106,9 @@ def insert_flat(
     width = len(columns)
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
     if marker is None:  # a driver we have not measured
-        rows = [dict(zip(columns, flat[i : i + width], strict=True))
-                for i in range(0, len(flat), width)]
+        rows = [
+            dict(zip(columns, flat[i : i + width], strict=True)) for i in range(0, len(flat), width)
+        ]
         conn.execute(insert(table), rows)
         return
     per_statement = max(1, VALUES_PER_STATEMENT // width) * width
@@ -122,10 +123,10 @@ def insert_flat(
         conn.exec_driver_sql(text, rest)
 
 
-def _statement(conn: Connection, table: Table, columns: tuple[str, ...], rows: int,
-               marker: str) -> str:
+def _statement(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: int, marker: str
+) -> str:
     preparer = conn.dialect.identifier_preparer
     names = ", ".join(preparer.format_column(table.c[c]) for c in columns)
     row = "(" + ", ".join([marker] * len(columns)) + ")"
-    return (f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES "
-            + ", ".join([row] * rows))
+    return f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES " + ", ".join([row] * rows)

@@ -11,10 +11,16 @@ EXEC = Office("city.exec", "city", "Executive", 3, "stv", powers=frozenset({"adm
 CHAIR = Office("city.chair", "city", "Chair", 1, "irv")
 
 
-def mandate(seat: int, holder: str, election: str | None = "E1",
-            until: str | None = "2027-01-01T00:00:00Z", office: str = "city.exec") -> MandateRecord:
-    return MandateRecord(f"M{seat}{holder}", office, holder, seat, "active", election,
-                         "2026-01-01T00:00:00Z", until)
+def mandate(
+    seat: int,
+    holder: str,
+    election: str | None = "E1",
+    until: str | None = "2027-01-01T00:00:00Z",
+    office: str = "city.exec",
+) -> MandateRecord:
+    return MandateRecord(
+        f"M{seat}{holder}", office, holder, seat, "active", election, "2026-01-01T00:00:00Z", until
+    )
 
 
 def test_a_live_mandate_is_active_elected_in_term_and_eligible() -> None:
@@ -25,12 +31,17 @@ def test_a_live_mandate_is_active_elected_in_term_and_eligible() -> None:
 
 
 def test_every_kind_of_finding_is_reported_seat_by_seat() -> None:
-    active = {"city.exec": [mandate(1, "ann", election=None),
-                            mandate(2, "bob", until="2026-04-01T00:00:00Z"),
-                            mandate(3, "cho")]}
+    active = {
+        "city.exec": [
+            mandate(1, "ann", election=None),
+            mandate(2, "bob", until="2026-04-01T00:00:00Z"),
+            mandate(3, "cho"),
+        ]
+    }
     eligible = {"city.exec": {"ann", "bob"}, "city.chair": {"ann", "bob"}}
-    kinds = [(f.office, f.kind, f.seat) for f in audit([EXEC, CHAIR], active, eligible,
-                                                       ["founder"], NOW)]
+    kinds = [
+        (f.office, f.kind, f.seat) for f in audit([EXEC, CHAIR], active, eligible, ["founder"], NOW)
+    ]
     assert kinds == [
         (None, "provisional", None),
         ("city.exec", "unelected", 1),
@@ -46,8 +57,7 @@ def test_the_provisional_finding_names_the_founders_until_admit_is_elected() -> 
     assert findings[0].office is None
     assert "ivanova, petrov" in findings[0].detail
     elected = {"city.exec": [mandate(1, "ann")], "city.chair": [mandate(1, "ann", office="x")]}
-    assert all(f.kind != "provisional" for f in audit([EXEC, CHAIR], elected, eligible, ["i"],
-                                                      NOW))
+    assert all(f.kind != "provisional" for f in audit([EXEC, CHAIR], elected, eligible, ["i"], NOW))
 
 
 def test_a_charter_without_an_admitting_office_stays_provisional_forever() -> None:

@@ -18,7 +18,13 @@ NOW = "2026-05-01T09:00:00Z"
 
 def voting(office: Office = STEWARD, voters: frozenset[str] = frozenset()) -> ElectionRecord:
     return ElectionRecord(
-        "E1", office.id, "voting", office.seats, ("ann", "bob"), ELECTORS, voters,
+        "E1",
+        office.id,
+        "voting",
+        office.seats,
+        ("ann", "bob"),
+        ELECTORS,
+        voters,
         "2026-05-04T09:00:00Z",
     )
 

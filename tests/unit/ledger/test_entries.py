@@ -21,10 +21,7 @@ from soviet.ledger.entries import (
 # JSON values as events hold them: no floats (RFC 8785 numbers are IEEE doubles; events
 # carry counts as integers or decimal strings), integers within a double's exact range.
 _scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
-    | st.text()
+    st.none() | st.booleans() | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1) | st.text()
 )
 _values = st.recursive(
     _scalars,
@@ -37,8 +34,7 @@ _texts = st.text(
 
 
 def _whole(seq: int, at: str, type: str, actor: str | None, data: dict[str, Any]) -> bytes:
-    return bytes(rfc8785.dumps({"seq": seq, "at": at, "type": type, "actor": actor,
-                                "data": data}))
+    return bytes(rfc8785.dumps({"seq": seq, "at": at, "type": type, "actor": actor, "data": data}))
 
 
 @settings(deadline=None)  # the first example pays for imports and caches
@@ -71,10 +67,13 @@ def test_an_entry_with_strings_rfc8785_cannot_write_fails_as_the_package_does(
 
 
 def test_an_entry_orders_its_members_by_key_and_writes_no_spaces() -> None:
-    entry = encode_event(7, "2026-05-01T09:00:00Z", "ballot.cast", "m1",
-                         {"election": "E1", "choice": ["m2", "m1"]})
-    assert entry == (b'{"actor":"m1","at":"2026-05-01T09:00:00Z","data":{"choice":["m2","m1"],'
-                     b'"election":"E1"},"seq":7,"type":"ballot.cast"}')
+    entry = encode_event(
+        7, "2026-05-01T09:00:00Z", "ballot.cast", "m1", {"election": "E1", "choice": ["m2", "m1"]}
+    )
+    assert entry == (
+        b'{"actor":"m1","at":"2026-05-01T09:00:00Z","data":{"choice":["m2","m1"],'
+        b'"election":"E1"},"seq":7,"type":"ballot.cast"}'
+    )
 
 
 # Any JSON value as a stored text might hold it: floats, integers past a double's range,
@@ -98,8 +97,9 @@ def test_the_canonical_form_of_a_json_text_is_the_packages_whatever_the_text(
 ) -> None:
     import json
 
-    text = json.dumps(value, ensure_ascii=ascii, sort_keys=sort,
-                      separators=(", ", ": ") if spaced else (",", ":"))
+    text = json.dumps(
+        value, ensure_ascii=ascii, sort_keys=sort, separators=(", ", ": ") if spaced else (",", ":")
+    )
     try:
         expected = canonical(json.loads(text))
     except rfc8785.CanonicalizationError:
@@ -118,14 +118,12 @@ def test_a_raw_delete_character_stays_unescaped_as_rfc8785_writes_it() -> None:
 # Python values as services build event data: tuples beside lists, keys that are not
 # strings, floats and NaN beside integers, integers past a double's range.
 _python_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.text(),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.tuples(inner, inner)
-    | st.dictionaries(st.text() | st.integers(), inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text() | st.integers(), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -143,8 +141,9 @@ def test_a_value_reads_back_as_its_canonical_form_does_whatever_it_holds(value: 
     else:
         parsed, text = parse_canonical_value(value)
         assert text == expected
-        assert json.dumps(parsed, sort_keys=True) == json.dumps(json.loads(expected),
-                                                                sort_keys=True)
+        assert json.dumps(parsed, sort_keys=True) == json.dumps(
+            json.loads(expected), sort_keys=True
+        )
 
 
 def test_a_value_with_floats_reads_back_as_the_log_will_read_it() -> None:

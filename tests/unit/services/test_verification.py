@@ -22,8 +22,9 @@ def founded() -> dict[str, Any]:
     return {"name": "Test", "origin": ORIGIN, "verifier_key": str(KEY.verifier())}
 
 
-def entry(seq: int, type: str, data: Mapping[str, Any], at: str = AT,
-          leaf: bytes | None = None) -> Entry:
+def entry(
+    seq: int, type: str, data: Mapping[str, Any], at: str = AT, leaf: bytes | None = None
+) -> Entry:
     stored = leaf_hash(encode_event(seq, at, type, None, data)) if leaf is None else leaf
     return Entry(seq, at, type, None, data, canonical(dict(data)), None, stored)
 
@@ -68,8 +69,9 @@ def test_a_gap_in_the_seqs_is_named_at_the_missing_entry() -> None:
 
 def test_time_that_goes_back_is_named_at_the_event() -> None:
     entries = log_of(6)
-    entries[3] = entry(4, ev.MEMBER_JOINED, {"member": "m4", "body": "b"},
-                       at="2026-01-04T09:00:00Z")
+    entries[3] = entry(
+        4, ev.MEMBER_JOINED, {"member": "m4", "body": "b"}, at="2026-01-04T09:00:00Z"
+    )
     first = check(entries).first
     assert first is not None
     assert (first.check, first.seq) == ("entries", 4)
@@ -78,8 +80,9 @@ def test_time_that_goes_back_is_named_at_the_event() -> None:
 def test_data_that_is_not_stored_canonically_is_found_even_when_it_means_the_same() -> None:
     entries = log_of(6)
     e = entries[2]
-    entries[2] = Entry(e.seq, e.at, e.type, e.actor, e.data, b'{ "body":"b","member":"m3"}',
-                       None, e.leaf)
+    entries[2] = Entry(
+        e.seq, e.at, e.type, e.actor, e.data, b'{ "body":"b","member":"m3"}', None, e.leaf
+    )
     report = check(entries)
     assert [(d.check, d.seq) for d in report.discrepancies] == [("leaves", 3)]
 
