@@ -21,7 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST = re.compile(r"^(tests/fuzz/\S+::\S+):\s*$")
-COUNTS = re.compile(r"(\d+) passing examples?, (\d+) failing examples?, (\d+) invalid examples?")
+#: Hypothesis's words for a phase's inputs ("20 passing, 0 failing, and 0 invalid test
+#: cases"; older releases said "examples").
+COUNTS = re.compile(
+    r"(\d+) passing(?: examples?)?, (\d+) failing(?: examples?)?,(?: and)? (\d+) invalid"
+)
 
 
 def main() -> int:
