@@ -1,14 +1,23 @@
 """How fast a log re-derives: one assembly of N members elects its delegate by IRV, every
 member votes, the election closes; then the whole log is re-derived act by act
-(`soviet.domain.rederive.check`). Prints the time to build the log and to re-derive it.
+(`soviet.domain.rederive.Rederivation`), once growing its own tree of the leaves for the
+seeds (`track_root=True`, as `check` does) and once as the verifier does it, which grows
+the tree itself and passes the root before each close (`track_root=False`). Prints the
+time per event of each, the time per ballot event, and the machine's load average.
 
-    python benchmarks/rederive.py [MEMBERS]
+    python benchmarks/rederive.py [--ballots N ...]     (default: 100000 1000000)
+
+The log is built in memory and frozen out of the garbage collector before it is
+re-derived: a verifier reads the log from storage a page at a time and holds none of it,
+so the collector would otherwise walk a million events the re-derivation never keeps.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import os
 import random
-import sys
 import time
 from fractions import Fraction
 
@@ -18,7 +27,7 @@ from soviet.domain.decider import decide
 from soviet.domain.events import Recorded
 from soviet.domain.founding import found
 from soviet.domain.model import Body, Charter, Member, Office, Rules
-from soviet.domain.rederive import check
+from soviet.domain.rederive import Rederivation
 from soviet.domain.state import MemoryState
 from soviet.ledger.compact import Range
 from soviet.ledger.entries import encode_entry, parse_canonical_value
@@ -27,7 +36,8 @@ from soviet.ledger.hashing import leaf_hash
 NOW = "2026-03-02T09:00:00Z"
 
 
-def build(members: int) -> list[Recorded]:
+def build(members: int) -> tuple[list[Recorded], dict[int, bytes]]:
+    """The log, and the root of its tree before each close (what the verifier passes)."""
     charter = Charter(
         name="Depot",
         origin="councils.example.org/depot",
@@ -41,6 +51,7 @@ def build(members: int) -> list[Recorded]:
     )
     state, tree = MemoryState(), Range()
     events: list[Recorded] = []
+    roots: dict[int, bytes] = {}
 
     def record(event: ev.Event) -> None:
         data, text = parse_canonical_value(dict(event.data))
@@ -50,6 +61,8 @@ def build(members: int) -> list[Recorded]:
         tree.append(leaf_hash(encode_entry(recorded.seq, NOW, event.type, event.actor, text)))
 
     def act(command: cmd.Command) -> None:
+        if isinstance(command, cmd.CloseElection):
+            roots[len(events) + 1] = tree.root()
         for event in decide(state, command, NOW, seed=tree.root()):
             record(event)
 
@@ -66,22 +79,52 @@ def build(members: int) -> list[Recorded]:
         rng.shuffle(ranking)
         act(cmd.CastBallot(f"m{i}", "E1", tuple(ranking[: rng.randint(1, 4)])))
     act(cmd.CloseElection("m0", "E1"))
-    return events
+    return events, roots
+
+
+def rederive(
+    events: list[Recorded], roots: dict[int, bytes], *, track_root: bool
+) -> dict[str, float]:
+    """Seconds for the whole log and for its ballots, and how many discrepancies."""
+    rederivation = Rederivation(track_root=track_root)
+    feed = rederivation.feed
+    found = 0
+    ballots = 0.0
+    start = time.perf_counter()
+    first_ballot = next(i for i, e in enumerate(events) if e.type == ev.BALLOT_CAST)
+    for event in events[:first_ballot]:
+        found += len(feed(event, None if track_root else roots.get(event.seq)))
+    middle = time.perf_counter()
+    for event in events[first_ballot:]:
+        found += len(feed(event, None if track_root else roots.get(event.seq)))
+    found += len(rederivation.finish())
+    end = time.perf_counter()
+    ballots = end - middle
+    return {"total": end - start, "ballots": ballots, "found": found}
 
 
 def main() -> None:
-    members = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    start = time.perf_counter()
-    events = build(members)
-    built = time.perf_counter() - start
-    start = time.perf_counter()
-    found = list(check(events))
-    took = time.perf_counter() - start
-    print(
-        f"{len(events):,} events ({members:,} ballots): built by the decider in {built:.2f} s; "
-        f"re-derived in {took:.2f} s ({took / len(events) * 1e6:.1f} µs an event); "
-        f"{len(found)} discrepancies"
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ballots", type=int, nargs="+", default=[100_000, 1_000_000], metavar="N")
+    for members in parser.parse_args().ballots:
+        start = time.perf_counter()
+        events, roots = build(members)
+        built = time.perf_counter() - start
+        gc.collect()
+        gc.freeze()
+        print(f"{len(events):,} events ({members:,} ballots), built in {built:.1f} s")
+        for track_root in (False, True):
+            took = rederive(events, roots, track_root=track_root)
+            print(
+                f"  track_root={track_root!s:5}: {took['total']:6.1f} s, "
+                f"{took['total'] / len(events) * 1e6:5.1f} µs an event, "
+                f"{took['ballots'] / members * 1e6:5.1f} µs a ballot; "
+                f"{took['found']:.0f} discrepancies; "
+                f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+            )
+        del events, roots
+        gc.unfreeze()
+        gc.collect()
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ always present, null included.
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
+from typing import Any, ClassVar, Literal, TypeVar
 
+from soviet.domain import _codec
+from soviet.domain._codec import Reader, spec_of
 from soviet.errors import LedgerError
 
 #: A JSON object as the log holds it (a count's result, a charter's rules).
@@ -48,131 +48,27 @@ P = TypeVar("P", bound=Payload)
 #: Every event type's class, by type name.
 CATALOGUE: dict[str, type[Payload]] = {}
 
-
-# -- the codec ---------------------------------------------------------------------------
-
-Check = Callable[[Any], bool]
-
-
-def _check(hint: Any) -> Check:
-    """A check that a JSON value fits a field's type."""
-    origin = get_origin(hint)
-    if hint is Any:
-        return lambda value: True
-    if hint is str:
-        return lambda value: isinstance(value, str)
-    if hint is int:
-        return lambda value: type(value) is int
-    if hint is bool:
-        return lambda value: type(value) is bool
-    if hint is type(None):
-        return lambda value: value is None
-    if origin is Literal:
-        allowed = frozenset(get_args(hint))
-        return lambda value: isinstance(value, str) and value in allowed
-    if origin in (typing.Union, types.UnionType):
-        checks = [_check(arg) for arg in get_args(hint)]
-        return lambda value: any(check(value) for check in checks)
-    if origin is tuple:
-        item = _check(get_args(hint)[0])
-        return lambda value: isinstance(value, list) and all(item(v) for v in value)
-    if origin is Mapping or hint is JsonObject:
-        return lambda value: isinstance(value, dict)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        spec = _spec(hint)
-        return lambda value: isinstance(value, dict) and _fits(spec, value)
-    raise TypeError(f"no JSON check for field type {hint!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    name: str
-    omit_none: bool
-    check: Check
-    nested: type | None  # a dataclass (or a tuple of them) read from JSON objects
-
-
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    cls: type
-    fields: tuple[_Field, ...]
-    required: frozenset[str]
-    names: frozenset[str]
-
-
-_SPECS: dict[type, _Spec] = {}
-
-
-def _spec(cls: type) -> _Spec:
-    if cls not in _SPECS:
-        hints = typing.get_type_hints(cls)
-        fields = []
-        for f in dataclasses.fields(cls):
-            hint = hints[f.name]
-            nested = None
-            inner = get_args(hint)[0] if get_origin(hint) is tuple else hint
-            if isinstance(inner, type) and dataclasses.is_dataclass(inner):
-                nested = inner
-            fields.append(_Field(f.name, bool(f.metadata.get("omit_none")), _check(hint), nested))
-        names = frozenset(f.name for f in fields)
-        required = frozenset(f.name for f in fields if not f.omit_none)
-        _SPECS[cls] = _Spec(cls, tuple(fields), required, names)
-    return _SPECS[cls]
-
-
-def _fits(spec: _Spec, value: Mapping[str, Any]) -> bool:
-    keys = value.keys()
-    if not (spec.required <= keys <= spec.names):
-        return False
-    return all(f.check(value[f.name]) for f in spec.fields if f.name in value)
-
-
-def _read(spec: _Spec, value: Mapping[str, Any]) -> Any:
-    kwargs: dict[str, Any] = {}
-    for f in spec.fields:
-        if f.name not in value:
-            continue
-        item = value[f.name]
-        if f.nested is not None and item is not None:
-            nested = _spec(f.nested)
-            item = (
-                tuple(_read(nested, v) for v in item)
-                if isinstance(item, list)
-                else _read(nested, item)
-            )
-        elif isinstance(item, list):
-            item = tuple(item)
-        kwargs[f.name] = item
-    return spec.cls(**kwargs)
-
-
-def _write(spec: _Spec, value: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for f in spec.fields:
-        item = getattr(value, f.name)
-        if item is None and f.omit_none:
-            continue
-        if f.nested is not None and item is not None:
-            nested = _spec(f.nested)
-            item = (
-                [_write(nested, v) for v in item]
-                if isinstance(item, tuple)
-                else _write(nested, item)
-            )
-        elif isinstance(item, tuple):
-            item = list(item)
-        elif isinstance(item, Mapping):
-            item = dict(item)
-        data[f.name] = item
-    return data
+#: A reader of each flat event type's data (`soviet.domain._codec.reader`): its payload,
+#: or None for data it does not read, which `_decode_checked` reads again to name what
+#: does not fit.
+_READERS: dict[str, Reader] = {}
 
 
 def decode(type_name: str, data: Mapping[str, Any]) -> Payload:
     """A logged event's data as its class; EventFormatError naming what does not fit."""
+    fast = _READERS.get(type_name)
+    if fast is not None:
+        payload: Payload | None = fast(data)
+        if payload is not None:
+            return payload
+    return _decode_checked(type_name, data)
+
+
+def _decode_checked(type_name: str, data: Mapping[str, Any]) -> Payload:
     cls = CATALOGUE.get(type_name)
     if cls is None:
         raise EventFormatError(f"unknown event type {type_name!r}")
-    spec = _spec(cls)
+    spec = spec_of(cls)
     keys = set(data)
     if missing := spec.required - keys:
         raise EventFormatError(f"{type_name}: data lacks {', '.join(sorted(missing))}")
@@ -181,13 +77,13 @@ def decode(type_name: str, data: Mapping[str, Any]) -> Payload:
     for f in spec.fields:
         if f.name in data and not f.check(data[f.name]):
             raise EventFormatError(f"{type_name}: {f.name} is {data[f.name]!r}, of the wrong kind")
-    payload: Payload = _read(spec, data)
+    payload: Payload = _codec.read(spec, data)
     return payload
 
 
 def encode(payload: Payload) -> dict[str, Any]:
     """The event's data exactly as the log holds it."""
-    return _write(_spec(type(payload)), payload)
+    return _codec.write(spec_of(type(payload)), payload)
 
 
 def event_type(cls: type[P]) -> type[P]:
@@ -195,7 +91,9 @@ def event_type(cls: type[P]) -> type[P]:
     if cls.TYPE in CATALOGUE:
         raise TypeError(f"event type {cls.TYPE!r} is registered twice")
     CATALOGUE[cls.TYPE] = cls
-    _spec(cls)
+    fast = _codec.reader(spec_of(cls))
+    if fast is not None:
+        _READERS[cls.TYPE] = fast
     return cls
 
 

@@ -10,6 +10,13 @@ and compares what it derives with what was logged. The state then advances by th
 events, so one forged event is reported where it is and the acts after it are judged on
 the log as it stands. The founding (the charter's events) is applied, not re-derived.
 
+The derived events are staged in a trial of the state (`MemoryState.begin_trial`) that
+stays open while the act's logged events come in: each logged event that is the derived
+one in its place (same seq, instant, type, actor and data) is already applied, and only
+from the first that is not is the trial undone and the log applied instead. An honest
+log is so applied once, by its derivation, and compared event by event without the
+matching of `compare`.
+
 The seed of a close is the log's root hash before it: the caller that grows the tree
 gives it (`root_before`), or the rederivation grows its own tree of the events' leaves.
 The `checkpoint` of a logged `checkpoint.logged` is a signature, which the decider cannot
@@ -22,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -35,7 +42,7 @@ from soviet.domain.commands import (
     command_of_payload,
     is_scheduled,
 )
-from soviet.domain.decider import decide
+from soviet.domain.decider import Logged, derive, derive_alone
 from soviet.domain.events import Event, Recorded
 from soviet.domain.state import MemoryState
 from soviet.errors import SovietError
@@ -65,16 +72,35 @@ class Discrepancy:
         return f"seq {self.seq} ({self.type}): {self.kind}: {self.detail}"
 
 
-@dataclass
 class _Act:
-    event: Recorded
-    derived: list[Event] | None  # None: nothing to compare (the founding, a refused act)
-    schedule: bool
-    logged: list[Recorded] = field(default_factory=list)
+    """One act of the log: its first event, what the rules derive, what the log holds."""
+
+    __slots__ = ("derived", "event", "first", "kept", "logged", "schedule")
+
+    def __init__(
+        self,
+        event: Recorded,
+        derived: list[Event] | None,  # None: nothing to compare (the founding, a refused act)
+        schedule: bool,
+        *,
+        kept: bool = False,
+        first: int = 0,
+    ) -> None:
+        self.event = event
+        self.derived = derived
+        self.schedule = schedule
+        self.logged = [event]
+        # Whether the derived events are staged in the state's open trial and every event
+        # logged so far is the derived one in its place, so that the state holds it already.
+        self.kept = kept
+        self.first = first  # the seq the act's first derived event got
 
 
 class Rederivation:
-    """The one pass over a log's events that re-derives every act; see the module."""
+    """The one pass over a log's events that re-derives every act; see the module.
+
+    Between two calls of `feed`, `state` may also hold the derived consequences of the
+    latest act that the log has not shown yet; after `finish` it is the log's state."""
 
     def __init__(self, *, track_root: bool = True) -> None:
         """With `track_root`, the leaves are hashed here so that a close's seed can be
@@ -96,12 +122,20 @@ class Rederivation:
             found.append(Discrepancy(event.seq, event.type, "unreadable", str(error)))
             payload = None
         starts, command = self._starts(event, payload)
-        if starts or self._act is None:
-            found.extend(self._finish())
-            self._act = self._begin(event, command, root_before, found)
+        act = self._act
+        if starts or act is None:
+            if act is not None:
+                found.extend(self._finish())
+            act = self._act = self._begin(event, payload, command, root_before, found)
         else:
-            self._act.logged.append(event)
-        self._apply(event, payload, found)
+            act.logged.append(event)
+        if not (act.kept and self._kept(act, event, payload)):
+            self._apply(event, payload, found)
+        if self.tree is not None:
+            text = parse_canonical_value(dict(event.data))[1]
+            self.tree.append(
+                leaf_hash(encode_entry(event.seq, event.at, event.type, event.actor, text))
+            )
         return found
 
     def finish(self) -> list[Discrepancy]:
@@ -132,13 +166,15 @@ class Rederivation:
     def _begin(
         self,
         e: Recorded,
+        payload: c.Payload | None,
         command: Command | None,
         root_before: bytes | None,
         found: list[Discrepancy],
     ) -> _Act:
+        """Decide the act an event begins, its derived events left staged in a trial."""
         schedule = isinstance(command, ScheduleAudit)
         if command is None:
-            return _Act(e, None, schedule, [e])
+            return _Act(e, None, schedule)
         self.acts += 1
         seed = b""
         if isinstance(command, CloseElection):
@@ -149,39 +185,83 @@ class Rederivation:
             else:
                 seed = bytes.fromhex(str(e.data.get("seed", "")))
         try:
-            derived: list[Event] | None = decide(self.state, command, e.at, seed=seed)
+            one = derive_alone(self.state, command, e.at)
         except (SovietError, KeyError, ValueError, TypeError) as error:
-            found.append(
-                Discrepancy(e.seq, e.type, "refused", f"the rules refuse the act: {error}")
-            )
-            derived = None
-        return _Act(e, derived, schedule, [e])
+            found.append(_refused(e, error))
+            return _Act(e, None, schedule)
+        if one is not None:  # a ballot: nothing staged, the logged event is applied
+            return _Act(e, [one], schedule)
+        first = self.state.size + 1
+        logged = Logged(e, payload) if payload is not None else None
+        self.state.begin_trial()
+        try:
+            derived = derive(self.state, command, e.at, seed=seed, logged=logged)
+        except (SovietError, KeyError, ValueError, TypeError) as error:
+            self._undo(0)
+            found.append(_refused(e, error))
+            return _Act(e, None, schedule)
+        except BaseException:
+            self._undo(0)
+            raise
+        return _Act(e, derived, schedule, kept=True, first=first)
+
+    def _kept(self, act: _Act, e: Recorded, payload: c.Payload | None) -> bool:
+        """Whether the logged event is the derived one in its place, staged already: same
+        seq, instant, type, actor and data. Else the trial is undone from there on."""
+        k = len(act.logged) - 1
+        derived = act.derived
+        if (
+            derived is not None
+            and payload is not None
+            and k < len(derived)
+            and e.seq == act.first + k
+            and e.at == act.event.at
+            and _same(e, derived[k])
+        ):
+            return True
+        self._undo(k)
+        act.kept = False
+        return False
+
+    def _undo(self, index: int) -> None:
+        """End the trial, undoing the derived events from the `index`-th on."""
+        self.state.undo_from(index)
+        self.state.end_trial()
 
     def _finish(self) -> list[Discrepancy]:
         act = self._act
         if act is None or act.derived is None:
             return []
-        return compare(act.logged, act.derived)
+        logged, derived = act.logged, act.derived
+        if act.kept:
+            act.kept = False
+            self._undo(len(logged))  # the consequences the log lacks
+            if len(logged) == len(derived):
+                return []
+        elif len(logged) == len(derived) == 1 and _same(logged[0], derived[0]):
+            return []  # a ballot, as logged
+        return compare(logged, derived)
 
     def _apply(self, e: Recorded, payload: c.Payload | None, found: list[Discrepancy]) -> None:
         if payload is None:
             self.state.skip(e)
-        else:
-            try:
-                self.state.stage(e, payload)
-            except (KeyError, ValueError, AttributeError, AssertionError) as error:
-                found.append(
-                    Discrepancy(
-                        e.seq,
-                        e.type,
-                        "unappliable",
-                        f"it names what the log does not hold: {error!r}",
-                    )
+            return
+        try:
+            self.state.stage(e, payload)
+        except (KeyError, ValueError, AttributeError, AssertionError) as error:
+            found.append(
+                Discrepancy(
+                    e.seq,
+                    e.type,
+                    "unappliable",
+                    f"it names what the log does not hold: {error!r}",
                 )
-                self.state.skip(e)
-        if self.tree is not None:
-            text = parse_canonical_value(dict(e.data))[1]
-            self.tree.append(leaf_hash(encode_entry(e.seq, e.at, e.type, e.actor, text)))
+            )
+            self.state.skip(e)
+
+
+def _refused(e: Recorded, error: Exception) -> Discrepancy:
+    return Discrepancy(e.seq, e.type, "refused", f"the rules refuse the act: {error}")
 
 
 def check(events: Iterable[Recorded]) -> Iterator[Discrepancy]:
@@ -198,8 +278,8 @@ def check(events: Iterable[Recorded]) -> Iterator[Discrepancy]:
 
 def compare(logged: Sequence[Recorded], derived: Sequence[Event]) -> list[Discrepancy]:
     """How an act's logged events (the act first) differ from the derived ones."""
-    if len(logged) == len(derived) and all(
-        _same(a, b) for a, b in zip(logged, derived, strict=True)
+    if len(logged) == len(derived) and (
+        _same(logged[0], derived[0]) if len(logged) == 1 else all(map(_same, logged, derived))
     ):
         return []
     first = logged[0].seq

@@ -10,7 +10,8 @@ derived, and which leaves the state as it was when it ends.
 `MemoryState` applies every event type of the catalogue, event by event, in plain dicts
 and sets — O(1) for a ballot, a signature or a vote — so that a whole log can be replayed
 and each act re-derived in one pass (`soviet.domain.rederive`). Its trial keeps a journal
-of what each applied event changed and undoes it, newest first, when the trial ends.
+of what each applied event changed (`soviet.domain._journal`) and undoes it, newest first,
+when the trial ends; its elections and petitions are rows (`soviet.domain._rows`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any, Literal, Protocol
 
 from soviet.domain import catalogue as c
 from soviet.domain import events as ev
+from soviet.domain._journal import Journalled
+from soviet.domain._rows import ElectionRow, PetitionRow
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Member, Office
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
@@ -117,70 +120,8 @@ class Trial(State, Protocol):
 # -- in memory ---------------------------------------------------------------------------
 
 
-class _Election:
-    __slots__ = (
-        "ballots",
-        "candidates",
-        "id",
-        "office",
-        "roll",
-        "seats",
-        "status",
-        "voters",
-        "voting_ends",
-    )
-
-    def __init__(self, ident: str, office: str, seats: int) -> None:
-        self.id = ident
-        self.office = office
-        self.status = "nominating"
-        self.seats = seats
-        self.candidates: list[str] = []
-        self.roll: set[str] = set()
-        self.voters: set[str] = set()
-        self.ballots: list[tuple[str, tuple[str, ...]]] = []
-        self.voting_ends: str | None = None
-
-    def record(self) -> ElectionRecord:
-        return ElectionRecord(
-            self.id,
-            self.office,
-            self.status,
-            self.seats,
-            tuple(self.candidates),
-            self.roll,
-            self.voters,
-            self.voting_ends,
-        )
-
-
-class _Petition:
-    __slots__ = ("id", "mandate", "roll", "signers", "status", "votes", "voting_ends")
-
-    def __init__(self, ident: str, mandate: str) -> None:
-        self.id = ident
-        self.mandate = mandate
-        self.status = "open"
-        self.signers: set[str] = set()
-        self.roll: set[str] = set()
-        self.votes: dict[str, str] = {}
-        self.voting_ends: str | None = None
-
-    def record(self) -> PetitionRecord:
-        return PetitionRecord(
-            self.id,
-            self.mandate,
-            self.status,
-            self.signers,
-            self.roll,
-            self.votes,
-            self.voting_ends,
-        )
-
-
-Undo = Callable[[], None]
+_NOBODY: frozenset[str] = frozenset()
 _Ending = c.MandateRecalled | c.MandateLapsed | c.MandateExpired | c.MandateResigned
-_MISSING: Any = object()
 
 
 def _number(ident: str) -> int:
@@ -190,10 +131,15 @@ def _number(ident: str) -> int:
     return int(digits) if digits.isascii() and digits.isdigit() else 0
 
 
-class MemoryState:
-    """The state of a log, kept in memory and advanced one recorded event at a time."""
+class MemoryState(Journalled):
+    """The state of a log, kept in memory and advanced one recorded event at a time.
+
+    Besides `trial`, the rederivation of a log opens a trial with `begin_trial` and settles
+    it with `undo_from` and `end_trial` (`soviet.domain._journal`), keeping the derived
+    events that are the logged ones."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._size = 0
         self._signed = False
         self._founders: tuple[str, ...] = ()
@@ -208,12 +154,11 @@ class MemoryState:
         self._active_of: dict[str, dict[str, None]] = {}  # by holder
         self._seated: dict[str, dict[str, int]] = {}  # council -> holder -> seats held
         self._seated_sets: dict[str, frozenset[str]] = {}
-        self._elections: dict[str, _Election] = {}
+        self._elections: dict[str, ElectionRow] = {}
         self._pending: dict[str, str] = {}  # office -> its election not closed
-        self._petitions: dict[str, _Petition] = {}
+        self._petitions: dict[str, PetitionRow] = {}
         self._live: dict[str, str] = {}  # mandate -> its petition open or voting
         self._highest: dict[IdKind, int] = {"election": 0, "mandate": 0, "petition": 0}
-        self._journal: list[Undo] | None = None
 
     # -- applying events -------------------------------------------------------------------
 
@@ -223,6 +168,11 @@ class MemoryState:
 
     def stage(self, event: Recorded, payload: c.Payload) -> None:
         """Apply one event whose data is already decoded; within a trial, journalled."""
+        if self._journal is None:  # replaying a log: as few calls as an event can take
+            _APPLY[event.type](self, event, payload)
+            self._size = event.seq
+            return
+        self._mark()
         _APPLY[event.type](self, event, payload)
         self._set_attr(self, "_size", event.seq)
 
@@ -233,62 +183,15 @@ class MemoryState:
 
     @contextmanager
     def _trial(self) -> Iterator[MemoryState]:
-        if self._journal is not None:
-            raise RuntimeError("a trial of this state is already under way")
-        self._journal = []
+        self.begin_trial()
         try:
             yield self
         finally:
-            journal, self._journal = self._journal, None
-            for undo in reversed(journal):
-                undo()
+            self.undo_from(0)
+            self.end_trial()
 
     def trial(self) -> AbstractContextManager[MemoryState]:
         return self._trial()
-
-    # Every change goes through these, which journal its undoing within a trial.
-
-    def _set_attr(self, obj: object, name: str, value: object) -> None:
-        if self._journal is not None:
-            old = getattr(obj, name)
-            self._journal.append(lambda: setattr(obj, name, old))
-        setattr(obj, name, value)
-
-    def _put(self, table: dict[Any, Any], key: object, value: object) -> None:
-        if self._journal is not None:
-            old = table.get(key, _MISSING)
-            self._journal.append(
-                (lambda: table.pop(key, None))
-                if old is _MISSING
-                else (lambda: table.__setitem__(key, old))
-            )
-        table[key] = value
-
-    def _drop(self, table: dict[Any, Any], key: object) -> None:
-        if key not in table:
-            return
-        old = table.pop(key)
-        if self._journal is not None:
-            self._journal.append(lambda: table.__setitem__(key, old))
-
-    def _add(self, items: set[str], value: str) -> None:
-        if value in items:
-            return
-        items.add(value)
-        if self._journal is not None:
-            self._journal.append(lambda: items.discard(value))
-
-    def _discard(self, items: set[str], value: str) -> None:
-        if value not in items:
-            return
-        items.discard(value)
-        if self._journal is not None:
-            self._journal.append(lambda: items.add(value))
-
-    def _append(self, items: list[Any], value: object) -> None:
-        items.append(value)
-        if self._journal is not None:
-            self._journal.append(items.pop)
 
     def _count_number(self, kind: IdKind, ident: str) -> None:
         number = _number(ident)
@@ -370,8 +273,7 @@ class MemoryState:
         else:
             self._drop(holders, holder)
         self._forget_seated(council)
-        if self._journal is not None:  # the cached set is rebuilt after an undo
-            self._journal.append(lambda: self._forget_seated(council))
+        self._on_undo(lambda: self._forget_seated(council))  # rebuilt after an undo
 
     def _forget_seated(self, council: str) -> None:
         self._seated_sets.pop(council, None)
@@ -393,7 +295,7 @@ class MemoryState:
                 self._drop(self._live, petition.mandate)
 
     def _election_opened(self, e: Recorded, p: c.ElectionOpened) -> None:
-        self._put(self._elections, p.election, _Election(p.election, p.office, p.seats))
+        self._put(self._elections, p.election, ElectionRow(p.election, p.office, p.seats))
         self._count_number("election", p.election)
         if p.office not in self._pending:
             self._put(self._pending, p.office, p.election)
@@ -411,6 +313,10 @@ class MemoryState:
     def _ballot(self, e: Recorded, p: c.BallotCast) -> None:
         election = self._elections[p.election]
         assert e.actor is not None, "a ballot is cast by a member"
+        if self._journal is None:  # most of a log's events
+            election.voters.add(e.actor)
+            election.ballots.append((e.actor, tuple(p.choice)))
+            return
         self._add(election.voters, e.actor)
         self._append(election.ballots, (e.actor, tuple(p.choice)))
 
@@ -421,7 +327,7 @@ class MemoryState:
             self._drop(self._pending, election.office)
 
     def _petition_opened(self, e: Recorded, p: c.PetitionOpened) -> None:
-        petition = _Petition(p.petition, p.mandate)
+        petition = PetitionRow(p.petition, p.mandate)
         self._put(self._petitions, p.petition, petition)
         self._count_number("petition", p.petition)
         if e.actor is not None:
@@ -481,7 +387,7 @@ class MemoryState:
         return self._names.keys()
 
     def assembly_members(self, body: str) -> AbstractSet[str]:
-        return self._members_of.get(body, frozenset())
+        return self._members_of.get(body, _NOBODY)
 
     def seated(self, council: str) -> AbstractSet[str]:
         held = self._seated_sets.get(council)

@@ -87,3 +87,38 @@ def test_nested_records_of_the_founding_are_typed() -> None:
     assert encode(founded) == data
     with pytest.raises(EventFormatError, match="bodies"):
         decode("organization.founded", {**data, "bodies": [{**body, "kind": "club"}]})
+
+
+class _Name(str):
+    """A str that JSON never gives: the written-out readers leave it to the checked path."""
+
+
+SAMPLES: list[c.Payload] = [
+    c.BallotCast(election="E1", choice=("a", "b")),
+    c.MemberAdmitted(member="m", name="M", bodies=("b",)),
+    c.MemberAdmitted(member="m", name="M", bodies=(), cause=1),
+    c.ElectionOpened(election="E2", office="o", seats=1, reason="audit"),
+    c.MandateExpired(mandate="M1", reason="term ended", cause=None),
+    c.MandateRecalled(mandate="M1", petition="P1", by="signatures", cause=4, signatures=3),
+    c.RecallClosed(petition="P1", outcome="recalled", result={"winners": ["yes"]}, cause=9),
+    c.PetitionSigned(petition="P1"),
+]
+
+
+@pytest.mark.parametrize("payload", SAMPLES, ids=lambda p: p.TYPE)
+def test_a_written_out_reader_reads_as_the_checked_path(payload: c.Payload) -> None:
+    data = encode(payload)
+    read = c._READERS[payload.TYPE]
+    assert read(data) == c._decode_checked(payload.TYPE, data) == payload
+    assert read(dict(reversed(data.items()))) == payload  # keys in any order
+    first = next(iter(data))
+    for odd in ({**data, "x": 1}, {k: v for k, v in data.items() if k != first}):
+        assert read(odd) is None
+        with pytest.raises(EventFormatError):
+            decode(payload.TYPE, odd)
+
+
+def test_what_a_reader_does_not_admit_the_checked_path_reads() -> None:
+    data = {"election": _Name("E1"), "choice": [_Name("a")]}
+    assert c._READERS["ballot.cast"](data) is None
+    assert decode("ballot.cast", data) == c.BallotCast(election="E1", choice=("a",))

@@ -14,11 +14,12 @@ import pytest
 from soviet.domain import commands as cmd
 from soviet.domain import events as ev
 from soviet.domain.clock import format_instant
-from soviet.domain.decider import UNSIGNED, decide
+from soviet.domain.decider import decide
 from soviet.domain.events import Event, Recorded
 from soviet.domain.founding import found
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
-from soviet.domain.rederive import Discrepancy, check
+from soviet.domain.policies import UNSIGNED
+from soviet.domain.rederive import Discrepancy, Rederivation, check
 from soviet.domain.state import MemoryState
 from soviet.errors import NotFound, Refused
 from soviet.ledger.compact import Range
@@ -585,6 +586,55 @@ def test_a_removed_by_election_is_missing_and_its_absence_shifts_the_ids_after()
     found = discrepancies(renumbered([*log.events[:i], *log.events[i + 1 :]]))
     assert found[0].kind == "missing" and found[0].type == ev.ELECTION_OPENED
     assert found[0].seq == log.events[i].seq
+
+
+def _forgeries() -> dict[str, list[Recorded]]:
+    events = recalled_log().events
+    grant = at(events, ev.MANDATE_GRANTED, mandate="M1")
+    lapse = at(events, ev.MANDATE_LAPSED, mandate="M5")
+    later = format_instant(START + timedelta(days=400))
+    return {
+        "honest": events,
+        "a changed grant": [
+            *events[:grant],
+            replace(events[grant], data={**events[grant].data, "holder": "a1-7"}),
+            *events[grant + 1 :],
+        ],
+        "a removed lapse": renumbered([*events[:lapse], *events[lapse + 1 :]]),
+        "a grant logged later": [
+            *events[:grant],
+            replace(events[grant], at=later),
+            *events[grant + 1 :],
+        ],
+        "a removed last event": events[:-1],
+    }
+
+
+@pytest.mark.parametrize("name", list(_forgeries()))
+def test_a_rederivation_leaves_the_state_the_log_gives_whatever_it_derived(name: str) -> None:
+    events = _forgeries()[name]
+    rederivation = Rederivation()
+    for event in events:
+        rederivation.feed(event)
+    rederivation.finish()
+    applied = _before(events, len(events) + 1)
+    assert snapshot(rederivation.state) == snapshot(applied)
+    granted = [str(e.data["mandate"]) for e in events if e.type == ev.MANDATE_GRANTED]
+    assert [rederivation.state.mandate(m) for m in granted] == [applied.mandate(m) for m in granted]
+
+
+def test_a_repeated_ballot_is_refused_and_an_event_after_a_ballot_is_extra() -> None:
+    log = Log(federation())
+    log.elect("a1.deputy", ["a1-2"])
+    i = at(log.events, ev.BALLOT_CAST)
+    ballot = log.events[i]
+    again = discrepancies(renumbered([*log.events[: i + 1], ballot, *log.events[i + 1 :]]))
+    assert (again[0].seq, again[0].kind) == (ballot.seq + 1, "refused")
+    assert "already voted" in again[0].detail
+    data = {"mandate": "M1", "reason": "none", "cause": ballot.seq}
+    lapse = Recorded(ballot.seq + 1, ballot.at, ev.MANDATE_LAPSED, None, data)
+    extra = discrepancies(renumbered([*log.events[: i + 1], lapse, *log.events[i + 1 :]]))
+    assert (ballot.seq + 1, "extra") in [(d.seq, d.kind) for d in extra]
 
 
 def test_an_early_close_is_refused_when_not_everyone_voted() -> None:
