@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from soviet.domain.clock import format_instant, parse_instant
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
-from soviet.errors import DatabaseError, Refused
+from soviet.errors import DatabaseError, InputError, Refused
 from soviet.services import exports
 from soviet.services.exports import Exported, ExportTarget
 from soviet.services.founding import adopt
@@ -61,11 +61,15 @@ def default_key_path(url: str) -> Path | None:
     return Path("soviet.key")
 
 
-def export_target(settings: Settings, file: str, *, force: bool, stdout: IO[bytes]) -> ExportTarget:
+def export_target(
+    settings: Settings, file: str, *, force: bool, stdout: IO[bytes] | None
+) -> ExportTarget:
     """Where `soviet export` writes: `stdout` for '-', else the file — refused (InputError)
     before any database is opened if it is the database, a key file, a folder, or a file
-    that exists without `force`."""
+    that exists without `force`; '-' is refused when there is no standard output."""
     if file == "-":
+        if stdout is None:
+            raise InputError("export -: there is no standard output to write to (it is closed)")
         return StreamTarget(stdout)
     target = FileTarget(file, force, protected_files(settings.db_url, settings.key_path))
     target.check()

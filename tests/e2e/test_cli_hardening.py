@@ -142,3 +142,21 @@ def test_a_reader_that_goes_away_ends_the_log_quietly(cli: Cli) -> None:
     # The parser ends a write to a closed pipe with exit code 1 and no message, as click does.
     assert reader.wait(timeout=120) in (0, 1), stderr
     assert stderr == ""
+
+
+def test_export_to_a_closed_standard_output_is_one_line_of_bad_input(cli: Cli) -> None:
+    founded(cli)
+    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    environment.update(SOVIET_DB=cli.db, SOVIET_NOW=cli.now)
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m soviet export - >&-', sys.executable],
+        cwd=cli.folder,
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line == "error: export -: there is no standard output to write to (it is closed)"

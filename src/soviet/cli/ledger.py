@@ -223,7 +223,7 @@ def export_log(
     """Write the log as JSON lines, one event a line, then its signed checkpoint."""
     settings = Settings.from_env(db)
     # refused before the database is opened: nothing is written
-    target = export_target(settings, file, force=force, stdout=sys.stdout.buffer)
+    target = export_target(settings, file, force=force, stdout=getattr(sys.stdout, "buffer", None))
     with Soviet(settings) as soviet:
         done = soviet.export(target)
     note, count, covered = done.checkpoint, done.events, done.covered or 0
