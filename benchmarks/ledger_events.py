@@ -215,7 +215,7 @@ def build_log(folder: Path, events: int) -> tuple[Soviet, int]:
         with soviet.unit_of_work() as ws:
             ws.flush()
             elections.close(ws, election, "m0")
-        with soviet.reading() as conn:
+        with soviet.snapshot() as conn:
             size = merkle.tree_size(conn)
     return soviet, size
 
@@ -237,7 +237,7 @@ def measure_log(folder: Path, events: int, reads: int) -> list[str]:
         soviet, size = build_log(folder, events)
     lines = [line(f"build: a log of {size:,} events (record in large units of work)", took, size)]
     try:
-        with soviet.reading() as conn:
+        with soviet.snapshot() as conn:
             seq, old = size // 2, max(1, size * 3 // 4)
             for what, call in (
                 ("root", lambda: merkle.root(conn, size)),
@@ -261,7 +261,7 @@ def measure_log(folder: Path, events: int, reads: int) -> list[str]:
             mark = "skip" if not check.ran else "ok" if check.ok else "FAIL"
             lines.append(f"    {mark:>4} {check.name:<12} {check.summary}")
         target = database.create_engine("sqlite://")
-        with soviet.reading() as source, target.connect() as replica, replica.begin():
+        with soviet.snapshot() as source, target.connect() as replica, replica.begin():
             database.migrate(replica)
             with Clock() as took:
                 replay(source, replica)
