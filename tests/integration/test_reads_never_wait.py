@@ -79,10 +79,7 @@ def another_writer_gets_the_lock(url: str) -> bool:
     engine = database.create_engine(url)
     try:
         with engine.begin() as conn:
-            taken = conn.execute(
-                sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": database.WRITER_LOCK}
-            ).scalar()
-        return bool(taken)
+            return database.try_lock_writers(conn)
     finally:
         engine.dispose()
 

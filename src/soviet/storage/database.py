@@ -127,9 +127,23 @@ def _foreign_sqlite(cursor: Any) -> bool:
 
 
 def lock_writers(conn: Connection) -> None:
-    """Serialize this transaction with every other writer (SQLite's lock is taken at BEGIN)."""
+    """Serialize this transaction with every other writer of the same log (SQLite's lock is
+    taken at BEGIN). On PostgreSQL the lock is per schema: two organizations in two schemas
+    of one database are two logs, whose writers need not wait for each other."""
     if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+            {"key": WRITER_LOCK},
+        )
+
+
+def try_lock_writers(conn: Connection) -> bool:
+    """Take the PostgreSQL writers' lock of this log if no one holds it; whether it was."""
+    taken = conn.execute(
+        sa.text("SELECT pg_try_advisory_xact_lock(:key, hashtext(current_schema()))"),
+        {"key": WRITER_LOCK},
+    ).scalar()
+    return bool(taken)
 
 
 @contextmanager
