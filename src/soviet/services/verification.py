@@ -346,9 +346,8 @@ class LogCheck:
         checks = report.checks
         n = report.size
         checks["entries"].summary = f"{n:,} events, seq 1 to {n:,}, in order, time never going back"
-        checks["leaves"].summary = (
-            f"{n:,} leaf hashes recomputed from the canonical (RFC 8785) events"
-        )
+        leaves = f"{n:,} leaf hashes recomputed from the canonical (RFC 8785) events"
+        checks["leaves"].summary = leaves
         logged, unchecked = self.counts["checkpoints"], self.counts["unchecked"]
         checks["checkpoints"].summary = (
             f"{logged:,} logged checkpoints opened with the log's key, each the root at its size"
