@@ -350,33 +350,34 @@ def _differences(logged: Recorded, derived: Event) -> list[Discrepancy]:
     return [Discrepancy(logged.seq, logged.type, "differs", text) for text in found]
 
 
-def first_difference(logged: Any, derived: Any, path: str = "") -> str | None:
-    """Where two JSON values first differ, as `path: logged X, derived Y`."""
+def first_difference(
+    logged: Any, derived: Any, path: str = "", label: str = "derived"
+) -> str | None:
+    """Where two JSON values first differ, as `path: logged X, derived Y` (`label` names
+    the second: a recount says "recounted")."""
     if isinstance(logged, dict) and isinstance(derived, dict):
         for key in [*logged, *(k for k in derived if k not in logged)]:
+            where = f"{path}.{key}" if path else str(key)
             if (key in logged) != (key in derived):
-                where = f"{path}.{key}" if path else str(key)
                 return (
-                    f"{where}: logged {_show(logged[key])}, derived nothing"
+                    f"{where}: logged {_show(logged[key])}, {label} nothing"
                     if key in logged
-                    else f"{where}: logged nothing, derived {_show(derived[key])}"
+                    else f"{where}: logged nothing, {label} {_show(derived[key])}"
                 )
-            found = first_difference(
-                logged[key], derived[key], f"{path}.{key}" if path else str(key)
-            )
+            found = first_difference(logged[key], derived[key], where, label)
             if found is not None:
                 return found
         return None
     if isinstance(logged, list) and isinstance(derived, list):
         for i, (a, b) in enumerate(zip(logged, derived, strict=False)):
-            found = first_difference(a, b, f"{path}[{i}]")
+            found = first_difference(a, b, f"{path}[{i}]", label)
             if found is not None:
                 return found
         if len(logged) == len(derived):
             return None
     if logged == derived and type(logged) is type(derived):
         return None
-    return f"{path or 'value'}: logged {_show(logged)}, derived {_show(derived)}"
+    return f"{path or 'value'}: logged {_show(logged)}, {label} {_show(derived)}"
 
 
 def _show(value: Any) -> str:

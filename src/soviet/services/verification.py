@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from soviet.domain import events as ev
+from soviet.domain import rederive
 from soviet.domain.events import Recorded
 from soviet.domain.rederive import Rederivation
 from soviet.errors import LedgerError, ReplayError, SovietError
@@ -629,24 +630,4 @@ def _unsigned_size(note: bytes) -> int | None:
 
 def first_difference(logged: Any, recounted: Any, path: str = "") -> str | None:
     """Where two JSON values first differ, as `path: logged X, recounted Y`."""
-    if isinstance(logged, dict) and isinstance(recounted, dict):
-        for key in [*logged, *(k for k in recounted if k not in logged)]:
-            found = first_difference(
-                logged.get(key), recounted.get(key), f"{path}.{key}" if path else str(key)
-            )
-            if found is not None:
-                return found
-        return None
-    if isinstance(logged, list) and isinstance(recounted, list):
-        for i, (a, b) in enumerate(zip(logged, recounted, strict=False)):
-            found = first_difference(a, b, f"{path}[{i}]")
-            if found is not None:
-                return found
-        if len(logged) == len(recounted):
-            return None
-    if logged == recounted and type(logged) is type(recounted):
-        return None
-    return (
-        f"{path or 'value'}: logged {json.dumps(logged, ensure_ascii=False)}, recounted "
-        f"{json.dumps(recounted, ensure_ascii=False)}"
-    )
+    return rederive.first_difference(logged, recounted, path, "recounted")
