@@ -59,17 +59,22 @@ def test_migrating_an_empty_database_yields_the_declared_schema(db_url: str) -> 
         soviet.dispose()
 
 
-def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_left(
-    databases: Databases, tmp_path: Path
-) -> None:
+def closed_then_joined(databases: Databases, tmp_path: Path) -> tuple[SignedOrganization, int]:
+    """A signed log with an election closed and a member joining after it; and its size."""
     org = SignedOrganization(databases.new(), tmp_path / "soviet.key")
     try:
         org.elect("a1.deputy", ["a1-2"])
         org.tick(hours=1)
         org.act(lambda ws: members.join(ws, "a2-6", "a1", "a1-1"))  # after the close
-        size = len(org.events())
+        return org, len(org.events())
     finally:
         org.dispose()
+
+
+def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_left(
+    databases: Databases, tmp_path: Path
+) -> None:
+    org, size = closed_then_joined(databases, tmp_path)
     # the database as schema 0001 left it: no stored checkpoints, only the logged one
     downgrade(org.url, "0001")
 
@@ -98,14 +103,7 @@ def test_a_log_from_schema_0001_verifies_once_its_key_signs_the_tail_its_closes_
 def test_a_log_from_schema_0001_opened_with_its_key_is_signed_whole_as_it_is_upgraded(
     databases: Databases, tmp_path: Path
 ) -> None:
-    org = SignedOrganization(databases.new(), tmp_path / "soviet.key")
-    try:
-        org.elect("a1.deputy", ["a1-2"])
-        org.tick(hours=1)
-        org.act(lambda ws: members.join(ws, "a2-6", "a1", "a1-1"))  # after the close
-        size = len(org.events())
-    finally:
-        org.dispose()
+    org, size = closed_then_joined(databases, tmp_path)
     downgrade(org.url, "0001")
 
     settings = Settings(org.url, "2026-03-02T12:00:00Z", tmp_path / "soviet.key")
