@@ -187,3 +187,20 @@ def by_id(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
 def events_of(log: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
     """The events of one type, in log order."""
     return [event for event in log if event["type"] == kind]
+
+
+def soviet_count(
+    *args: str, cwd: Path, timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """`soviet ARGS…` with no database, as `soviet count` runs: wide, UTF-8 output."""
+    env = {**os.environ, "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "soviet", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from e2e.conftest import soviet_count
 
 # Ada wins on Cy's transfers: round 1 Ada 4, Bo 3, Cy 2; Cy out, 2 to Ada.
 BLT = """\
@@ -25,17 +25,7 @@ BLT = """\
 
 
 def soviet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "soviet", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return soviet_count(*args, cwd=cwd)
 
 
 @pytest.fixture

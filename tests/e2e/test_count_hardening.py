@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from e2e.conftest import soviet_count
 
 BIG = 999_999_999_999_999_999
 
 
 def soviet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "soviet", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    return soviet_count(*args, cwd=cwd, timeout=300)
 
 
 def refused(run: subprocess.CompletedProcess[str]) -> str:
