@@ -1,7 +1,8 @@
-"""The decider reproduces the services: logs written by the real services on a real
-database — the demo's, hand-made stories, random sequences of acts — re-derive act by act,
-event for event and field for field, and any single field changed in a logged
-consequence is caught."""
+"""The decider on the database and the decider in memory agree: logs recorded by the
+services (the decider run on the unit of work's projections) — the demo's, hand-made
+stories, random sequences of acts — re-derive act by act from the log alone (the decider
+run on `MemoryState`), event for event and field for field, and any single field changed
+in a logged consequence is caught."""
 
 from __future__ import annotations
 

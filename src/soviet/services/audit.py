@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from soviet.domain import events as ev
 from soviet.domain.audit import Finding, audit
+from soviet.domain.commands import ScheduleAudit
+from soviet.domain.events import Recorded
 from soviet.domain.records import MandateRecord
 from soviet.services import electorates
-from soviet.services.consequences import end_mandate, fill_vacancy
+from soviet.services.deciding import take
 from soviet.services.ports import Projections, Workspace
 
 
@@ -20,29 +21,7 @@ def findings(ws: Projections) -> list[Finding]:
     return audit(offices, active, eligible, ws.founders(), ws.now)
 
 
-def schedule(ws: Workspace) -> list[ev.Recorded]:
+def schedule(ws: Workspace) -> list[Recorded]:
     """Record the end of every mandate whose term ran out, then open an election for
-    every office with an open seat and no election under way."""
-    recorded: list[ev.Recorded] = []
-    for mandate in ws.active_mandates():
-        # a cascade from an earlier expiry may already have ended this one
-        if mandate.expired_at(ws.now) and ws.mandate(mandate.id).active:
-            recorded.append(
-                end_mandate(
-                    ws,
-                    ev.Event(
-                        ev.MANDATE_EXPIRED,
-                        None,
-                        {
-                            "mandate": mandate.id,
-                            "reason": f"term ended at {mandate.until}",
-                            "cause": None,
-                        },
-                    ),
-                )
-            )
-    for office in ws.offices().values():
-        opened = fill_vacancy(ws, office, cause=None)
-        if opened is not None:
-            recorded.append(opened)
-    return recorded
+    every office with an open seat and no election under way — with every consequence."""
+    return take(ws, ScheduleAudit())

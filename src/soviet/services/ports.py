@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
-from typing import Literal, Protocol
+from typing import Protocol
 
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
-
-IdKind = Literal["election", "mandate", "petition"]
+from soviet.domain.state import IdKind
 
 
 class Projections(Protocol):
@@ -25,6 +24,10 @@ class Projections(Protocol):
     def is_founded(self) -> bool: ...
 
     def founders(self) -> tuple[str, ...]: ...
+
+    def signed(self) -> bool:
+        """Whether the log was founded with a verifier key (a close logs a checkpoint)."""
+        ...
 
     def bodies(self) -> dict[str, Body]: ...
 
@@ -71,6 +74,10 @@ class Workspace(Projections, Protocol):
         ...
 
     def next_id(self, kind: IdKind) -> str: ...
+
+    def next_seq(self) -> int:
+        """The seq the next event recorded will get."""
+        ...
 
     def root_hash(self) -> bytes:
         """The Merkle root of the log as it stands in this unit of work."""

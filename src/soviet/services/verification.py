@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from soviet.domain import events as ev
 from soviet.domain import rederive
+from soviet.domain.decider import count, eligible, office_of
 from soviet.domain.events import Recorded
 from soviet.domain.rederive import Rederivation
 from soviet.errors import LedgerError, ReplayError, SovietError
@@ -34,8 +35,7 @@ from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint, 
 from soviet.ledger.compact import Range
 from soviet.ledger.entries import canonical, encode_entry
 from soviet.ledger.hashing import EMPTY_ROOT, leaf_hash
-from soviet.services import electorates
-from soviet.services.elections import count
+from soviet.services.deciding import Recording
 from soviet.services.ports import Workspace
 
 #: Discrepancies kept per check; past that they are only counted.
@@ -485,11 +485,11 @@ class LogCheck:
                 e.type,
             )
         try:
-            ws = self.replica.workspace(e.at)
-            election = ws.election(str(data["election"]))
-            office = electorates.office(ws, election.office)
-            eligible = electorates.eligible(ws, office)
-            result, winners = count(ws, election, office, eligible, bytes.fromhex(seed))
+            state = Recording(self.replica.workspace(e.at))
+            election = state.election(str(data["election"]))
+            office = office_of(state, election.office)
+            can_stand = eligible(state, office)
+            result, winners = count(state, election, office, can_stand, e.at, bytes.fromhex(seed))
         except (SovietError, KeyError, ValueError) as error:
             report.fail("counts", f"the recount fails: {error}", e.seq, e.type)
             return

@@ -14,9 +14,9 @@ from sqlalchemy import Connection, func, select
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.state import IdKind
 from soviet.errors import ClockError, NotFound
 from soviet.ledger.hashing import EMPTY_ROOT
-from soviet.services.ports import IdKind
 from soviet.storage import log, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.database import lock_writers
@@ -78,6 +78,7 @@ class SqlProjections:
         self._now = now
         self._bodies: dict[str, Body] | None = None
         self._offices: dict[str, Office] | None = None
+        self._signed: bool | None = None
 
     @property
     def now(self) -> str:
@@ -98,6 +99,12 @@ class SqlProjections:
     def founders(self) -> tuple[str, ...]:
         row = self._one(select(t.organization.c.founders))
         return tuple(json.loads(row.founders)) if row else ()
+
+    def signed(self) -> bool:
+        if self._signed is None:
+            row = self._one(select(t.organization.c.verifier_key))
+            self._signed = row is not None and row.verifier_key is not None
+        return self._signed
 
     def bodies(self) -> dict[str, Body]:
         if self._bodies is None:
@@ -261,7 +268,7 @@ class SqlWorkspace(SqlProjections):
         return self._conn
 
     def record(self, event: Event) -> Recorded:
-        seq = self.size + len(self._pending) + 1
+        seq = self.next_seq()
         row, recorded = log.row_for(seq, self._now, event)
         self._writes.insert(t.events, row)
         self._pending.append(row["leaf"])
@@ -269,6 +276,7 @@ class SqlWorkspace(SqlProjections):
         self.recorded.append(recorded)
         if event.type == "organization.founded":
             self._bodies = self._offices = None
+            self._signed = None
         return recorded
 
     def flush(self) -> None:
@@ -305,6 +313,9 @@ class SqlWorkspace(SqlProjections):
         a log founded without a key."""
         self.flush()
         return proving.signed_checkpoint(self.conn, self.size, self._keys)
+
+    def next_seq(self) -> int:
+        return self.size + len(self._pending) + 1
 
     def next_id(self, kind: IdKind) -> str:
         prefix, table = _PREFIX[kind]

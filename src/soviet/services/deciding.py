@@ -1,0 +1,128 @@
+"""Taking an act: load the state, decide, record.
+
+`take(ws, command)` runs the decider (`soviet.domain.decider`) on the unit of work itself:
+`Recording` is the decider's trial over the projections, and every event the decider
+derives — the act's own and each consequence, in order — is recorded as it is derived,
+so the next rule reads the projections as that event left them. An act the rules refuse
+raises before its first event; anything that fails later ends the unit of work, which
+then writes nothing. What the decider leaves to its caller is done here: the lot's seed
+(the log's root before a close) and the signature of a logged checkpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import AbstractContextManager
+
+from soviet.domain import catalogue as c
+from soviet.domain import commands as cmd
+from soviet.domain.decider import UNSIGNED, derive
+from soviet.domain.events import Event, Recorded
+from soviet.domain.model import Body, Member, Office
+from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.state import IdKind
+from soviet.services.ports import Workspace
+
+
+class Recording:
+    """The unit of work as the decider's state and trial: reads are the projections as
+    the unit of work has left them, and `stage` records the derived event."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+        self._size = ws.next_seq() - 1
+        #: The events recorded, in order.
+        self.recorded: list[Recorded] = []
+
+    # -- the trial -------------------------------------------------------------------------
+
+    def stage(self, event: Recorded, payload: c.Payload) -> None:
+        """Record the derived event; a logged checkpoint is signed now, of the tree of
+        every event before it."""
+        derived = Event(event.type, event.actor, event.data)
+        if isinstance(payload, c.CheckpointLogged) and payload.checkpoint == UNSIGNED:
+            note = self._ws.checkpoint()
+            assert note is not None, "only a log with a key logs checkpoints"
+            derived = Event(event.type, None, {"checkpoint": note, "cause": payload.cause})
+        recorded = self._ws.record(derived)
+        assert recorded.seq == event.seq, "the decider numbers events as the log does"
+        self._size = recorded.seq
+        self.recorded.append(recorded)
+
+    def trial(self) -> AbstractContextManager[Recording]:
+        """Not offered: the unit of work is already the trial, and ends as a whole."""
+        raise TypeError("a unit of work records what is decided: use `derive`, not `decide`")
+
+    # -- the state -------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def signed(self) -> bool:
+        return self._ws.signed()
+
+    def founders(self) -> tuple[str, ...]:
+        return self._ws.founders()
+
+    def bodies(self) -> Mapping[str, Body]:
+        return self._ws.bodies()
+
+    def offices(self) -> Mapping[str, Office]:
+        return self._ws.offices()
+
+    def member(self, member_id: str) -> Member:
+        return self._ws.member(member_id)
+
+    def member_ids(self) -> AbstractSet[str]:
+        return self._ws.member_ids()
+
+    def assembly_members(self, body: str) -> AbstractSet[str]:
+        return self._ws.assembly_members(body)
+
+    def seated(self, council: str) -> AbstractSet[str]:
+        return self._ws.seated(council)
+
+    def active_mandates(
+        self, office: str | None = None, holder: str | None = None
+    ) -> list[MandateRecord]:
+        return self._ws.active_mandates(office, holder)
+
+    def mandate(self, mandate_id: str) -> MandateRecord:
+        return self._ws.mandate(mandate_id)
+
+    def election(self, election_id: str) -> ElectionRecord:
+        return self._ws.election(election_id)
+
+    def pending_election(self, office: str) -> ElectionRecord | None:
+        return self._ws.pending_election(office)
+
+    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...]]]:
+        return self._ws.ballots(election_id)
+
+    def petition(self, petition_id: str) -> PetitionRecord:
+        return self._ws.petition(petition_id)
+
+    def live_petition(self, mandate_id: str) -> PetitionRecord | None:
+        return self._ws.live_petition(mandate_id)
+
+    def next_id(self, kind: IdKind) -> str:
+        return self._ws.next_id(kind)
+
+
+def take(ws: Workspace, command: cmd.Command) -> list[Recorded]:
+    """Decide an act on the unit of work's state and record its events and every
+    consequence; Refused, NotFound or InputError, recording nothing, if the rules do not
+    allow it."""
+    recording = Recording(ws)
+    # A close draws its lots from the log's root before it, and records that seed.
+    seed = ws.root_hash() if isinstance(command, cmd.CloseElection) else b""
+    derive(recording, command, ws.now, seed=seed)
+    return recording.recorded
+
+
+def act(ws: Workspace, command: cmd.Command) -> Recorded:
+    """`take`, returning the act's own event (the first it records)."""
+    return take(ws, command)[0]
