@@ -23,13 +23,14 @@ import sqlalchemy as sa
 from integration.conftest import Databases
 from integration.signed import SignedOrganization, elect_every_level, verify
 from soviet.domain import events as ev
+from soviet.domain import votes
 from soviet.domain.events import Recorded
 from soviet.ledger.checkpoints import Checkpoint, sign_checkpoint
 from soviet.ledger.compact import Range
 from soviet.ledger.entries import canonical, encode_event
 from soviet.ledger.hashing import leaf_hash
 from soviet.services import elections, recall
-from soviet.storage import database, log, merkle
+from soviet.storage import database, log, merkle, schema
 from soviet.storage.keys import KeyFile
 from soviet.storage.replay import replay
 from soviet.storage.schema import checkpoints, events
@@ -109,10 +110,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 Forge = Callable[[list[Recorded]], list[Recorded]]
 
 
-def forged(built: Built, databases: Databases, forge: Forge) -> str:
+def forged(built: Built, databases: Databases, forge: Forge, *, reseed: bool = False) -> str:
     """A new database holding the forged log as one holding the key would make it: seqs
     and causes renumbered, every checkpoint re-signed, leaves, tree and projections
-    rebuilt, the stored checkpoint signed anew."""
+    rebuilt, the stored checkpoint signed anew — and with `reseed`, each close's seed set
+    to the new root before it."""
     rows = forge(list(built.events))
     renumber = {e.seq: n for n, e in enumerate(rows, start=1)}
     signing = KeyFile(built.key).require()
@@ -125,6 +127,8 @@ def forged(built: Built, databases: Databases, forge: Forge) -> str:
         if e.type == ev.CHECKPOINT_LOGGED:
             body = Checkpoint(signing.name, n - 1, tree.root())
             data["checkpoint"] = sign_checkpoint(body, signing).decode()
+        if reseed and e.type == ev.ELECTION_CLOSED:
+            data["seed"] = tree.root().hex()
         event = Recorded(n, e.at, e.type, e.actor, data)
         tree.append(leaf_hash(encode_event(n, e.at, e.type, e.actor, data)))
         written.append(event)
@@ -327,3 +331,78 @@ def test_a_forged_export_fails_the_same_way(
     report = verify_export(export)
     assert not report.ok
     assert any(d.seq == closed.seq for d in report.checks["rules"].found), report.discrepancies
+
+
+def rolls_of(built: Built) -> dict[tuple[str, str], list[str]]:
+    """Each vote's roll as the built database's rows hold it, by (event type, vote id)."""
+    engine = database.create_engine(built.url)
+    found: dict[tuple[str, str], list[str]] = {}
+    try:
+        with engine.connect() as conn:
+            for kind, table, key in (
+                (ev.ELECTION_STARTED, schema.rolls, "election"),
+                (ev.RECALL_VOTE_OPENED, schema.recall_rolls, "petition"),
+            ):
+                for vote, member in conn.execute(sa.select(table.c[key], table.c.member)):
+                    found.setdefault((kind, vote), []).append(member)
+    finally:
+        engine.dispose()
+    return {vote: sorted(members) for vote, members in found.items()}
+
+
+def with_inline_rolls(built: Built, change: Callable[[list[str]], list[str]]) -> Forge:
+    """The log as it was kept before rolls were committed to: each roll inline in the
+    event that starts its vote (changed by `change`), no commitment."""
+    rolls = rolls_of(built)
+    kinds = {ev.ELECTION_STARTED: "election", ev.RECALL_VOTE_OPENED: "petition"}
+
+    def forge(rows: list[Recorded]) -> list[Recorded]:
+        kept = []
+        for e in rows:
+            if e.type in kinds:
+                data = {k: v for k, v in e.data.items() if k not in ("roll_size", "roll_hash")}
+                data["roll"] = change(rolls[(e.type, str(e.data[kinds[e.type]]))])
+                e = replace(e, data=data)
+            kept.append(e)
+        return kept
+
+    return forge
+
+
+def test_a_log_that_kept_its_rolls_inline_still_verifies(
+    built: Built, databases: Databases
+) -> None:
+    forge = with_inline_rolls(built, lambda roll: roll)
+    rows = forge(list(built.events))
+    assert sum("roll" in e.data for e in rows) >= 5  # elections at every level, a recall vote
+    report = verify(forged(built, databases, forge, reseed=True))
+    assert report.ok, report.discrepancies
+
+
+def test_a_roll_committed_without_one_elector_fails_where_the_vote_starts(
+    built: Built, databases: Databases
+) -> None:
+    started = built.find(
+        ev.ELECTION_STARTED,
+        election=built.find(ev.ELECTION_CLOSED, winners=["a2-3"]).data["election"],
+    )
+    roll = rolls_of(built)[(ev.ELECTION_STARTED, str(started.data["election"]))]
+    short = votes.commit(roll[1:])
+
+    def forge(rows: list[Recorded]) -> list[Recorded]:
+        return [
+            replace(e, data={**e.data, **short.data()}) if e.seq == started.seq else e for e in rows
+        ]
+
+    fails_by_the_rules_at(forged(built, databases, forge), started.seq, "roll_hash")
+
+
+def test_an_inline_roll_without_one_elector_fails_where_the_vote_starts(
+    built: Built, databases: Databases
+) -> None:
+    first = next(e for e in built.events if e.type == ev.ELECTION_STARTED)
+    fails_by_the_rules_at(
+        forged(built, databases, with_inline_rolls(built, lambda roll: roll[1:]), reseed=True),
+        first.seq,
+        "roll_hash",
+    )

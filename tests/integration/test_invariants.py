@@ -38,6 +38,7 @@ from integration.conftest import (
     server_url,
 )
 from soviet.domain import events as ev
+from soviet.domain import votes
 from soviet.domain.audit import is_live, open_seats
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
@@ -734,12 +735,13 @@ def check_provenance(view: View, log_events: Sequence[ev.Recorded]) -> None:
 
 
 def check_ballots(view: View, log_events: Sequence[ev.Recorded]) -> None:
-    """Nobody has two ballots in one election; every ballot is from the frozen roll."""
-    rolls = {
-        e.data["election"]: frozenset(e.data["roll"])
-        for e in log_events
-        if e.type == ev.ELECTION_STARTED
-    }
+    """Nobody has two ballots in one election; every ballot is from the frozen roll,
+    whose rows are the roll the log committed to."""
+    rolls = {e.id: frozenset(e.roll) for e in view.elections}
+    for e in log_events:
+        if e.type == ev.ELECTION_STARTED:
+            committed = votes.commit(rolls[e.data["election"]])
+            assert (e.data["roll_size"], e.data["roll_hash"]) == (committed.size, committed.hash)
     cast = Counter((e.data["election"], e.actor) for e in log_events if e.type == ev.BALLOT_CAST)
     assert all(n == 1 for n in cast.values()), f"two ballots: {cast.most_common(1)}"
     for (election, voter), _ in cast.items():

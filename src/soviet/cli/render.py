@@ -47,6 +47,13 @@ def _cause(data: Mapping[str, Any]) -> str:
     return f" (caused by #{cause})" if cause is not None else ""
 
 
+def _roll_size(data: Mapping[str, Any]) -> int:
+    """The size of the roll a vote starts with (inline in logs written before rolls were
+    committed to)."""
+    inline = data.get("roll")
+    return len(inline) if isinstance(inline, list) else int(data["roll_size"])
+
+
 def describe(e: Recorded) -> str:
     """The event as one sentence, as Rich markup that prints every value literally."""
     return plain(_sentence(e))
@@ -82,7 +89,7 @@ def _sentence(e: Recorded) -> str:
             return f"{by} nominated {d['candidate']} in {d['election']}"
         case ev.ELECTION_STARTED:
             return (
-                f"{by} started the vote in {d['election']}: {len(d['roll'])} electors "
+                f"{by} started the vote in {d['election']}: {_roll_size(d)} electors "
                 f"on the roll, {d['seats']} seat(s), voting ends {d['voting_ends']}"
             )
         case ev.BALLOT_CAST:
@@ -111,7 +118,7 @@ def _sentence(e: Recorded) -> str:
         case ev.RECALL_VOTE_OPENED:
             return (
                 f"petition {d['petition']} reached its threshold: recall vote open to "
-                f"{len(d['roll'])} electors until {d['voting_ends']}{_cause(d)}"
+                f"{_roll_size(d)} electors until {d['voting_ends']}{_cause(d)}"
             )
         case ev.RECALL_BALLOT_CAST:
             return f"{by} voted {d['vote']} on petition {d['petition']}"

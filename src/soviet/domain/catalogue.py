@@ -206,11 +206,16 @@ class CandidateNominated(Payload):
 @event_type
 @dataclass(frozen=True, slots=True)
 class ElectionStarted(Payload):
+    """The roll is committed to by `roll_size` and `roll_hash` (`soviet.domain.votes`);
+    logs written before that carry it inline as `roll`, which is read as its commitment."""
+
     TYPE: ClassVar[str] = "election.started"
     election: str
-    roll: tuple[str, ...]
     seats: int
     voting_ends: str
+    roll_size: int | None = optional()
+    roll_hash: str | None = optional()
+    roll: tuple[str, ...] | None = optional()
 
 
 @event_type
@@ -300,11 +305,15 @@ class PetitionSigned(Payload):
 @event_type
 @dataclass(frozen=True, slots=True)
 class RecallVoteOpened(Payload):
+    """The roll as in `ElectionStarted`."""
+
     TYPE: ClassVar[str] = "recall.vote_opened"
     petition: str
-    roll: tuple[str, ...]
     voting_ends: str
     cause: int
+    roll_size: int | None = optional()
+    roll_hash: str | None = optional()
+    roll: tuple[str, ...] | None = optional()
 
 
 @event_type

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 
 from soviet.domain import events as ev
-from soviet.domain.clock import after_days
+from soviet.domain import votes
 from soviet.domain.model import RANKED_METHODS, Office
 from soviet.domain.records import ElectionRecord, MandateRecord
 from soviet.errors import Refused
@@ -106,7 +106,8 @@ def start(
     open_seats: int,
     now: str,
 ) -> ev.Event:
-    """Start the vote: the roll is frozen to the electorate as it is now."""
+    """Start the vote: the roll is frozen to the electorate as it is now, and the event
+    commits to it (`soviet.domain.votes`)."""
     if election.status != "nominating":
         raise Refused(f"election {election.id} is {election.status}: it cannot start again")
     if not electorate:
@@ -124,9 +125,9 @@ def start(
         actor,
         {
             "election": election.id,
-            "roll": sorted(electorate),
+            **votes.commit(electorate).data(),
             "seats": open_seats,
-            "voting_ends": after_days(now, office.voting_days),
+            "voting_ends": votes.voting_ends(now, office.voting_days),
         },
     )
 
@@ -143,12 +144,14 @@ def cast(
     if election.status != "voting":
         state = "closed" if election.status == "closed" else "not open for voting yet"
         raise Refused(f"election {election.id} is {state}: no ballot can be cast")
-    if election.voting_ends is not None and now > election.voting_ends:
-        raise Refused(f"election {election.id}: the voting period ended at {election.voting_ends}")
-    if voter not in election.roll:
-        raise Refused(f"{voter!r} is not on the roll of election {election.id}")
-    if voter in election.voters:
-        raise Refused(f"{voter!r} has already voted in election {election.id}")
+    votes.may_cast(
+        f"election {election.id}",
+        election.roll,
+        voter in election.voters,
+        election.voting_ends,
+        voter,
+        now,
+    )
     if not choice:
         raise Refused("a ballot names at least one candidate")
     if len(set(choice)) != len(choice):
@@ -173,14 +176,14 @@ def may_close(election: ElectionRecord, actor: str, now: str) -> None:
     """Any elector on the roll closes the vote; early only once everyone on it has voted."""
     if election.status != "voting":
         raise Refused(f"election {election.id} is {election.status}: only a vote can close")
-    if actor not in election.roll:
-        raise Refused(f"{actor!r} is not on the roll of election {election.id}")
-    missing = len(election.roll - election.voters)
-    if election.voting_ends is not None and now < election.voting_ends and missing:
-        raise Refused(
-            f"election {election.id} cannot close before {election.voting_ends}: "
-            f"{missing} of {len(election.roll)} electors have not voted"
-        )
+    votes.may_close(
+        f"election {election.id}",
+        election.roll,
+        len(election.voters),
+        election.voting_ends,
+        actor,
+        now,
+    )
 
 
 def assign_seats(

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from fractions import Fraction
 
 from soviet.domain import events as ev
-from soviet.domain.clock import after_days
+from soviet.domain import votes
 from soviet.domain.elections import require_elector
 from soviet.domain.ids import MAX_REASON_LENGTH, text_problem
 from soviet.domain.model import Office
@@ -103,8 +103,8 @@ def consequence_of_signatures(
             None,
             {
                 "petition": petition.id,
-                "roll": sorted(electorate),
-                "voting_ends": after_days(now, office.voting_days),
+                **votes.commit(electorate).data(),
+                "voting_ends": votes.voting_ends(now, office.voting_days),
                 "cause": cause,
             },
         )
@@ -117,12 +117,14 @@ def vote(petition: PetitionRecord, voter: str, choice: str, now: str) -> ev.Even
         raise Refused(f"petition {petition.id} is {petition.status}: there is no recall vote")
     if choice not in ("yes", "no"):
         raise Refused(f"a recall vote is 'yes' or 'no', not {choice!r}")
-    if petition.voting_ends is not None and now > petition.voting_ends:
-        raise Refused(f"the recall vote on {petition.id} ended at {petition.voting_ends}")
-    if voter not in petition.roll:
-        raise Refused(f"{voter!r} is not on the roll of the recall vote on {petition.id}")
-    if voter in petition.votes:
-        raise Refused(f"{voter!r} has already voted on petition {petition.id}")
+    votes.may_cast(
+        f"the recall vote on {petition.id}",
+        petition.roll,
+        voter in petition.votes,
+        petition.voting_ends,
+        voter,
+        now,
+    )
     return ev.Event(ev.RECALL_BALLOT_CAST, voter, {"petition": petition.id, "vote": choice})
 
 
@@ -130,11 +132,11 @@ def may_close(petition: PetitionRecord, actor: str, now: str) -> None:
     """Any elector on the roll closes the recall vote; early only once all have voted."""
     if petition.status != "voting":
         raise Refused(f"petition {petition.id} is {petition.status}: there is no vote to close")
-    if actor not in petition.roll:
-        raise Refused(f"{actor!r} is not on the roll of the recall vote on {petition.id}")
-    missing = len(petition.roll) - len(petition.votes)
-    if petition.voting_ends is not None and now < petition.voting_ends and missing:
-        raise Refused(
-            f"the recall vote on {petition.id} cannot close before {petition.voting_ends}: "
-            f"{missing} of {len(petition.roll)} electors have not voted"
-        )
+    votes.may_close(
+        f"the recall vote on {petition.id}",
+        petition.roll,
+        len(petition.votes),
+        petition.voting_ends,
+        actor,
+        now,
+    )

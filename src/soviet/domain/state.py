@@ -308,7 +308,17 @@ class MemoryState(Journalled):
         self._set_attr(election, "status", "voting")
         self._set_attr(election, "seats", p.seats)
         self._set_attr(election, "voting_ends", p.voting_ends)
-        self._set_attr(election, "roll", set(p.roll))
+        self._set_attr(election, "roll", self._roll(election.office, p.roll))
+
+    def _roll(self, office: str, inline: tuple[str, ...] | None) -> set[str]:
+        """The roll a vote of the office starts with: the electorate as it is now (or, in
+        a log that kept rolls inline, the roll as logged)."""
+        if inline is not None:
+            return set(inline)
+        body = self._bodies[self._offices[office].body]
+        if body.kind == "assembly":
+            return set(self._members_of.get(body.id, _NOBODY))
+        return set(self.seated(body.id))
 
     def _ballot(self, e: Recorded, p: c.BallotCast) -> None:
         election = self._elections[p.election]
@@ -343,7 +353,8 @@ class MemoryState(Journalled):
         petition = self._petitions[p.petition]
         self._set_attr(petition, "status", "voting")
         self._set_attr(petition, "voting_ends", p.voting_ends)
-        self._set_attr(petition, "roll", set(p.roll))
+        office = self._mandates[petition.mandate].office
+        self._set_attr(petition, "roll", self._roll(office, p.roll))
 
     def _recall_ballot(self, e: Recorded, p: c.RecallBallotCast) -> None:
         assert e.actor is not None, "a recall vote is cast by a member"

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.ledger.entries import compact
+from soviet.storage import rolls
 from soviet.storage import schema as t
 from soviet.storage.writes import Writes
 
@@ -164,8 +165,8 @@ def election_started(w: Writes, e: Recorded) -> None:
         .where(t.elections.c.id == d["election"])
         .values(status="voting", seats=d["seats"], started_at=e.at, voting_ends=d["voting_ends"])
     )
-    if d["roll"]:
-        w.insert(t.rolls, [{"election": d["election"], "member": m} for m in d["roll"]])
+    election = d["election"]
+    rolls.write(w, t.rolls, election, rolls.office_of_election(w, election), d.get("roll"))
 
 
 def ballot_cast(w: Writes, e: Recorded) -> None:
@@ -216,8 +217,8 @@ def recall_vote_opened(w: Writes, e: Recorded) -> None:
         .where(t.petitions.c.id == d["petition"])
         .values(status="voting", vote_opened_at=e.at, voting_ends=d["voting_ends"])
     )
-    if d["roll"]:
-        w.insert(t.recall_rolls, [{"petition": d["petition"], "member": m} for m in d["roll"]])
+    petition = d["petition"]
+    rolls.write(w, t.recall_rolls, petition, rolls.office_of_petition(w, petition), d.get("roll"))
 
 
 def recall_ballot_cast(w: Writes, e: Recorded) -> None:

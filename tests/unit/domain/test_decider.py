@@ -21,6 +21,7 @@ from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.policies import UNSIGNED
 from soviet.domain.rederive import Discrepancy, Rederivation, check
 from soviet.domain.state import MemoryState
+from soviet.domain.votes import commit
 from soviet.errors import NotFound, Refused
 from soviet.ledger.compact import Range
 from soviet.ledger.entries import encode_entry, parse_canonical_value
@@ -274,7 +275,8 @@ def test_signatures_at_the_petition_share_open_a_recall_vote() -> None:
     assert opened.data == {"petition": "P1", "mandate": "M2", "reason": "broke the mandate"}
     signed = log.act(cmd.SignPetition("a2-4", "P1"))  # 2 of 6: at least a quarter
     assert log.types(signed) == [ev.PETITION_SIGNED, ev.RECALL_VOTE_OPENED]
-    assert signed[1].data["roll"] == sorted(f"a2-{i}" for i in range(1, 7))
+    assert signed[1].data["roll_hash"] == commit(f"a2-{i}" for i in range(1, 7)).hash
+    assert log.state.petition("P1").roll == {f"a2-{i}" for i in range(1, 7)}
     assert signed[1].data["cause"] == signed[0].seq
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from soviet.domain import elections as rules
@@ -88,7 +90,9 @@ def test_an_election_takes_no_more_candidates_than_every_count_takes() -> None:
 def test_starting_freezes_the_roll_and_sets_the_end_of_voting() -> None:
     election = ElectionRecord("E1", STEWARD.id, "nominating", 1, ("ann",))
     event = rules.start(election, STEWARD, "bob", ELECTORS, 1, NOW)
-    assert event.data["roll"] == ["ann", "bob", "cho"]
+    assert event.data["roll_size"] == 3
+    assert event.data["roll_hash"] == hashlib.sha256(b"ann\nbob\ncho\n").hexdigest()
+    assert "roll" not in event.data  # the members are in the roll's rows, not the event
     assert event.data["voting_ends"] == "2026-05-04T09:00:00Z"
 
 
