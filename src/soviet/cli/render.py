@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.domain.ids import printable
@@ -42,16 +43,13 @@ def print_json_lines(values: Iterable[Mapping[str, Any]]) -> None:
         write(json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _cause(data: Mapping[str, Any]) -> str:
-    cause = data.get("cause")
+def _cause(cause: int | None) -> str:
     return f" (caused by #{cause})" if cause is not None else ""
 
 
-def _roll_size(data: Mapping[str, Any]) -> int:
-    """The size of the roll a vote starts with (inline in logs written before rolls were
-    committed to)."""
-    inline = data.get("roll")
-    return len(inline) if isinstance(inline, list) else int(data["roll_size"])
+def _electors(roll: tuple[str, ...] | None, size: int | None) -> str:
+    """How many electors a vote's roll holds, the roll inline or committed to by its size."""
+    return str(len(roll)) if roll is not None else "?" if size is None else str(size)
 
 
 def describe(e: Recorded) -> str:
@@ -60,73 +58,80 @@ def describe(e: Recorded) -> str:
 
 
 def _sentence(e: Recorded) -> str:
-    d = e.data
+    try:
+        payload = c.decode(e.type, e.data)
+    except c.EventFormatError as error:
+        # An unknown type is named as it is; data that does not fit its type, by what
+        # does not fit, so that a tampered log still prints.
+        return e.type if e.type not in c.CATALOGUE else str(error)
     by = e.actor or "the system"
-    match e.type:
-        case ev.ORGANIZATION_FOUNDED:
+    match payload:
+        case c.OrganizationFounded(name=name, bodies=bodies, offices=offices, founders=founders):
             return (
-                f"{d['name']} founded: {len(d['bodies'])} bodies, {len(d['offices'])} "
-                f"offices; founders {', '.join(d['founders'])}"
+                f"{name} founded: {len(bodies)} bodies, {len(offices)} offices; "
+                f"founders {', '.join(founders)}"
             )
-        case ev.MEMBER_ADMITTED:
-            return f"{by} admitted {d['member']} ({d['name']}) to {', '.join(d['bodies'])}"
-        case ev.MEMBER_JOINED:
-            return f"{by} added {d['member']} to {d['body']}"
-        case ev.MEMBER_LEFT:
-            return f"{d['member']} left {d['body']} ({by})"
-        case ev.MANDATE_IMPORTED:
+        case c.MemberAdmitted(member=member, name=name, bodies=bodies):
+            return f"{by} admitted {member} ({name}) to {', '.join(bodies)}"
+        case c.MemberJoined(member=member, body=body):
+            return f"{by} added {member} to {body}"
+        case c.MemberLeft(member=member, body=body):
+            return f"{member} left {body} ({by})"
+        case c.MandateImported(mandate=mandate, office=office, holder=holder, seat=seat):
             return (
-                f"{d['holder']} holds {d['office']} seat {d['seat']} from before the "
-                f"charter, without an election (mandate {d['mandate']})"
+                f"{holder} holds {office} seat {seat} from before the charter, without an "
+                f"election (mandate {mandate})"
             )
-        case ev.ELECTION_OPENED:
-            kind = "by-election" if d.get("cause") is not None else "election"
+        case c.ElectionOpened(election=election, office=office, seats=seats, cause=cause):
+            kind = "by-election" if cause is not None else "election"
             return (
-                f"{by} opened {kind} {d['election']} for {d['office']} "
-                f"({d['seats']} seat{'s' if d['seats'] != 1 else ''}){_cause(d)}"
+                f"{by} opened {kind} {election} for {office} "
+                f"({seats} seat{'s' if seats != 1 else ''}){_cause(cause)}"
             )
-        case ev.CANDIDATE_NOMINATED:
-            return f"{by} nominated {d['candidate']} in {d['election']}"
-        case ev.ELECTION_STARTED:
+        case c.CandidateNominated(election=election, candidate=candidate):
+            return f"{by} nominated {candidate} in {election}"
+        case c.ElectionStarted(
+            election=election, seats=seats, voting_ends=ends, roll=roll, roll_size=counted
+        ):
             return (
-                f"{by} started the vote in {d['election']}: {_roll_size(d)} electors "
-                f"on the roll, {d['seats']} seat(s), voting ends {d['voting_ends']}"
+                f"{by} started the vote in {election}: {_electors(roll, counted)} electors "
+                f"on the roll, {seats} seat(s), voting ends {ends}"
             )
-        case ev.BALLOT_CAST:
-            return f"{by} voted in {d['election']}: {' > '.join(d['choice'])}"
-        case ev.ELECTION_CLOSED:
-            winners = ", ".join(d["winners"]) or "nobody"
-            return f"{by} closed {d['election']}: elected {winners}"
-        case ev.MANDATE_GRANTED:
+        case c.BallotCast(election=election, choice=choice):
+            return f"{by} voted in {election}: {' > '.join(choice)}"
+        case c.ElectionClosed(election=election, winners=winners):
+            return f"{by} closed {election}: elected {', '.join(winners) or 'nobody'}"
+        case c.MandateGranted(mandate=mandate, office=office, holder=holder, seat=seat, until=u):
+            return f"{holder} takes {office} seat {seat} (mandate {mandate}, until {u})"
+        case c.MandateRecalled(mandate=mandate, petition=petition, by=means, cause=cause):
             return (
-                f"{d['holder']} takes {d['office']} seat {d['seat']} "
-                f"(mandate {d['mandate']}, until {d['until']})"
+                f"mandate {mandate} {ev.MANDATE_ENDINGS[e.type]}: petition {petition}, "
+                f"by {means}{_cause(cause)}"
             )
-        case ev.MANDATE_RECALLED | ev.MANDATE_LAPSED | ev.MANDATE_EXPIRED | ev.MANDATE_RESIGNED:
-            status = ev.MANDATE_ENDINGS[e.type]
-            reason = d.get("reason") or (
-                f"petition {d['petition']}, by {d.get('by')}" if "petition" in d else ""
-            )
-            return f"mandate {d['mandate']} {status}: {reason}{_cause(d)}"
-        case ev.PETITION_OPENED:
+        case (
+            c.MandateLapsed(mandate=mandate, reason=reason, cause=cause)
+            | c.MandateExpired(mandate=mandate, reason=reason, cause=cause)
+            | c.MandateResigned(mandate=mandate, reason=reason, cause=cause)
+        ):
+            return f"mandate {mandate} {ev.MANDATE_ENDINGS[e.type]}: {reason}{_cause(cause)}"
+        case c.PetitionOpened(petition=petition, mandate=mandate, reason=reason):
+            return f"{by} opened petition {petition} to recall mandate {mandate}: {reason}"
+        case c.PetitionSigned(petition=petition):
+            return f"{by} signed petition {petition}"
+        case c.RecallVoteOpened(
+            petition=petition, voting_ends=ends, cause=cause, roll=roll, roll_size=counted
+        ):
             return (
-                f"{by} opened petition {d['petition']} to recall mandate {d['mandate']}: "
-                f"{d['reason']}"
+                f"petition {petition} reached its threshold: recall vote open to "
+                f"{_electors(roll, counted)} electors until {ends}{_cause(cause)}"
             )
-        case ev.PETITION_SIGNED:
-            return f"{by} signed petition {d['petition']}"
-        case ev.RECALL_VOTE_OPENED:
-            return (
-                f"petition {d['petition']} reached its threshold: recall vote open to "
-                f"{_roll_size(d)} electors until {d['voting_ends']}{_cause(d)}"
-            )
-        case ev.RECALL_BALLOT_CAST:
-            return f"{by} voted {d['vote']} on petition {d['petition']}"
-        case ev.RECALL_CLOSED:
-            return f"recall vote on {d['petition']} closed: {d['outcome']}{_cause(d)}"
-        case ev.CHECKPOINT_LOGGED:
-            size = str(d["checkpoint"]).split("\n")[1] if "\n" in str(d["checkpoint"]) else "?"
-            return f"signed checkpoint of the log at size {size} logged{_cause(d)}"
+        case c.RecallBallotCast(petition=petition, vote=vote):
+            return f"{by} voted {vote} on petition {petition}"
+        case c.RecallClosed(petition=petition, outcome=outcome, cause=cause):
+            return f"recall vote on {petition} closed: {outcome}{_cause(cause)}"
+        case c.CheckpointLogged(checkpoint=note, cause=cause):
+            size = note.split("\n")[1] if "\n" in note else "?"
+            return f"signed checkpoint of the log at size {size} logged{_cause(cause)}"
         case _:
             return e.type
 

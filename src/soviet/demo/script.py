@@ -17,6 +17,7 @@ from rich.table import Table
 
 from soviet.bootstrap import Settings, Soviet
 from soviet.demo import federation
+from soviet.domain import catalogue as c
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
 from soviet.services import audit, elections, electorates, recall
@@ -136,11 +137,15 @@ class Demo:
             else:
                 summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
                 self.say(f"   {len(found)} findings: {summary}")
-            opened = [e for e in ws.recorded if e.type == "election.opened"]
+            opened = [
+                p
+                for e in ws.recorded
+                if isinstance(p := c.decode(e.type, e.data), c.ElectionOpened)
+            ]
             if opened:
                 self.say(
                     f"   opened {len(opened)} elections: "
-                    + ", ".join(f"{e.data['election']} {e.data['office']}" for e in opened)
+                    + ", ".join(f"{p.election} {p.office}" for p in opened)
                 )
 
         self.tick(1)
@@ -170,7 +175,8 @@ class Demo:
 
         self.work(nominate)
         self.tick(24)
-        result: dict[str, object] = {}
+        closed: list[c.ElectionClosed] = []
+        sizes: dict[str, int] = {}
 
         def vote_and_close(ws: SqlWorkspace) -> None:
             election = ws.election(chosen["id"][0])
@@ -179,20 +185,20 @@ class Demo:
                 elections.vote(
                     ws, election.id, self.ranking(election.candidates, popularity), voter
                 )
-            closed = elections.close(ws, election.id, sorted(election.roll)[0])
-            result.update(closed.data)
-            result["roll"] = len(election.roll)
-            result["candidates"] = len(election.candidates)
+            event = elections.close(ws, election.id, sorted(election.roll)[0])
+            payload = c.decode(event.type, event.data)
+            assert isinstance(payload, c.ElectionClosed)
+            closed.append(payload)
+            sizes.update(roll=len(election.roll), candidates=len(election.candidates))
 
         self.work(vote_and_close)
-        count = result["result"]
-        assert isinstance(count, dict)
+        (result,) = closed
+        count = result.result
         quota = f", quota {count['quota']}" if count.get("quota") is not None else ""
-        winners = ", ".join(str(w) for w in result["winners"])  # type: ignore[attr-defined]
         self.say(
-            f"   {result['election']} {office_id}: {result['roll']} electors, "
-            f"{result['candidates']} candidates, {count['method']}{quota}, "
-            f"{len(count['rounds'])} round(s) → [bold]{winners}[/bold]"
+            f"   {result.election} {office_id}: {sizes['roll']} electors, "
+            f"{sizes['candidates']} candidates, {count['method']}{quota}, "
+            f"{len(count['rounds'])} round(s) → [bold]{', '.join(result.winners)}[/bold]"
         )
 
     def recall_chair(self) -> None:
@@ -220,7 +226,9 @@ class Demo:
             opened = recall.open_petition(
                 ws, base["id"], "broke the mandate on the eight-hour day", electors[0]
             )
-            petition["id"] = str(opened.data["petition"])
+            payload = c.decode(opened.type, opened.data)
+            assert isinstance(payload, c.PetitionOpened)
+            petition["id"] = payload.petition
             signer = 1
             while ws.petition(petition["id"]).status == "open":
                 recall.sign(ws, petition["id"], electors[signer])
@@ -256,16 +264,24 @@ class Demo:
             recall.close(ws, record.id, sorted(record.roll)[0])
             self.say("\n[bold]8. The recall passes, and the lost seat cascades upward[/bold]")
             for e in ws.recorded[1:]:
-                if e.type.startswith("mandate."):
-                    self.say(
-                        f"   mandate {e.data['mandate']} {e.type.split('.')[1]}"
-                        + (f": {e.data['reason']}" if "reason" in e.data else "")
-                    )
-                elif e.type == "election.opened":
-                    self.say(
-                        f"   by-election {e.data['election']} opened for "
-                        f"{e.data['office']} (caused by #{e.data['cause']})"
-                    )
+                change = e.type.split(".")[1]
+                match c.decode(e.type, e.data):
+                    case (
+                        c.MandateLapsed(mandate=mandate, reason=reason)
+                        | c.MandateExpired(mandate=mandate, reason=reason)
+                        | c.MandateResigned(mandate=mandate, reason=reason)
+                    ):
+                        self.say(f"   mandate {mandate} {change}: {reason}")
+                    case (
+                        c.MandateRecalled(mandate=mandate)
+                        | c.MandateGranted(mandate=mandate)
+                        | c.MandateImported(mandate=mandate)
+                    ):
+                        self.say(f"   mandate {mandate} {change}")
+                    case c.ElectionOpened(election=election, office=office, cause=cause):
+                        self.say(
+                            f"   by-election {election} opened for {office} (caused by #{cause})"
+                        )
 
         self.work(close)
 

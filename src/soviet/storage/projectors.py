@@ -2,17 +2,20 @@
 
 The same functions serve the live path (in the unit of work that records the event) and
 replay (`soviet.storage.replay` and `soviet verify`), so a replayed log yields the same
-tables. A projector reads nothing but the event and the tables it keeps, and writes
-through `Writes`, which holds its inserts back and sends them in multi-row statements.
+tables. A projector reads nothing but the event, its data decoded into its catalogue
+class (`soviet.domain.catalogue`), and the tables it keeps, and writes through `Writes`,
+which holds its inserts back and sends them in multi-row statements.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
 
+from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.ledger.entries import compact
@@ -20,7 +23,10 @@ from soviet.storage import rolls
 from soviet.storage import schema as t
 from soviet.storage.writes import Writes
 
-Projector = Callable[[Writes, Recorded], None]
+P = TypeVar("P", bound=c.Payload)
+
+#: A projector: the writes, the recorded event and its data as its catalogue class.
+Projector = Callable[[Writes, Recorded, Any], None]
 
 
 def dumps(value: Any) -> str:
@@ -32,244 +38,238 @@ def _number(ident: str) -> int:
     return int(ident.lstrip("EMP"))
 
 
-def founded(w: Writes, e: Recorded) -> None:
-    d = e.data
+def founded(w: Writes, e: Recorded, p: c.OrganizationFounded) -> None:
     w.insert(
         t.organization,
         dict(
             id=1,
-            name=d["name"],
-            origin=d["origin"],
-            rules=dumps(d["rules"]),
-            founders=dumps(d["founders"]),
-            verifier_key=d.get("verifier_key"),
+            name=p.name,
+            origin=p.origin,
+            rules=dumps(dataclasses.asdict(p.rules)),
+            founders=dumps(p.founders),
+            verifier_key=p.verifier_key,
             founded_at=e.at,
         ),
     )
     bodies = [
-        {"id": b["id"], "name": b["name"], "kind": b["kind"], "parent": b["parent"], "position": i}
-        for i, b in enumerate(d["bodies"])
+        {"id": b.id, "name": b.name, "kind": b.kind, "parent": b.parent, "position": i}
+        for i, b in enumerate(p.bodies)
     ]
     if bodies:
         w.insert(t.bodies, bodies)
     offices = [
         {
-            "id": o["id"],
-            "body": o["body"],
-            "title": o["title"],
-            "seats": o["seats"],
-            "method": o["method"],
-            "seat_in": o["seat_in"],
-            "eligible": o["eligible"],
-            "powers": dumps(o["powers"]),
-            "term_days": o["term_days"],
-            "voting_days": o["voting_days"],
-            "recall_petition": o["recall_petition"],
-            "recall_immediate": o["recall_immediate"],
-            "recall_quorum": o["recall_quorum"],
+            "id": o.id,
+            "body": o.body,
+            "title": o.title,
+            "seats": o.seats,
+            "method": o.method,
+            "seat_in": o.seat_in,
+            "eligible": o.eligible,
+            "powers": dumps(o.powers),
+            "term_days": o.term_days,
+            "voting_days": o.voting_days,
+            "recall_petition": o.recall_petition,
+            "recall_immediate": o.recall_immediate,
+            "recall_quorum": o.recall_quorum,
             "position": i,
         }
-        for i, o in enumerate(d["offices"])
+        for i, o in enumerate(p.offices)
     ]
     if offices:
         w.insert(t.offices, offices)
 
 
-def admitted(w: Writes, e: Recorded) -> None:
-    w.insert(t.members, dict(id=e.data["member"], name=e.data["name"], admitted_at=e.at))
-    rows = [{"member": e.data["member"], "body": b} for b in e.data["bodies"]]
-    w.insert(t.memberships, rows)
+def admitted(w: Writes, e: Recorded, p: c.MemberAdmitted) -> None:
+    w.insert(t.members, dict(id=p.member, name=p.name, admitted_at=e.at))
+    w.insert(t.memberships, [{"member": p.member, "body": b} for b in p.bodies])
 
 
-def joined(w: Writes, e: Recorded) -> None:
-    w.insert(t.memberships, dict(member=e.data["member"], body=e.data["body"]))
+def joined(w: Writes, e: Recorded, p: c.MemberJoined) -> None:
+    w.insert(t.memberships, dict(member=p.member, body=p.body))
 
 
-def left(w: Writes, e: Recorded) -> None:
+def left(w: Writes, e: Recorded, p: c.MemberLeft) -> None:
     w.execute(
         t.memberships.delete().where(
-            t.memberships.c.member == e.data["member"], t.memberships.c.body == e.data["body"]
+            t.memberships.c.member == p.member, t.memberships.c.body == p.body
         )
     )
 
 
-def mandate_started(w: Writes, e: Recorded) -> None:
-    d = e.data
+def mandate_started(w: Writes, e: Recorded, p: c.MandateImported | c.MandateGranted) -> None:
+    granted = p if isinstance(p, c.MandateGranted) else None
     w.insert(
         t.mandates,
         dict(
-            id=d["mandate"],
-            number=_number(d["mandate"]),
-            office=d["office"],
-            holder=d["holder"],
-            seat=d["seat"],
+            id=p.mandate,
+            number=_number(p.mandate),
+            office=p.office,
+            holder=p.holder,
+            seat=p.seat,
             status="active",
-            election=d.get("election"),
+            election=granted.election if granted else None,
             since=e.at,
-            until=d.get("until"),
+            until=granted.until if granted else None,
         ),
     )
 
 
-def mandate_ended(w: Writes, e: Recorded) -> None:
+def mandate_ended(
+    w: Writes,
+    e: Recorded,
+    p: c.MandateRecalled | c.MandateLapsed | c.MandateExpired | c.MandateResigned,
+) -> None:
     w.execute(
         update(t.mandates)
-        .where(t.mandates.c.id == e.data["mandate"])
+        .where(t.mandates.c.id == p.mandate)
         .values(status=ev.MANDATE_ENDINGS[e.type], ended_at=e.at, cause=e.seq)
     )
-    if e.type == ev.MANDATE_RECALLED and e.data.get("by") == "signatures":
+
+
+def mandate_recalled(w: Writes, e: Recorded, p: c.MandateRecalled) -> None:
+    mandate_ended(w, e, p)
+    if p.by == "signatures":
         w.execute(
             update(t.petitions)
-            .where(t.petitions.c.id == e.data["petition"])
+            .where(t.petitions.c.id == p.petition)
             .values(status="recalled", closed_at=e.at)
         )
 
 
-def election_opened(w: Writes, e: Recorded) -> None:
-    d = e.data
+def election_opened(w: Writes, e: Recorded, p: c.ElectionOpened) -> None:
     w.insert(
         t.elections,
         dict(
-            id=d["election"],
-            number=_number(d["election"]),
-            office=d["office"],
+            id=p.election,
+            number=_number(p.election),
+            office=p.office,
             status="nominating",
-            seats=d["seats"],
+            seats=p.seats,
             opened_at=e.at,
             opened_by=e.actor,
-            cause=d.get("cause"),
+            cause=p.cause,
         ),
     )
 
 
-def nominated(w: Writes, e: Recorded) -> None:
-    election = e.data["election"]
+def nominated(w: Writes, e: Recorded, p: c.CandidateNominated) -> None:
     position = w.execute(
-        select(func.count()).select_from(t.candidates).where(t.candidates.c.election == election)
+        select(func.count()).select_from(t.candidates).where(t.candidates.c.election == p.election)
     ).scalar_one()
     w.insert(
         t.candidates,
-        dict(
-            election=election,
-            member=e.data["candidate"],
-            position=position + 1,
-            nominated_by=e.actor,
-        ),
+        dict(election=p.election, member=p.candidate, position=position + 1, nominated_by=e.actor),
     )
 
 
-def election_started(w: Writes, e: Recorded) -> None:
-    d = e.data
+def election_started(w: Writes, e: Recorded, p: c.ElectionStarted) -> None:
     w.execute(
         update(t.elections)
-        .where(t.elections.c.id == d["election"])
-        .values(status="voting", seats=d["seats"], started_at=e.at, voting_ends=d["voting_ends"])
+        .where(t.elections.c.id == p.election)
+        .values(status="voting", seats=p.seats, started_at=e.at, voting_ends=p.voting_ends)
     )
-    election = d["election"]
-    rolls.write(w, t.rolls, election, rolls.office_of_election(w, election), d.get("roll"))
+    rolls.write(w, t.rolls, p.election, rolls.office_of_election(w, p.election), p.roll)
 
 
-def ballot_cast(w: Writes, e: Recorded) -> None:
-    w.insert(
-        t.ballots,
-        dict(election=e.data["election"], voter=e.actor, choice=dumps(e.data["choice"]), seq=e.seq),
-    )
+def ballot_cast(w: Writes, e: Recorded, p: c.BallotCast) -> None:
+    w.insert(t.ballots, dict(election=p.election, voter=e.actor, choice=dumps(p.choice), seq=e.seq))
 
 
-def election_closed(w: Writes, e: Recorded) -> None:
+def election_closed(w: Writes, e: Recorded, p: c.ElectionClosed) -> None:
     w.execute(
         update(t.elections)
-        .where(t.elections.c.id == e.data["election"])
-        .values(
-            status="closed",
-            closed_at=e.at,
-            result=dumps(e.data["result"]),
-            winners=dumps(e.data["winners"]),
-        )
+        .where(t.elections.c.id == p.election)
+        .values(status="closed", closed_at=e.at, result=dumps(p.result), winners=dumps(p.winners))
     )
 
 
-def petition_opened(w: Writes, e: Recorded) -> None:
-    d = e.data
+def petition_opened(w: Writes, e: Recorded, p: c.PetitionOpened) -> None:
     w.insert(
         t.petitions,
         dict(
-            id=d["petition"],
-            number=_number(d["petition"]),
-            mandate=d["mandate"],
+            id=p.petition,
+            number=_number(p.petition),
+            mandate=p.mandate,
             opener=e.actor,
-            reason=d["reason"],
+            reason=p.reason,
             status="open",
             opened_at=e.at,
         ),
     )
-    w.insert(t.signatures, dict(petition=d["petition"], member=e.actor, seq=e.seq))
+    w.insert(t.signatures, dict(petition=p.petition, member=e.actor, seq=e.seq))
 
 
-def petition_signed(w: Writes, e: Recorded) -> None:
-    w.insert(t.signatures, dict(petition=e.data["petition"], member=e.actor, seq=e.seq))
+def petition_signed(w: Writes, e: Recorded, p: c.PetitionSigned) -> None:
+    w.insert(t.signatures, dict(petition=p.petition, member=e.actor, seq=e.seq))
 
 
-def recall_vote_opened(w: Writes, e: Recorded) -> None:
-    d = e.data
+def recall_vote_opened(w: Writes, e: Recorded, p: c.RecallVoteOpened) -> None:
     w.execute(
         update(t.petitions)
-        .where(t.petitions.c.id == d["petition"])
-        .values(status="voting", vote_opened_at=e.at, voting_ends=d["voting_ends"])
+        .where(t.petitions.c.id == p.petition)
+        .values(status="voting", vote_opened_at=e.at, voting_ends=p.voting_ends)
     )
-    petition = d["petition"]
-    rolls.write(w, t.recall_rolls, petition, rolls.office_of_petition(w, petition), d.get("roll"))
+    office = rolls.office_of_petition(w, p.petition)
+    rolls.write(w, t.recall_rolls, p.petition, office, p.roll)
 
 
-def recall_ballot_cast(w: Writes, e: Recorded) -> None:
-    w.insert(
-        t.recall_ballots,
-        dict(petition=e.data["petition"], voter=e.actor, vote=e.data["vote"], seq=e.seq),
-    )
+def recall_ballot_cast(w: Writes, e: Recorded, p: c.RecallBallotCast) -> None:
+    w.insert(t.recall_ballots, dict(petition=p.petition, voter=e.actor, vote=p.vote, seq=e.seq))
 
 
-def recall_closed(w: Writes, e: Recorded) -> None:
-    result = e.data.get("result")
+def recall_closed(w: Writes, e: Recorded, p: c.RecallClosed) -> None:
     w.execute(
         update(t.petitions)
-        .where(t.petitions.c.id == e.data["petition"])
+        .where(t.petitions.c.id == p.petition)
         .values(
-            status=e.data["outcome"],
+            status=p.outcome,
             closed_at=e.at,
-            result=dumps(result) if result is not None else None,
+            result=dumps(p.result) if p.result is not None else None,
         )
     )
 
 
-def nothing(w: Writes, e: Recorded) -> None:
+def nothing(w: Writes, e: Recorded, p: c.CheckpointLogged) -> None:
     """Events that change no projection (a logged checkpoint)."""
 
 
-PROJECTORS: Mapping[str, Projector] = {
-    ev.ORGANIZATION_FOUNDED: founded,
-    ev.MEMBER_ADMITTED: admitted,
-    ev.MEMBER_JOINED: joined,
-    ev.MEMBER_LEFT: left,
-    ev.MANDATE_IMPORTED: mandate_started,
-    ev.MANDATE_GRANTED: mandate_started,
-    ev.MANDATE_RECALLED: mandate_ended,
-    ev.MANDATE_LAPSED: mandate_ended,
-    ev.MANDATE_EXPIRED: mandate_ended,
-    ev.MANDATE_RESIGNED: mandate_ended,
-    ev.ELECTION_OPENED: election_opened,
-    ev.CANDIDATE_NOMINATED: nominated,
-    ev.ELECTION_STARTED: election_started,
-    ev.BALLOT_CAST: ballot_cast,
-    ev.ELECTION_CLOSED: election_closed,
-    ev.PETITION_OPENED: petition_opened,
-    ev.PETITION_SIGNED: petition_signed,
-    ev.RECALL_VOTE_OPENED: recall_vote_opened,
-    ev.RECALL_BALLOT_CAST: recall_ballot_cast,
-    ev.RECALL_CLOSED: recall_closed,
-    ev.CHECKPOINT_LOGGED: nothing,
-}
+def _on(cls: type[P], projector: Callable[[Writes, Recorded, P], None]) -> tuple[str, Projector]:
+    """The registry's entry for one payload class; mypy checks that the projector takes it."""
+    return cls.TYPE, projector
 
 
-def project(w: Writes, event: Recorded) -> None:
-    """Apply one recorded event to the projections."""
-    PROJECTORS[event.type](w, event)
+#: The projector of each event type, by type name.
+PROJECTORS: Mapping[str, Projector] = dict(
+    [
+        _on(c.OrganizationFounded, founded),
+        _on(c.MemberAdmitted, admitted),
+        _on(c.MemberJoined, joined),
+        _on(c.MemberLeft, left),
+        _on(c.MandateImported, mandate_started),
+        _on(c.MandateGranted, mandate_started),
+        _on(c.MandateRecalled, mandate_recalled),
+        _on(c.MandateLapsed, mandate_ended),
+        _on(c.MandateExpired, mandate_ended),
+        _on(c.MandateResigned, mandate_ended),
+        _on(c.ElectionOpened, election_opened),
+        _on(c.CandidateNominated, nominated),
+        _on(c.ElectionStarted, election_started),
+        _on(c.BallotCast, ballot_cast),
+        _on(c.ElectionClosed, election_closed),
+        _on(c.PetitionOpened, petition_opened),
+        _on(c.PetitionSigned, petition_signed),
+        _on(c.RecallVoteOpened, recall_vote_opened),
+        _on(c.RecallBallotCast, recall_ballot_cast),
+        _on(c.RecallClosed, recall_closed),
+        _on(c.CheckpointLogged, nothing),
+    ]
+)
+
+
+def project(w: Writes, event: Recorded, payload: c.Payload | None = None) -> None:
+    """Apply one recorded event to the projections; `payload` is its data decoded, when
+    the caller has it (else it is decoded here: EventFormatError if it does not fit)."""
+    if payload is None:
+        payload = c.decode(event.type, event.data)
+    PROJECTORS[event.type](w, event, payload)

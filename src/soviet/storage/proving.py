@@ -8,6 +8,7 @@ import json
 
 from sqlalchemy import Connection, func, select
 
+from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.errors import DatabaseError, InputError
 from soviet.ledger.checkpoints import Checkpoint, sign_checkpoint
@@ -73,7 +74,8 @@ def store(conn: Connection, size: int, keys: KeyFile | None) -> str | None:
 
 
 def latest_logged(conn: Connection) -> tuple[int, str] | None:
-    """The seq and signed note of the latest `checkpoint.logged` event, if any."""
+    """The seq and signed note of the latest `checkpoint.logged` event, if any
+    (EventFormatError if its data does not fit its type)."""
     row = conn.execute(
         select(t.events.c.seq, t.events.c.data)
         .where(t.events.c.type == ev.CHECKPOINT_LOGGED)
@@ -82,7 +84,9 @@ def latest_logged(conn: Connection) -> tuple[int, str] | None:
     ).first()
     if row is None:
         return None
-    return int(row.seq), str(json.loads(row.data)["checkpoint"])
+    logged = c.decode(ev.CHECKPOINT_LOGGED, json.loads(row.data))
+    assert isinstance(logged, c.CheckpointLogged)
+    return int(row.seq), logged.checkpoint
 
 
 def inclusion(conn: Connection, seq: int, size: int | None = None) -> InclusionProof:

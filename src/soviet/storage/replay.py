@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from soviet.domain import catalogue as c
 from soviet.domain.events import Event, Recorded
 from soviet.errors import DatabaseError, LedgerError
 from soviet.storage import database, log, merkle, projectors
@@ -37,7 +38,7 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
     The target's events are written anew from each event's seq, time, type, actor and data
     (so their leaf hashes and the Merkle tree are recomputed, not copied), and each event
     is applied by `projectors.project`. Runs in the target's current transaction; raises
-    LedgerError if the source's seqs are not 1..n.
+    LedgerError if the source's seqs are not 1..n or an event's data does not fit its type.
     """
     if database.revision(target) is None:
         database.migrate(target)
@@ -54,9 +55,15 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
             row, recorded = log.row_for(
                 event.seq, event.at, Event(event.type, event.actor, event.data)
             )
+            try:
+                payload = c.decode(recorded.type, recorded.data)
+            except c.EventFormatError as error:
+                raise c.EventFormatError(
+                    f"the log's entry {event.seq} cannot be replayed: {error}"
+                ) from None
             leaves.append(row["leaf"])
             writes.insert(t.events, row)
-            projectors.project(writes, recorded)
+            projectors.project(writes, recorded, payload)
         writes.flush()
         merkle.append_leaves(target, count, leaves)
         count += len(leaves)

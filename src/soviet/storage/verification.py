@@ -19,6 +19,7 @@ from rfc8785 import CanonicalizationError
 from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from soviet.domain import catalogue as c
 from soviet.domain.events import Recorded
 from soviet.errors import LedgerError, ReplayError
 from soviet.ledger.checkpoints import VerifierKey
@@ -77,7 +78,7 @@ class MemoryReplica:
         self._held.append(event)
         try:
             projectors.project(self._writes, event)
-        except (SQLAlchemyError, KeyError, TypeError, ValueError):
+        except (SQLAlchemyError, c.EventFormatError, KeyError, TypeError, ValueError):
             self._one_by_one()
         if len(self._held) >= self.HOLD:
             self.settle()
@@ -105,6 +106,10 @@ class MemoryReplica:
             except SQLAlchemyError as error:
                 reason = str(getattr(error, "orig", None) or error).splitlines()[0]
                 raise ReplayError(reason, held.seq, held.type) from None
+            except c.EventFormatError as error:
+                raise ReplayError(
+                    f"its data does not fit its type ({error})", held.seq, held.type
+                ) from None
             except (KeyError, TypeError, ValueError) as error:
                 raise ReplayError(
                     f"its data does not fit its type ({error!r})", held.seq, held.type
