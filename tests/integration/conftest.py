@@ -21,13 +21,13 @@ import pytest
 import sqlalchemy as sa
 
 from soviet.bootstrap import Settings, Soviet
-from soviet.domain import catalogue
+from soviet.domain import catalogue, electorates
 from soviet.domain.clock import format_instant
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord, PetitionRecord
 from soviet.errors import SovietError
-from soviet.services import elections, electorates
+from soviet.services import elections
 from soviet.services.founding import adopt
 from soviet.storage import database, log, merkle
 from soviet.storage.replay import Dump, dump, replay
@@ -147,7 +147,7 @@ class Organization:
         and it closes early. Returns everything the close recorded."""
 
         def nominate_and_start(ws: SqlWorkspace) -> None:
-            of = electorates.office(ws, office)
+            of = electorates.office_of(ws, office)
             electors = sorted(electorates.electorate(ws, of))
             pending = ws.pending_election(office)
             if pending is None:

@@ -18,9 +18,10 @@ from rich.table import Table
 from soviet.bootstrap import Settings, Soviet
 from soviet.demo import federation
 from soviet.domain import catalogue as c
+from soviet.domain import electorates
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
-from soviet.services import audit, elections, electorates, recall
+from soviet.services import audit, elections, recall
 from soviet.storage.workspace import SqlWorkspace
 
 #: How far back the story starts: it spans about three weeks of simulated time and must
@@ -163,7 +164,7 @@ class Demo:
         def nominate(ws: SqlWorkspace) -> None:
             election = ws.pending_election(office_id)
             assert election is not None, f"no election open for {office_id}"
-            office = electorates.office(ws, office_id)
+            office = electorates.office_of(ws, office_id)
             electors = sorted(electorates.electorate(ws, office))
             seated = {m.holder for m in ws.active_mandates(office=office_id)}
             pool = sorted(electorates.eligible(ws, office) - set(election.candidates) - seated)
@@ -220,7 +221,7 @@ class Demo:
         petition: dict[str, str] = {}
 
         def petition_and_sign(ws: SqlWorkspace) -> None:
-            office = electorates.office(ws, base["office"])
+            office = electorates.office_of(ws, base["office"])
             electors = sorted(electorates.electorate(ws, office) - {holder})
             self.rng.shuffle(electors)
             opened = recall.open_petition(

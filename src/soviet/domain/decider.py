@@ -36,8 +36,8 @@ from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
 from soviet.domain import elections as rules
 from soviet.domain import events as ev
-from soviet.domain._electorates import admitters, electorate, eligible, office_of
 from soviet.domain.audit import is_live, open_seats
+from soviet.domain.electorates import admitters, electorate, eligible, office_of
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Member, Office
 from soviet.domain.policies import POLICIES, UNSIGNED, Derived, fill_vacancy

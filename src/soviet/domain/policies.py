@@ -17,9 +17,9 @@ from soviet.domain import catalogue as c
 from soviet.domain import elections as rules
 from soviet.domain import events as ev
 from soviet.domain import recall
-from soviet.domain._electorates import electorate, eligible, office_of
 from soviet.domain.audit import open_seats
 from soviet.domain.clock import after_days
+from soviet.domain.electorates import electorate, eligible, office_of
 from soviet.domain.events import Event
 from soviet.domain.model import Office
 

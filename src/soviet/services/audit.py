@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from soviet.domain import electorates
 from soviet.domain.audit import Finding, audit
 from soviet.domain.commands import ScheduleAudit
 from soviet.domain.events import Recorded
 from soviet.domain.records import MandateRecord
-from soviet.services import electorates
 from soviet.services.deciding import take
 from soviet.services.ports import Projections, Workspace
 

@@ -1,18 +1,39 @@
-"""Who elects an office, who may stand for it and who admits members, as the decider and
-its policies read them from the state."""
+"""Who elects an office, who may stand for it and who admits members: read from the
+state by the decider and its policies, and from the projections by the audit and the
+read views (anything that answers `Organization`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from typing import Protocol
 
 from soviet.domain.audit import is_live
-from soviet.domain.model import Office
-from soviet.domain.state import State
+from soviet.domain.model import Body, Office
+from soviet.domain.records import MandateRecord
 from soviet.errors import NotFound
 
 
-def office_of(state: State, office_id: str) -> Office:
+class Organization(Protocol):
+    """What these rules read: the charter's bodies and offices, who belongs where, and the
+    active mandates (the decider's `State` and the storage's projections both answer it)."""
+
+    def bodies(self) -> Mapping[str, Body]: ...
+
+    def offices(self) -> Mapping[str, Office]: ...
+
+    def member_ids(self) -> AbstractSet[str]: ...
+
+    def assembly_members(self, body: str) -> AbstractSet[str]: ...
+
+    def seated(self, council: str) -> AbstractSet[str]: ...
+
+    def active_mandates(
+        self, office: str | None = None, holder: str | None = None
+    ) -> list[MandateRecord]: ...
+
+
+def office_of(state: Organization, office_id: str) -> Office:
     """The office, or NotFound."""
     offices = state.offices()
     if office_id not in offices:
@@ -20,7 +41,7 @@ def office_of(state: State, office_id: str) -> Office:
     return offices[office_id]
 
 
-def electorate(state: State, office: Office) -> AbstractSet[str]:
+def electorate(state: Organization, office: Office) -> AbstractSet[str]:
     """The members of the office's body: people for an assembly, deputies for a council."""
     body = state.bodies()[office.body]
     if body.kind == "assembly":
@@ -28,14 +49,14 @@ def electorate(state: State, office: Office) -> AbstractSet[str]:
     return state.seated(body.id)
 
 
-def eligible(state: State, office: Office) -> AbstractSet[str]:
+def eligible(state: Organization, office: Office) -> AbstractSet[str]:
     """Who may stand for (and keep) the office."""
     if office.eligible == "members":
         return state.member_ids()
     return electorate(state, office)
 
 
-def admitters(state: State, now: str) -> Mapping[str, frozenset[str]]:
+def admitters(state: Organization, now: str) -> Mapping[str, frozenset[str]]:
     """Each body's live holders of offices with the power to admit."""
     holders: dict[str, set[str]] = {}
     for office in state.offices().values():
