@@ -115,12 +115,16 @@ class Rederivation:
         self.acts = 0
         self.events = 0
         self._act: _Act | None = None
+        #: The data of the event fed last, decoded as logged (None if it does not decode
+        #: or was read otherwise, as an inline roll is): for a caller that needs it too.
+        self.payload: c.Payload | None = None
 
     def feed(self, event: Recorded, root_before: bytes | None = None) -> list[Discrepancy]:
         """Take the next event of the log; the discrepancies of the act it ends, if any."""
         found: list[Discrepancy] = []
         self.events += 1
         logged = event
+        self.payload = None
         if event.type in _ROLLED and "roll" in event.data:
             # an inline roll, as older logs kept it, is judged as its commitment
             event = Recorded(
@@ -131,6 +135,8 @@ class Rederivation:
         except c.EventFormatError as error:
             found.append(Discrepancy(event.seq, event.type, "unreadable", str(error)))
             payload = None
+        if event is logged:
+            self.payload = payload
         starts, command = self._starts(event, payload)
         act = self._act
         if starts or act is None:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain import rederive
 from soviet.domain.decider import count, eligible, office_of
@@ -45,9 +46,10 @@ KEPT = 10
 class Replica(Protocol):
     """An empty database that the log is replayed into, event by event."""
 
-    def project(self, event: Recorded) -> None:
-        """Apply one event through the projectors; ReplayError, naming the event, if it or
-        an event before it cannot be applied (writes may be held back until `settle`)."""
+    def project(self, event: Recorded, payload: c.Payload | None = None) -> None:
+        """Apply one event through the projectors (its data decoded as `payload`, when the
+        caller has it); ReplayError, naming the event, if it or an event before it cannot
+        be applied (writes may be held back until `settle`)."""
         ...
 
     def settle(self) -> None:
@@ -519,7 +521,8 @@ class LogCheck:
         if self.replica is None:
             return
         try:
-            self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data))
+            payload = self.rules.payload if self.rules is not None else None
+            self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data), payload)
         except ReplayError as error:
             self._replay_failed(error, error.seq, error.type)
         except SovietError as error:

@@ -71,13 +71,13 @@ class MemoryReplica:
         self._held: list[Recorded] = []
         self._savepoint = self.conn.begin_nested()
 
-    def project(self, event: Recorded) -> None:
+    def project(self, event: Recorded, payload: c.Payload | None = None) -> None:
         if event.type not in projectors.PROJECTORS:
             self.settle()
             raise ReplayError(f"no event type {event.type!r} is known", event.seq, event.type)
         self._held.append(event)
         try:
-            projectors.project(self._writes, event)
+            projectors.project(self._writes, event, payload)
         except (SQLAlchemyError, c.EventFormatError, KeyError, TypeError, ValueError):
             self._one_by_one()
         if len(self._held) >= self.HOLD:
