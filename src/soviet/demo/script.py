@@ -187,9 +187,7 @@ class Demo:
                     ws, election.id, self.ranking(election.candidates, popularity), voter
                 )
             event = elections.close(ws, election.id, sorted(election.roll)[0])
-            payload = c.decode(event.type, event.data)
-            assert isinstance(payload, c.ElectionClosed)
-            closed.append(payload)
+            closed.append(c.decode_as(c.ElectionClosed, event.data))
             sizes.update(roll=len(election.roll), candidates=len(election.candidates))
 
         self.work(vote_and_close)
@@ -227,9 +225,7 @@ class Demo:
             opened = recall.open_petition(
                 ws, base["id"], "broke the mandate on the eight-hour day", electors[0]
             )
-            payload = c.decode(opened.type, opened.data)
-            assert isinstance(payload, c.PetitionOpened)
-            petition["id"] = payload.petition
+            petition["id"] = c.decode_as(c.PetitionOpened, opened.data).petition
             signer = 1
             while ws.petition(petition["id"]).status == "open":
                 recall.sign(ws, petition["id"], electors[signer])

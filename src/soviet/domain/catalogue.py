@@ -64,6 +64,14 @@ def decode(type_name: str, data: Mapping[str, Any]) -> Payload:
     return _decode_checked(type_name, data)
 
 
+def decode_as(cls: type[P], data: Mapping[str, Any]) -> P:
+    """A logged event's data as the class its type must have (EventFormatError if it does
+    not fit)."""
+    payload = decode(cls.TYPE, data)
+    assert isinstance(payload, cls), f"{cls.TYPE} decodes as {type(payload).__name__}"
+    return payload
+
+
 def _decode_checked(type_name: str, data: Mapping[str, Any]) -> Payload:
     cls = CATALOGUE.get(type_name)
     if cls is None:

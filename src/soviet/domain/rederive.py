@@ -125,11 +125,11 @@ class Rederivation:
         self.events += 1
         logged = event
         self.payload = None
-        if event.type in _ROLLED and "roll" in event.data:
+        if event.type in _ROLLED:
             # an inline roll, as older logs kept it, is judged as its commitment
-            event = Recorded(
-                event.seq, event.at, event.type, event.actor, votes.inline_roll(event.data)
-            )
+            data = votes.inline_roll(event.data)
+            if data is not event.data:
+                event = Recorded(event.seq, event.at, event.type, event.actor, data)
         try:
             payload: c.Payload | None = c.decode(event.type, event.data)
         except c.EventFormatError as error:

@@ -84,9 +84,7 @@ def latest_logged(conn: Connection) -> tuple[int, str] | None:
     ).first()
     if row is None:
         return None
-    logged = c.decode(ev.CHECKPOINT_LOGGED, json.loads(row.data))
-    assert isinstance(logged, c.CheckpointLogged)
-    return int(row.seq), logged.checkpoint
+    return int(row.seq), c.decode_as(c.CheckpointLogged, json.loads(row.data)).checkpoint
 
 
 def inclusion(conn: Connection, seq: int, size: int | None = None) -> InclusionProof:
