@@ -22,6 +22,16 @@ def server_url() -> str | None:
     return url if url.startswith("postgresql") else None
 
 
+@pytest.fixture(autouse=True, scope="session")
+def clock_allowed() -> Iterator[None]:
+    """The suite acts under a set clock (SOVIET_NOW) throughout, as a rehearsal does: it
+    allows that for every command it runs (SOVIET_ALLOW_CLOCK=1); the tests of the
+    refusal without it remove the switch themselves."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOVIET_ALLOW_CLOCK", "1")
+        yield
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database that lives for one test."""

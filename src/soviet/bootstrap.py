@@ -14,14 +14,21 @@ from typing import IO
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from soviet.domain.clock import format_instant, parse_instant
+from soviet.domain.clock import (
+    SET_CLOCK,
+    behind_the_log,
+    clock_allowed,
+    format_instant,
+    parse_instant,
+    set_clock_refused,
+)
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
-from soviet.errors import DatabaseError, InputError, Refused
+from soviet.errors import ClockError, DatabaseError, InputError, Refused
 from soviet.services import exports
 from soviet.services.exports import Exported, ExportTarget
 from soviet.services.founding import adopt
-from soviet.storage import database, merkle, proving
+from soviet.storage import database, log, merkle, proving
 from soviet.storage.export import FileTarget, StreamTarget, protected_files
 from soviet.storage.keys import KeyFile
 from soviet.storage.reading import SqlReading
@@ -37,14 +44,29 @@ class Settings:
     db_url: str = DEFAULT_DB
     now: str | None = None  # SOVIET_NOW, validated; None means the real clock
     key_path: Path | None = None
+    #: Whether `now` is a set clock, as SOVIET_NOW sets it (a clock given in code, as the
+    #: tests give it, is not): acts under it need `allow_clock`, and the events they
+    #: record carry the marker `clock: "set"`.
+    set_clock: bool = False
+    #: Whether acts may run under a set clock: SOVIET_ALLOW_CLOCK=1, or a rehearsal that
+    #: sets the clock itself, as the demo does.
+    allow_clock: bool = False
 
     @classmethod
     def from_env(cls, db: str | None = None, key: str | None = None) -> Settings:
-        url = db or os.environ.get("SOVIET_DB") or DEFAULT_DB
+        url = database.url_of(db or os.environ.get("SOVIET_DB") or DEFAULT_DB)
         raw_now = os.environ.get("SOVIET_NOW")
         now = format_instant(parse_instant(raw_now)) if raw_now else None
+        allow = clock_allowed(os.environ.get("SOVIET_ALLOW_CLOCK")) if now else False
         key_file = key or os.environ.get("SOVIET_KEY")
-        return cls(url, now, Path(key_file) if key_file else default_key_path(url))
+        key_path = Path(key_file) if key_file else default_key_path(url)
+        return cls(url, now, key_path, set_clock=now is not None, allow_clock=allow)
+
+    @property
+    def marker(self) -> str | None:
+        """The clock marker of the events recorded under these settings: "set" under a
+        set clock, else None."""
+        return SET_CLOCK if self.set_clock and self.now is not None else None
 
 
 def default_key_path(url: str) -> Path | None:
@@ -106,7 +128,12 @@ class Soviet:
         nothing, a database that holds another application's tables or a schema version
         this code does not know."""
         with database.snapshot(self.engine) as conn:  # the usual case waits for no writer
-            if database.revision(conn) == database.HEAD:
+            found = database.revision(conn)
+            if create and found is not None:
+                if found != database.HEAD:
+                    database.check_revision(conn, found)  # one it does not know, named first
+                self._refuse_founded(conn)
+            if found == database.HEAD:
                 return False
         with database.connect(self.engine) as conn, conn.begin():
             revision = database.revision(conn)
@@ -125,6 +152,17 @@ class Soviet:
             self._sign_migrated(conn)
             return False
 
+    def _refuse_founded(self, conn: Connection) -> None:
+        """Refuse to found an organization in a database whose log holds events, before
+        anything is written (an older schema is not even upgraded)."""
+        size = log.held(conn)
+        if size:
+            raise Refused(
+                f"{database.shown(self.settings.db_url)!r} already holds an organization, "
+                f"whose log has {size:,} event{'s' if size > 1 else ''}: `soviet init` founds "
+                "one only in an empty database; name a new --db, or act on this one"
+            )
+
     def _sign_migrated(self, conn: Connection) -> None:
         """Sign the tail that an older schema left without a stored checkpoint, in the
         migration's transaction, when the log's key is at hand (else the next act does)."""
@@ -141,14 +179,31 @@ class Soviet:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[SqlWorkspace]:
-        """One transaction for one command: everything it records and the signed
-        checkpoint of the tree it leaves, or nothing."""
+        """One transaction for one act: everything it records and the signed checkpoint of
+        the tree it leaves, or nothing. Refused (ClockError), writing nothing, under a set
+        clock without the allowance (SOVIET_ALLOW_CLOCK=1), and at an instant before the
+        log's last event."""
+        settings = self.settings
+        if settings.set_clock and settings.now is not None and not settings.allow_clock:
+            raise set_clock_refused(settings.now)
+        with self._transaction() as ws:
+            yield ws
+
+    def sign_tail(self) -> None:
+        """Sign the events that a log kept before checkpoints were stored left unsigned,
+        storing their checkpoint: a write that records no event, so it needs no allowance
+        under a set clock."""
+        with self._transaction():
+            pass
+
+    @contextmanager
+    def _transaction(self) -> Iterator[SqlWorkspace]:
         with database.connect(self.engine) as conn:
             try:
                 with conn.begin():
                     if self._empty:
                         database.migrate(conn)
-                    ws = SqlWorkspace(conn, self.now(), self.keys)
+                    ws = self._workspace(conn)
                     yield ws
                     ws.seal()  # the signed checkpoint of the new tree, in this transaction
                 self._empty = False
@@ -163,6 +218,20 @@ class Soviet:
                 raise DatabaseError(
                     f"database error, nothing was written: {str(error.orig).splitlines()[0]}"
                 ) from None
+
+    def _workspace(self, conn: Connection) -> SqlWorkspace:
+        """The unit of work's workspace; a clock behind the log's last event is refused
+        saying which event, when it was recorded, and how to go on."""
+        now = self.now()
+        try:
+            return SqlWorkspace(conn, now, self.keys, self.settings.marker)
+        except ClockError:
+            last = log.last_event(conn)
+            if last is None or now >= last[1]:
+                raise
+            seq, at, marker = last
+            real = self.settings.now is None
+            raise behind_the_log(now, seq, at, real=real, marked=marker is not None) from None
 
     def found(self, charter: Charter) -> list[Recorded]:
         """Adopt a charter into this empty database, with a new signing key for its log:

@@ -2,9 +2,9 @@
 database to prove that a refused command wrote nothing.
 
 Each command is a subprocess, `python -m soviet …`, with the database in SOVIET_DB and
-the clock in SOVIET_NOW; the test moves the clock forward between steps (the log refuses
-time that goes backwards). A subprocess costs about a second, so the tests are few rich
-scenarios rather than many small ones.
+the clock in SOVIET_NOW, allowed to act (SOVIET_ALLOW_CLOCK=1); the test moves the clock
+forward between steps (the log refuses time that goes backwards). A subprocess costs
+about a second, so the tests are few rich scenarios rather than many small ones.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 #: Seconds a single command may take before the test fails.
 TIMEOUT = 120
 #: Variables of the CLI that must not leak from the environment running the tests.
+#: (SOVIET_ALLOW_CLOCK is not one: the suite sets it for every command, `clock_allowed`.)
 OWN_VARIABLES = ("SOVIET_DB", "SOVIET_NOW", "SOVIET_KEY")
 
 #: Every table of a database and its rows, or None for a SQLite file that does not exist.
@@ -126,10 +127,12 @@ class Cli:
         now: str | None = None,
         env: Mapping[str, str] | None = None,
     ) -> Run:
-        """Run `soviet ARGS…` and assert its exit code."""
+        """Run `soviet ARGS…` and assert its exit code: at the test's clock, allowed to
+        act on it, unless `env` says otherwise (`SOVIET_NOW=""` is the real clock)."""
         environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
         environment["SOVIET_DB"] = self.db
         environment["SOVIET_NOW"] = now or self.now
+        environment["SOVIET_ALLOW_CLOCK"] = "1"
         environment.update(env or {})
         done = subprocess.run(
             [sys.executable, "-m", "soviet", *args],

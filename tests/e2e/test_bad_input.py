@@ -174,12 +174,15 @@ def prepare(cli: Cli) -> None:
     cli.tick(hours=1)
     cli.run("audit", "--schedule", code=1)
     cli.run("election", "nominate", "E4", "olga", "--as", "ada")
+    cli.run("election", "accept", "E4", "--as", "olga")
     cli.run("election", "start", "E4", "--as", "ada")
     cli.run("vote", "E4", "olga", "--as", "ada")
     cli.tick(days=4)
     cli.run("election", "close", "E4", "--as", "boris")
     cli.run("election", "nominate", "E3", "boris", "--as", "ada")
+    cli.run("election", "accept", "E3", "--as", "boris")
     cli.run("election", "nominate", "E3", "mira", "--as", "ada")
+    cli.run("election", "accept", "E3", "--as", "mira")
     cli.run("election", "start", "E3", "--as", "mira")
     cli.run("vote", "E3", "mira", "boris", "--as", "ada")
     cli.run("member", "leave", "boris", "--body", "foundry", "--as", "boris")
@@ -238,8 +241,11 @@ REFUSALS = {
     "a vote by a non-elector": refusal(
         "vote", "E3", "mira", "--as", "chen", says="'chen' is not on the roll of election E3"
     ),
-    "a second vote": refusal(
-        "vote", "E3", "mira", "--as", "ada", says="'ada' has already voted in election E3"
+    "a blank ballot that names someone": refusal(
+        "vote", "E3", "mira", "--blank", "--as", "ada", says="names no candidate"
+    ),
+    "a vote both blank and abstaining": refusal(
+        "vote", "E3", "--blank", "--abstain", "--as", "ada", says="not both"
     ),
     "a vote for a non-candidate": refusal(
         "vote", "E3", "ada", "--as", "mira", says="'ada' is not a candidate in election E3"
@@ -375,7 +381,7 @@ def test_a_usage_error_exits_2_and_writes_nothing(cli: Cli) -> None:
     cli.run("init", "--charter", str(WORKS))
     before = cli.snapshot()
     missing = cli.run("vote", "E1", "--as", "ada", code=2)
-    assert "Missing argument" in missing.stderr
+    assert "name at least one candidate, or cast --blank, or --abstain" in missing.stderr
     unknown = cli.run("election", "elect", "E1", "--as", "ada", code=2)
     assert "No such command 'elect'" in unknown.stderr
     assert cli.snapshot() == before

@@ -39,7 +39,9 @@ def test_an_elected_secretary_takes_the_power_to_admit_from_the_founders_until_t
     # all the members, deputies or not
     cli.run("election", "open", "council.secretary", "--as", "ada")
     cli.run("election", "nominate", "E1", "olga", "--as", "ada")
+    cli.run("election", "accept", "E1", "--as", "olga")
     cli.run("election", "nominate", "E1", "chen", "--as", "boris")
+    cli.run("election", "accept", "E1", "--as", "chen")
     cli.run("election", "start", "E1", "--as", "boris")
     cli.refused("vote", "E1", "olga", "chen", "--as", "ada", says=["E1", "plurality", "at most 1"])
     for voter, choice in (("ada", "olga"), ("boris", "chen"), ("mira", "olga")):

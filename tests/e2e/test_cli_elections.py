@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from e2e.conftest import SEATED, WORKS, Cli, by_id, instant
 from soviet.domain import votes
+from soviet.domain.clock import after_days
 
 ROUND_KEYS = {"votes", "elected", "excluded", "exhausted"}
 
@@ -22,7 +23,9 @@ def test_an_election_freezes_its_roll_at_the_start_counts_by_stv_and_grants_the_
     nominated = cli.run("election", "nominate", "E1", "ada", "--as", "ada")
     assert "ada nominated ada in E1" in nominated.stdout  # nominating oneself is allowed
     cli.run("election", "nominate", "E1", "boris", "--as", "ada")
+    cli.run("election", "accept", "E1", "--as", "boris")
     cli.run("election", "nominate", "E1", "chen", "--as", "dora")
+    cli.run("election", "accept", "E1", "--as", "chen")
     [started] = cli.run("election", "start", "E1", "--as", "emil", "--json").json_lines()
     assert started["type"] == "election.started"
     assert started["actor"] == "emil"
@@ -69,7 +72,9 @@ def test_an_election_freezes_its_roll_at_the_start_counts_by_stv_and_grants_the_
     # once all three on the roll have voted
     cli.run("election", "nominate", "E3", "olga", "--as", "olga")
     cli.run("election", "nominate", "E3", "mira", "--as", "nils")
+    cli.run("election", "accept", "E3", "--as", "mira")
     cli.run("election", "nominate", "E3", "nils", "--as", "olga")
+    cli.run("election", "accept", "E3", "--as", "nils")
     cli.run("election", "start", "E3", "--as", "mira")
     cli.run("vote", "E3", "olga", "mira", "--as", "olga")
     cli.run("vote", "E3", "olga", "--as", "nils")
@@ -120,6 +125,7 @@ def test_a_holder_never_takes_a_second_seat_of_the_same_office(cli: Cli) -> None
     cli.tick(hours=1)
     cli.run("election", "open", "foundry.deputy", "--as", "emil")
     cli.run("election", "nominate", "E1", "chen", "--as", "emil")
+    cli.run("election", "accept", "E1", "--as", "chen")
     cli.run("election", "start", "E1", "--as", "emil")
     cli.run("vote", "E1", "chen", "--as", "dora")
     cli.tick(days=3, hours=1)
@@ -144,6 +150,7 @@ def test_a_holder_never_takes_a_second_seat_of_the_same_office(cli: Cli) -> None
         says=["'chen' already holds seat 1 of office 'foundry.deputy'"],
     )
     cli.run("election", "nominate", "E2", "boris", "--as", "chen")
+    cli.run("election", "accept", "E2", "--as", "boris")
 
 
 def test_deputies_elected_below_form_the_council_that_elects_above_until_none_are_left(
@@ -156,6 +163,7 @@ def test_deputies_elected_below_form_the_council_that_elects_above_until_none_ar
     cli.run("election", "open", "mill.deputy", "--as", "nils")
     cli.run("election", "nominate", "E1", "nils", "--as", "nils")
     cli.run("election", "nominate", "E1", "mira", "--as", "olga")
+    cli.run("election", "accept", "E1", "--as", "mira")
     cli.run("election", "start", "E1", "--as", "piet")
     cli.run("vote", "E1", "nils", "--as", "nils")
     cli.run("vote", "E1", "nils", "mira", "--as", "olga")
@@ -180,6 +188,8 @@ def test_deputies_elected_below_form_the_council_that_elects_above_until_none_ar
         "office": "council.chair",
         "seats": 1,
         "cause": chair_lapsed["seq"],
+        "kind": "by-election",
+        "nominations_end": after_days(by_election["at"], 3),
     }
 
     # the council's by-election for its chair: its roll is the council as it now sits,
@@ -187,6 +197,7 @@ def test_deputies_elected_below_form_the_council_that_elects_above_until_none_ar
     cli.tick(hours=1)
     cli.run("election", "nominate", "E2", "nils", "--as", "nils")
     cli.run("election", "nominate", "E2", "boris", "--as", "ada")
+    cli.run("election", "accept", "E2", "--as", "boris")
     cli.refused(
         "election",
         "nominate",

@@ -17,7 +17,9 @@ def elect_the_stewards(cli: Cli) -> None:
     cli.tick(hours=1)
     cli.run("election", "open", "mill.stewards", "--as", "mira")
     cli.run("election", "nominate", "E1", "nils", "--as", "mira")
+    cli.run("election", "accept", "E1", "--as", "nils")
     cli.run("election", "nominate", "E1", "olga", "--as", "mira")
+    cli.run("election", "accept", "E1", "--as", "olga")
     cli.run("election", "start", "E1", "--as", "nils")
     for voter in ("mira", "nils", "olga"):
         cli.tick(minutes=1)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from e2e.conftest import SEATED, Cli, by_id, events_of, instant
 from soviet.domain import votes
+from soviet.domain.clock import after_days
 
 # seated.toml: ada and boris (foundry, 5 members) and mira (mill, 5 members) sit in the
 # council, which mira chairs; M1 ada, M2 boris, M3 mira (mill deputy), M4 mira (chair).
@@ -24,7 +25,12 @@ def test_a_recall_vote_that_passes_ends_the_mandate_and_cascades_to_the_council_
         "recall", "open", "M3", "--reason", "voted against the mill", "--as", "nils", "--json"
     ).json_lines()
     assert opened["type"] == "petition.opened"
-    assert opened["data"] == {"petition": "P1", "mandate": "M3", "reason": "voted against the mill"}
+    assert opened["data"] == {
+        "petition": "P1",
+        "mandate": "M3",
+        "reason": "voted against the mill",
+        "expires": after_days(opened["at"], 30),  # the charter's default petition_days
+    }
     [petition] = cli.json("show", "petitions")
     # the opener is the first signature; 1 of 5 is short of 1/4
     assert (petition["id"], petition["mandate"], petition["status"]) == ("P1", "M3", "open")
@@ -84,6 +90,8 @@ def test_a_recall_vote_that_passes_ends_the_mandate_and_cascades_to_the_council_
         "office": "mill.deputy",
         "seats": 1,
         "cause": recalled["seq"],
+        "kind": "by-election",
+        "nominations_end": after_days(mill_by_election["at"], 3),
     }
     assert lapsed["data"]["mandate"] == "M4"
     assert lapsed["data"]["cause"] == recalled["seq"]
@@ -92,6 +100,8 @@ def test_a_recall_vote_that_passes_ends_the_mandate_and_cascades_to_the_council_
         "office": "council.chair",
         "seats": 1,
         "cause": lapsed["seq"],
+        "kind": "by-election",
+        "nominations_end": after_days(chair_by_election["at"], 3),
     }
 
     mandates = by_id(cli.json("show", "mandates"))
@@ -181,5 +191,17 @@ def test_a_recall_ends_at_once_at_the_immediate_share_and_fails_without_a_majori
         "M3": "active",
         "M4": "active",
     }
-    # a failed petition leaves the way open to a new one
+    # a mandate that survived a recall vote cannot be petitioned again for the cooldown
+    # (recall_cooldown_days, 90 by default); a failed petition then leaves the way open
+    cli.refused(
+        "recall",
+        "open",
+        "M2",
+        "--reason",
+        "still never attends",
+        "--as",
+        "emil",
+        says=["mandate M2 survived a recall vote", "recall_cooldown_days = 90"],
+    )
+    cli.tick(days=90)
     cli.run("recall", "open", "M2", "--reason", "still never attends", "--as", "emil")

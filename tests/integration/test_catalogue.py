@@ -29,7 +29,9 @@ def test_every_event_of_the_demo_reads_into_its_class_and_back_to_the_same_leaf(
         for event in log.read(conn):
             payload = decode(event.type, event.data)
             assert event.type == type(payload).TYPE
-            again = encode_event(event.seq, event.at, event.type, event.actor, encode(payload))
+            again = encode_event(
+                event.seq, event.at, event.type, event.actor, encode(payload), event.clock
+            )
             assert leaf_hash(again) == leaves[event.seq], f"#{event.seq} {event.type}"
             seen.add(event.type)
     # the demo's story: elections, recalls, cascades, by-elections and checkpoints (joins,

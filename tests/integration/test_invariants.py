@@ -31,6 +31,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 
 from integration.conftest import (
+    STEPWISE,
     Databases,
     Organization,
     assert_replay_identical,
@@ -56,7 +57,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-RULES = Rules(term_days=20, voting_days=3)
+RULES = Rules(term_days=20, voting_days=3, procedure=STEPWISE)
 COUNCIL = "soviet"
 SINGLE_SEAT = ("irv", "plurality", "approval", "schulze", "ranked-pairs")
 MULTI_SEAT = ("stv", "meek", "plurality", "approval", "schulze")
@@ -108,6 +109,7 @@ def charter_of(shape: Shape) -> Charter:
         term_days=RULES.term_days,
         voting_days=RULES.voting_days,
         recall_immediate=shape.recall_immediate,
+        procedure=RULES.procedure,
     )
     bodies = [Body(COUNCIL, "The Soviet", "council")]
     offices: list[Office] = []
@@ -393,7 +395,14 @@ class FederationMachine(RuleBasedStateMachine):
 
     @rule(hours=st.sampled_from((1, 6, 25, 80, 8 * 24, 25 * 24)))
     def time_passes(self, hours: int) -> None:
-        self.o.tick(hours=hours)
+        self.tick(hours=hours)
+
+    def tick(self, *, hours: float = 0, days: float = 0) -> None:
+        """Time passes, and what it made due is applied at once (every act would apply
+        it first), so that the rules below judge acts on the state it leaves."""
+        self.o.tick(hours=hours, days=days)
+        self.o.act(audit.apply_due)
+        self.before = None  # what a refused act must leave is the state after this
 
     @rule()
     def purge_with_schedule(self) -> None:
@@ -424,7 +433,13 @@ class FederationMachine(RuleBasedStateMachine):
             and actor in electorate
             and candidate in self.v.candidates_for(election)
         )
-        self.attempt(lambda ws: elections.nominate(ws, election.id, candidate, actor), valid=valid)
+
+        def nominated(ws: SqlWorkspace) -> None:  # and the candidate consents
+            elections.nominate(ws, election.id, candidate, actor)
+            if actor != candidate:
+                elections.accept(ws, election.id, candidate)
+
+        self.attempt(nominated, valid=valid)
 
     @precondition(lambda self: bool(self.v.election("nominating")))
     @rule(data=st.data())
@@ -506,6 +521,11 @@ class FederationMachine(RuleBasedStateMachine):
                     ),
                     valid=True,
                 )
+                if candidate != electors[0]:
+                    self.attempt(
+                        partial(elections.accept, election_id=election.id, candidate=candidate),
+                        valid=True,
+                    )
             started = self.attempt(
                 lambda ws: elections.start(ws, election.id, electors[-1]),
                 valid=bool(self.v.open_seats[election.office]),
@@ -521,7 +541,7 @@ class FederationMachine(RuleBasedStateMachine):
                 partial(elections.vote, election_id=election.id, choice=choice, voter=voter),
                 valid=self.ballot_is_valid(election, voter, choice),
             )
-        self.o.tick(days=RULES.voting_days)
+        self.tick(days=RULES.voting_days)
         closer = sorted(election.roll)[0]
         if self.attempt(lambda ws: elections.close(ws, election.id, closer), valid=True):
             self.tally["closed"] += 1
@@ -576,9 +596,11 @@ class FederationMachine(RuleBasedStateMachine):
                     partial(recall.vote, petition_id=petition.id, choice=choice, voter=voter),
                     valid=running,
                 )
-        self.o.tick(days=RULES.voting_days)
+        self.tick(days=RULES.voting_days)
         closer = sorted(petition.roll)[0]
-        self.attempt(partial(recall.close, petition_id=petition.id, actor=closer), valid=True)
+        # a term that ended meanwhile ended the mandate, and the petition with it
+        still = self.petition(petition.id).status == "voting"
+        self.attempt(partial(recall.close, petition_id=petition.id, actor=closer), valid=still)
 
     @precondition(lambda self: bool(self.v.petitions))
     @rule(data=st.data())

@@ -75,7 +75,8 @@ def test_a_changed_ballot_in_the_log_replays_to_different_projections_and_root(
     changed = copy_of(demo_db, tmp_path)
     with sqlite3.connect(changed) as conn:
         seq, data = conn.execute(
-            "SELECT seq, data FROM events WHERE type = 'ballot.cast' ORDER BY seq LIMIT 1"
+            # the last ballot, which no later one replaces
+            "SELECT seq, data FROM events WHERE type = 'ballot.cast' ORDER BY seq DESC LIMIT 1"
         ).fetchone()
         # the ballot becomes blank-named: same election, a different choice
         conn.execute(

@@ -77,6 +77,7 @@ def test_the_roll_is_frozen_when_voting_starts_and_later_changes_reach_the_next_
     org.act(audit.schedule)
     election = org.pending("a1.deputy")
     org.act(lambda ws: elections.nominate(ws, election.id, "a1-2", "a1-1"))
+    org.act(lambda ws: elections.accept(ws, election.id, "a1-2"))
     org.act(lambda ws: elections.start(ws, election.id, "a1-1"))
     org.act(lambda ws: members.leave(ws, "a1-8", "a1", "a1-8"))
     org.act(lambda ws: members.add(ws, "late", "Late Comer", ["a1"], "a1-1"))
@@ -143,6 +144,7 @@ def test_a_candidate_no_longer_eligible_at_the_close_is_withdrawn_from_the_count
         org.act(
             partial(elections.nominate, election_id=election.id, candidate=candidate, actor="a1-1")
         )
+        org.act(partial(elections.accept, election_id=election.id, candidate=candidate))
     org.act(lambda ws: elections.start(ws, election.id, "a1-1"))
     for voter in A1[:5]:
         org.act(partial(elections.vote, election_id=election.id, choice=["a1-2"], voter=voter))

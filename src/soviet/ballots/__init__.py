@@ -1,12 +1,15 @@
 """Ballot files: BLT and cast-vote-record CSV, read into a profile the tally can count.
 
 The readers are pure: they take the file's contents and a name for it (used in error
-messages) and never open anything. `read_file` is the one convenience that reads a path.
-Every malformed file raises `BallotFileError` naming the file and the line.
+messages) and never open anything. `read_file` is the one convenience that reads a path;
+it also issues, as Python warnings, the `BallotFileWarning`s a reader returns with the
+file (names read without quotes). Every malformed file raises `BallotFileError` naming the
+file and the line.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,9 +62,12 @@ def read_file(
     if kind not in FORMATS:
         raise BallotFileError(str(path), None, f"unknown format {kind!r}: use blt or csv")
     data = _read_bytes(path, progress)
-    if kind == "blt":
-        return read_blt(data, str(path), rules)
-    return read_cvr(data, str(path), rules)
+    ballots = (
+        read_blt(data, str(path), rules) if kind == "blt" else read_cvr(data, str(path), rules)
+    )
+    for warning in ballots.warnings:
+        warnings.warn(warning, stacklevel=2)
+    return ballots
 
 
 def _read_bytes(path: Path, progress: Progress | None) -> bytes:

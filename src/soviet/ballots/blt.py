@@ -13,6 +13,9 @@
     "Paris"
     "Title of the election"
 
+Several sources publish the names without quotes, one a line (`Castor`); such a file is
+read all the same, each line one name, with a `BallotFileWarning` naming its first line.
+
 The file must be UTF-8 text with no control characters; it may name at most
 `MAX_CANDIDATES` candidates, and its ballots may weigh at most `MAX_BALLOTS` in all.
 
@@ -26,6 +29,7 @@ millions, are read as arrays (see `_blt_body`).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -34,10 +38,13 @@ from soviet.ballots._equal import EqualRanks
 from soviet.ballots._text import check_text
 from soviet.ballots.files import BallotFile, assemble
 from soviet.ballots.rules import BallotRules
-from soviet.errors import BallotFileError
+from soviet.errors import BallotFileError, BallotFileWarning
 from soviet.tally.limits import MAX_CANDIDATES
 
 _QUOTED = re.compile(r'\s*"([^"]*)"')
+#: A line of numbers, skipped ranks and overvotes (a ballot line, a withdrawn line), which
+#: cannot be a name without quotes; nor can a line that ends with a ballot's closing 0.
+_MARKS_ONLY = re.compile(rb"[-0-9=\s]+")
 
 
 def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -> BallotFile:
@@ -60,8 +67,8 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
     marks, weights = parse_body(
         data, body_start, marker_start, body_line, candidates, source, dialect
     )
-    names, title = _names(data[marker_start:], marker_line, candidates, source)
-    return assemble(
+    names, title, lenient = _names(data[marker_start:], marker_line, candidates, source)
+    ballots = assemble(
         names,
         marks,
         weights,
@@ -73,6 +80,7 @@ def read_blt(data: bytes | str, source: str, rules: BallotRules | None = None) -
         grouped=True,
         equal=equal,
     )
+    return ballots if lenient is None else dataclasses.replace(ballots, warnings=(lenient,))
 
 
 class _Reader:
@@ -198,7 +206,7 @@ class _Reader:
         while True:
             line_start = data.rfind(b"\n", 0, line_end) + 1
             text = data[line_start:line_end].strip()
-            if text and not text.startswith(b'"'):
+            if text and not _after_ballots(text):
                 break
             if line_start == 0:
                 raise BallotFileError(self.source, None, "no ballots: the file holds only names")
@@ -223,17 +231,40 @@ class _Reader:
         return line_start
 
 
+def _after_ballots(text: bytes) -> bool:
+    """Whether a line can come after the line `0`: quoted names, a name without quotes or a
+    comment — not the line `0` itself, nor a line that reads as a ballot."""
+    if text.startswith((b'"', b"#")):
+        return True
+    return not (_MARKS_ONLY.fullmatch(text) or text.endswith((b" 0", b"\t0")))
+
+
 def _names(
     trailer: bytes, first_line: Callable[[], int], candidates: int, source: str
-) -> tuple[list[str], str]:
-    """The quoted candidate names and the optional title after the line `0`.
+) -> tuple[list[str], str, BallotFileWarning | None]:
+    """The candidate names and the optional title after the line `0`, and the warning for
+    names written without quotes, if any were.
 
-    `first_line()` is the number of the line `0`; it is asked for only to word an error.
+    `first_line()` is the number of the line `0`; it is asked for only to word an error or
+    a warning.
     """
     text = trailer.decode("utf-8")  # checked to be UTF-8 before anything was read
-    strings: list[tuple[str, int]] = []
+    strings: list[tuple[str, int, bool]] = []  # each name, its line, whether it was quoted
     for offset, line in enumerate(text.split("\n")[1:], start=1):
         number = offset  # from the line 0; made absolute where an error is raised
+        bare = line.strip()
+        if bare.startswith("#"):
+            continue
+        if bare and not bare.startswith('"'):
+            if '"' in bare:
+                raise BallotFileError(
+                    source,
+                    first_line() + number,
+                    f"a name without quotes holds a quote ({_show(bare.encode())}): quote "
+                    "each name whole, one or more to a line",
+                )
+            strings.append((bare, number, False))
+            continue
         position = 0
         while position < len(line.rstrip()):
             match = _QUOTED.match(line, position)
@@ -245,7 +276,7 @@ def _names(
                     else f"expected a quoted name, found {rest!r}"
                 )
                 raise BallotFileError(source, first_line() + number, problem)
-            strings.append((match.group(1), number))
+            strings.append((match.group(1), number, True))
             position = match.end()
     if len(strings) < candidates:
         last = strings[-1][1] if strings else 0
@@ -255,14 +286,16 @@ def _names(
             f"expected {candidates} candidate names, found {len(strings)}",
         )
     if len(strings) > candidates + 1:
+        _, number, quoted = strings[candidates + 1]
         raise BallotFileError(
             source,
-            first_line() + strings[candidates + 1][1],
-            f"expected {candidates} candidate names and a title, found more quoted text",
+            first_line() + number,
+            f"expected {candidates} candidate names and a title, found more "
+            f"{'quoted text' if quoted else 'text'}",
         )
-    names = [name for name, _ in strings[:candidates]]
+    names = [name for name, _, _ in strings[:candidates]]
     seen: dict[str, int] = {}
-    for name, number in strings[:candidates]:
+    for name, number, _ in strings[:candidates]:
         if not name.strip():
             raise BallotFileError(source, first_line() + number, "a candidate's name is empty")
         if name in seen:
@@ -274,7 +307,23 @@ def _names(
             )
         seen[name] = number
     title = strings[candidates][0] if len(strings) > candidates else ""
-    return names, title
+    return names, title, _unquoted(strings, first_line, source)
+
+
+def _unquoted(
+    strings: list[tuple[str, int, bool]], first_line: Callable[[], int], source: str
+) -> BallotFileWarning | None:
+    """The warning for the names and title read without quotes, naming the first of them."""
+    lines = [number for _, number, quoted in strings if not quoted]
+    if not lines:
+        return None
+    count = f"{len(lines)} line{'s' if len(lines) != 1 else ''}"
+    return BallotFileWarning(
+        source,
+        first_line() + lines[0],
+        f"names without quotes ({count}, the first here), each line read as one name; "
+        'quote them ("Castor") to be sure they are read as meant',
+    )
 
 
 def _show(text: bytes) -> str:

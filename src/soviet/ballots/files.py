@@ -11,7 +11,7 @@ import numpy.typing as npt
 from soviet.ballots._equal import EqualRanks
 from soviet.ballots._marks import END, Marks, Weights, group, rankings_from_marks
 from soviet.ballots.rules import BallotRules
-from soviet.errors import BallotFileError
+from soviet.errors import BallotFileError, BallotFileWarning
 from soviet.tally.errors import ProfileError
 from soviet.tally.limits import MAX_BALLOTS, exact_total
 from soviet.tally.profiles import Profile
@@ -31,6 +31,8 @@ class BallotFile:
     seats: int | None
     ballots: int
     empty: int
+    #: What the reader read by a lenient rule, for the user to look at (`read_file` warns).
+    warnings: tuple[BallotFileWarning, ...] = ()
 
 
 def assemble(

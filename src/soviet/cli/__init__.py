@@ -4,16 +4,52 @@ from __future__ import annotations
 
 import errno
 import sys
-from typing import NoReturn
+from importlib import metadata
+from typing import Annotated, NoReturn
 
 import typer
+from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
-from soviet.cli._output import silence_stdout, tell
-from soviet.errors import SovietError
+from soviet.cli._options import given_db
+from soviet.cli._output import noted_warnings, silence_stdout, tell
+from soviet.cli._suggestions import with_suggestion
+from soviet.errors import CharterErrors, NotFound, SovietError
+
+#: The commands in the order a newcomer meets them: the story first, then founding, the
+#: acts, the reads, the open record, and counting a file on its own. A command not named
+#: here comes after them, in the order it was added.
+ORDER = (
+    "demo",
+    "init",
+    "member",
+    "election",
+    "vote",
+    "recall",
+    "mandate",
+    "audit",
+    "show",
+    "log",
+    "verify",
+    "export",
+    "checkpoint",
+    "prove",
+    "verify-proof",
+    "count",
+)
+
+
+class _NewcomersOrder(TyperGroup):
+    """`soviet --help` lists the commands in `ORDER`, not in the order modules add them."""
+
+    def list_commands(self, ctx: object) -> list[str]:
+        rank = {name: index for index, name in enumerate(ORDER)}
+        return sorted(self.commands, key=lambda name: rank.get(name, len(ORDER)))
+
 
 app = typer.Typer(
     name="soviet",
+    cls=_NewcomersOrder,
     help="Every office elected, recallable, and on an open log.",
     no_args_is_help=True,
     add_completion=False,
@@ -21,8 +57,34 @@ app = typer.Typer(
 )
 
 
+def version() -> str:
+    """The installed soviet's version, from its package metadata."""
+    try:
+        return metadata.version("soviet")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        from soviet import __version__
+
+        return __version__
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        sys.stdout.write(f"soviet {version()}\n")
+        raise typer.Exit()
+
+
 @app.callback()
-def _soviet() -> None:
+def _soviet(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print soviet's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Every office elected, recallable, and on an open log."""
 
 
@@ -34,6 +96,8 @@ def _register(argv: list[str] | None = None) -> None:
     full list (for `--help`, or no `argv`) imports everything.
     """
     first = argv[0] if argv else None
+    if argv == ["--version"]:
+        return
     if first == "count":
         from soviet.cli import count
 
@@ -46,12 +110,26 @@ def _register(argv: list[str] | None = None) -> None:
 
 def main() -> None:
     """Entry point: every refusal, usage error included, is one line on standard error
-    (`error: …`) with exit code 2 (1 for a check that found something); no traceback ever
-    reaches the user."""
+    (`error: …`; a charter's problems follow it one a line) with exit code 2 (1 for a check
+    that found something); no traceback ever reaches the user. What soviet warns of is
+    said once the command has run (`warning: …`), never after a refusal."""
     argv = sys.argv[1:]
+    with noted_warnings() as notes:
+        code = _run(argv)
+    for note in notes:  # a refusal said only its one line; a command that ran says these
+        tell(f"warning: {_one_line(note)}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _run(argv: list[str]) -> object:
+    """The command of `argv`, its refusals told on standard error with their exit code."""
     try:
         _register(argv)
-        code = app(args=argv, prog_name="soviet", standalone_mode=False)
+        return app(args=argv, prog_name="soviet", standalone_mode=False)
+    except NotFound as error:
+        _refuse(with_suggestion(error, given_db()), error.exit_code)
+    except CharterErrors as error:
+        _refuse_all(error.lines(), error.exit_code)
     except SovietError as error:
         _refuse(str(error), error.exit_code)
     except TyperException as error:
@@ -67,7 +145,6 @@ def main() -> None:
         _internal(error)
     except Exception as error:
         _internal(error)
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _one_line(text: str) -> str:
@@ -76,6 +153,16 @@ def _one_line(text: str) -> str:
 
 def _refuse(message: str, code: int) -> NoReturn:
     tell(f"error: {_one_line(message)}")
+    sys.exit(code)
+
+
+def _refuse_all(lines: list[str], code: int) -> NoReturn:
+    """A refusal for several problems, a charter's: a first line naming the input, then one
+    line for each problem."""
+    first, *problems = lines
+    tell(f"error: {_one_line(first)}")
+    for problem in problems:
+        tell(_one_line(problem))
     sys.exit(code)
 
 

@@ -6,13 +6,30 @@ from typing import Annotated
 
 import typer
 
+#: The `--db` (or SOVIET_DB) of the command at hand, once parsed: the edge reads the same
+#: organization again to suggest an id after a refusal.
+_given: dict[str, str | None] = {}
+
+
+def _remember_db(value: str | None) -> str | None:
+    _given["db"] = value
+    return value
+
+
+def given_db() -> str | None:
+    """The database the command at hand was given (None: the default)."""
+    return _given.get("db")
+
+
 Db = Annotated[
     str | None,
     typer.Option(
         "--db",
         envvar="SOVIET_DB",
-        help="Database URL (default sqlite:///soviet.db; postgresql+psycopg://… for PostgreSQL).",
+        help="Database: a file (soviet.db), a SQLAlchemy URL (sqlite:///soviet.db, the "
+        "default) or a PostgreSQL URL (postgresql://…).",
         show_default=False,
+        callback=_remember_db,
     ),
 ]
 As = Annotated[str, typer.Option("--as", help="The member who acts.", show_default=False)]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
+from typing import TextIO
 
 from soviet.domain.events import Recorded
+from soviet.errors import SovietWarning
 
 #: What a failed write of standard output raises: OSError (a full disk, a closed pipe) or
 #: ValueError (a file object already closed).
@@ -58,3 +61,30 @@ def tell(line: str) -> None:
     with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def noted_warnings() -> Iterator[list[str]]:
+    """Collect what soviet warns of (a `SovietWarning`, such as a ballot file's names read
+    without quotes) while a command runs, to be told once it has run; any other warning is
+    shown as Python shows it."""
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SovietWarning)  # even under `python -W error`
+        shown = warnings.showwarning
+
+        def note(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, SovietWarning):
+                notes.append(str(message))
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = note
+        yield notes

@@ -12,15 +12,16 @@ from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import As, Db, Json
 from soviet.cli._output import after_commit
+from soviet.cli._records import print_closed
 from soviet.cli.render import console, plain, print_events, print_json
 from soviet.domain.audit import Finding
 from soviet.domain.charter import parse_charter
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
-from soviet.errors import CharterError
+from soviet.errors import CharterError, InputError
 from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
-from soviet.storage import database
+from soviet.storage import database, views
 from soviet.storage.workspace import SqlWorkspace
 
 T = TypeVar("T")
@@ -31,6 +32,8 @@ recall_app = typer.Typer(help="Petition to recall a mandate, vote on it, close t
 app.add_typer(member_app, name="member")
 app.add_typer(election_app, name="election")
 app.add_typer(recall_app, name="recall")
+mandate_app = typer.Typer(help="Resign a mandate you hold.")
+app.add_typer(mandate_app, name="mandate")
 
 
 def act(db: str | None, as_json: bool, handler: Callable[[SqlWorkspace], T]) -> T:
@@ -57,7 +60,10 @@ def init(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Found an organization: adopt a charter into a new, empty log."""
+    """Found an organization: adopt a charter into a new, empty log.
+
+    Example: soviet init --charter examples/federation.toml
+    """
     text = read_charter(charter)
 
     def read(relative: str) -> str:
@@ -102,7 +108,10 @@ def member_add(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Admit a member to one or more assemblies (needs the power to admit)."""
+    """Admit a member to one or more assemblies (needs the power to admit).
+
+    Example: soviet member add kim --name "Kim Lee" --body bakery --as ivanova
+    """
     act(db, as_json, lambda ws: members.add(ws, member, name, body, actor))
 
 
@@ -114,7 +123,10 @@ def member_join(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Add an existing member to another assembly (needs the power to admit)."""
+    """Add an existing member to another assembly (needs the power to admit).
+
+    Example: soviet member join kim --body post-office --as ivanova
+    """
     act(db, as_json, lambda ws: members.join(ws, member, body, actor))
 
 
@@ -126,7 +138,10 @@ def member_leave(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Take a member out of an assembly; mandates that needed it lapse."""
+    """Take a member out of an assembly; mandates that needed it lapse.
+
+    Example: soviet member leave kim --body post-office --as kim
+    """
     act(db, as_json, lambda ws: members.leave(ws, member, body, actor))
 
 
@@ -135,7 +150,10 @@ def member_leave(
 
 @election_app.command("open")
 def election_open(office: str, actor: As, db: Db = None, as_json: Json = False) -> None:
-    """Open an election for an office's open seats (any elector)."""
+    """Open an election for an office's open seats (any elector).
+
+    Example: soviet election open bakery.deputy --as novak
+    """
     act(db, as_json, lambda ws: elections.open_election(ws, office, actor))
 
 
@@ -143,32 +161,115 @@ def election_open(office: str, actor: As, db: Db = None, as_json: Json = False) 
 def election_nominate(
     election: str, candidate: str, actor: As, db: Db = None, as_json: Json = False
 ) -> None:
-    """Nominate an eligible candidate (any elector; yourself included)."""
+    """Nominate an eligible candidate (any elector; yourself included).
+
+    Example: soviet election nominate E2 novak --as garcia
+    """
     act(db, as_json, lambda ws: elections.nominate(ws, election, candidate, actor))
+
+
+@election_app.command("accept")
+def election_accept(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Accept your nomination by someone else: until you do, you are not a candidate.
+
+    Example: soviet election accept E2 --as novak
+    """
+    act(db, as_json, lambda ws: elections.accept(ws, election, actor))
+
+
+@election_app.command("withdraw")
+def election_withdraw(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+    """Withdraw your candidacy (or decline a nomination) until the vote starts.
+
+    Example: soviet election withdraw E2 --as novak
+    """
+    act(db, as_json, lambda ws: elections.withdraw(ws, election, actor))
+
+
+@election_app.command("extend")
+def election_extend(
+    election: str,
+    actor: As,
+    days: Annotated[int, typer.Option("--days", help="Days to add, up to the vote's length.")],
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Extend a vote short of its quorum, once (any elector on its roll, if the charter
+    allows it).
+
+    Example: soviet election extend E2 --days 3 --as chen
+    """
+    act(db, as_json, lambda ws: elections.extend(ws, election, days, actor))
 
 
 @election_app.command("start")
 def election_start(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
-    """Start the vote: the roll is frozen now."""
+    """Start the vote: the roll is frozen now.
+
+    Example: soviet election start E2 --as novak
+    """
     act(db, as_json, lambda ws: elections.start(ws, election, actor))
 
 
 @election_app.command("close")
 def election_close(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
-    """Close the vote, count it and grant the mandates (early only once all have voted)."""
-    act(db, as_json, lambda ws: elections.close(ws, election, actor))
+    """Close the vote, count it and grant the mandates (early only once all have voted).
+
+    Example: soviet election close E2 --as chen
+    """
+    closed = act(db, as_json, lambda ws: elections.close(ws, election, actor))
+    if not as_json:  # the count, round by round, as `soviet show election` prints it
+        with after_commit([closed]):
+            print_closed(closed.data)
 
 
 @app.command()
 def vote(
     election: str,
-    choice: Annotated[list[str], typer.Argument(help="Candidates, in order of preference.")],
     actor: As,
+    choice: Annotated[
+        list[str] | None, typer.Argument(help="Candidates, in order of preference.")
+    ] = None,
+    blank: Annotated[bool, typer.Option("--blank", help="A blank ballot: nobody.")] = False,
+    abstain: Annotated[
+        bool, typer.Option("--abstain", help="Abstain (counts in turnout).")
+    ] = False,
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Cast a ballot: a ranking, an approval set, or one choice, by the office's method."""
-    act(db, as_json, lambda ws: elections.vote(ws, election, choice, actor))
+    """Cast a ballot: a ranking, an approval set, or one choice, by the office's method;
+    or a blank ballot, or an abstention. Voting again changes your vote.
+
+    Example: soviet vote E2 novak garcia --as chen
+    """
+    names = list(choice or [])
+    if blank and abstain:
+        raise InputError("vote: give --blank or --abstain, not both")
+    if (blank or abstain) and names:
+        raise InputError("vote: a blank ballot or an abstention names no candidate")
+    if not (blank or abstain or names):
+        raise InputError("vote: name at least one candidate, or cast --blank, or --abstain")
+    act(db, as_json, lambda ws: elections.vote(ws, election, names, actor, abstain=abstain))
+
+
+@mandate_app.command("resign")
+def mandate_resign(
+    mandate: str,
+    actor: As,
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")] = "",
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Resign your mandate (its id, or OFFICE:HOLDER): the seat goes to a by-election at
+    once, and the seats that depended on it are lost as for any lost seat.
+
+    Example: soviet mandate resign M3 --as novak
+    """
+    act(
+        db,
+        as_json,
+        lambda ws: recall.resign(ws, views.mandate_id(ws.conn, mandate), actor, reason),
+    )
 
 
 # -- recall ------------------------------------------------------------------------------
@@ -176,37 +277,55 @@ def vote(
 
 @recall_app.command("open")
 def recall_open(
-    mandate: str,
+    mandate: Annotated[
+        str, typer.Argument(help="The mandate: its id (M7) or OFFICE:HOLDER (bakery.deputy:novak).")
+    ],
     actor: As,
     reason: Annotated[str, typer.Option("--reason", help="Why the holder should go.")],
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Open a petition to recall a mandate (any elector of its office; you sign first)."""
-    act(db, as_json, lambda ws: recall.open_petition(ws, mandate, reason, actor))
+    """Open a petition to recall a mandate (any elector of its office; you sign first).
+
+    Example: soviet recall open M1 --reason "voted against the strike" --as murphy
+    """
+    act(
+        db,
+        as_json,
+        lambda ws: recall.open_petition(ws, views.mandate_id(ws.conn, mandate), reason, actor),
+    )
 
 
 @recall_app.command("sign")
 def recall_sign(petition: str, actor: As, db: Db = None, as_json: Json = False) -> None:
-    """Sign a recall petition."""
+    """Sign a recall petition.
+
+    Example: soviet recall sign P1 --as garcia
+    """
     act(db, as_json, lambda ws: recall.sign(ws, petition, actor))
 
 
 @recall_app.command("vote")
 def recall_vote(
     petition: str,
-    choice: Annotated[str, typer.Argument(help="yes or no", metavar="yes|no")],
+    choice: Annotated[str, typer.Argument(help="yes, no or abstain", metavar="yes|no|abstain")],
     actor: As,
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Vote in a recall vote."""
+    """Vote in a recall vote.
+
+    Example: soviet recall vote P1 yes --as silva
+    """
     act(db, as_json, lambda ws: recall.vote(ws, petition, choice, actor))
 
 
 @recall_app.command("close")
 def recall_close(petition: str, actor: As, db: Db = None, as_json: Json = False) -> None:
-    """Close a recall vote (early only once all on its roll have voted)."""
+    """Close a recall vote (early only once all on its roll have voted).
+
+    Example: soviet recall close P1 --as murphy
+    """
     act(db, as_json, lambda ws: recall.close(ws, petition, actor))
 
 
@@ -221,7 +340,10 @@ def audit(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """The purge: every office not held by a live elected mandate. Exit 1 if any."""
+    """The purge: every office not held by a live elected mandate. Exit 1 if any.
+
+    Example: soviet audit --schedule
+    """
     recorded: list[Recorded] = []
     with Soviet(Settings.from_env(db)) as soviet:
         if schedule:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -21,13 +21,7 @@ from soviet.cli import app
 from soviet.errors import BallotFileError
 from soviet.tally import METHODS, count
 
-if TYPE_CHECKING:
-    from rich.text import Text
-
 _PROGRESS_FROM_BYTES = 8 << 20
-# Past this many cells (candidates x rounds) the rounds are listed, not tabulated: a table
-# that size is read by nobody and takes minutes to lay out.
-_MOST_CELLS = 20_000
 
 
 class Format(StrEnum):
@@ -113,7 +107,10 @@ def count_file(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Count a ballot file and print the result, round by round."""
+    """Count a ballot file and print the result, round by round.
+
+    Example: soviet count ward.blt --method meek --seats 3
+    """
     rules = BallotRules(
         skipped=skipped, overvote=overvote, repeat=repeat, equal_rankings=equal_rankings
     )
@@ -170,149 +167,13 @@ def _reading_progress(file: Path) -> Iterator[Callable[[int, int], None] | None]
 
 
 def _print_rounds(outcome: Mapping[str, Any], ballots: BallotFile, title: str) -> None:
-    """The count as tables: candidates as rows, rounds as columns, then the winners.
+    """The count as tables, round by round (`soviet.cli._results`)."""
+    from soviet.cli._results import print_result
 
-    Rounds that do not fit the terminal's width go on to a further table, never cut short.
-    """
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    rounds: Sequence[Mapping[str, Any]] = outcome["rounds"]
-    if len(rounds) * ballots.profile.n_candidates > _MOST_CELLS:
-        _print_summary(outcome, ballots, title)
-        return
-    rows = [(name, _cells(name, rounds)) for name in _standing(outcome, ballots.profile.candidates)]
-    candidates = len(rows)
-    rows.append(("exhausted", [Text(_number(r["exhausted"]), style="dim") for r in rounds]))
-    if any("threshold" in r for r in rounds):
-        rows.append(("threshold", [Text(_number(r.get("threshold")), style="dim") for r in rounds]))
-    console = Console(highlight=False)
-    name_width = max(len(name) for name, _ in rows) + 3
-    widths = [
-        max(len(f"round {number}"), *(len(cells[number - 1].plain) for _, cells in rows)) + 3
-        for number in range(1, len(rounds) + 1)
-    ]
-    for part, (first, last) in enumerate(_fitting(widths, console.width - name_width - 1)):
-        table = Table(
-            title=title if part == 0 else f"{title} (continued)",
-            title_justify="left",
-            caption=_caption(outcome, ballots) if last == len(rounds) else None,
-        )
-        table.add_column("candidate", no_wrap=True)
-        for number in range(first + 1, last + 1):
-            table.add_column(f"round {number}", justify="right", no_wrap=True)
-        for index, (name, cells) in enumerate(rows):
-            if index == candidates:
-                table.add_section()
-            label = Text(name, style="bold" if name in outcome["winners"] else "")
-            table.add_row(label, *cells[first:last])
-        console.print(table)
-    winners = ", ".join(outcome["winners"]) or "nobody"
-    console.print(f"[bold]elected:[/bold] {winners}")
-    for tie in outcome["ties"]:
-        console.print(
-            f"tie for {tie['for']} between {', '.join(tie['between'])}: "
-            f"{tie['chosen']} chosen by {tie['broken_by']}"
-        )
-
-
-def _print_summary(outcome: Mapping[str, Any], ballots: BallotFile, title: str) -> None:
-    """The count as one line a round: too many candidates and rounds for a table to be read."""
-    rounds: Sequence[Mapping[str, Any]] = outcome["rounds"]
-    lines = [
-        title,
-        f"{ballots.profile.n_candidates} candidates over {len(rounds)} rounds: too many to "
-        "tabulate; --json gives every round's votes",
-    ]
-    for stage in rounds:
-        votes = stage["votes"]
-        moved = [f"{name} elected ({_number(votes.get(name))})" for name in stage["elected"]]
-        moved += [f"{name} excluded ({_number(votes.get(name))})" for name in stage["excluded"]]
-        lines.append(f"round {stage['round']}: {', '.join(moved) or 'no change'}")
-    lines.append(_caption(outcome, ballots).split("\n")[0])
-    lines.append(f"elected: {', '.join(outcome['winners']) or 'nobody'}")
-    lines += [
-        f"tie for {tie['for']} between {len(tie['between'])} candidates: "
-        f"{tie['chosen']} chosen by {tie['broken_by']}"
-        for tie in outcome["ties"]
-    ]
-    sys.stdout.write("\n".join(lines) + "\n")
-
-
-def _cells(name: str, rounds: Sequence[Mapping[str, Any]]) -> list[Text]:
-    """One candidate's votes in every round, marked where elected or excluded."""
-    from rich.text import Text
-
-    cells: list[Text] = []
-    finished = False
-    for stage in rounds:
-        votes = stage["votes"].get(name)
-        if name in stage["elected"]:
-            cells.append(Text(f"{_number(votes)} ✓", style="bold green"))
-            finished = True
-        elif name in stage["excluded"]:
-            cells.append(Text(f"{_number(votes)} ✗", style="red"))
-            finished = True
-        elif votes is None:
-            cells.append(Text("" if finished else "·", style="dim"))
-        else:
-            cells.append(Text(_number(votes)))
-    return cells
-
-
-def _fitting(widths: Sequence[int], room: int) -> list[tuple[int, int]]:
-    """Consecutive runs of columns (first, last + 1) whose widths fit in `room`."""
-    runs: list[tuple[int, int]] = []
-    first, used = 0, 0
-    for index, width in enumerate(widths):
-        if used + width > room and index > first:
-            runs.append((first, index))
-            first, used = index, 0
-        used += width
-    runs.append((first, len(widths)))
-    return runs
-
-
-def _standing(outcome: Mapping[str, Any], candidates: Sequence[str]) -> list[str]:
-    """Candidates in the order a reader looks for them: winners first, then by last votes."""
-    last_votes: dict[str, tuple[int, float]] = {}
-    for number, stage in enumerate(outcome["rounds"]):
-        for name, votes in stage["votes"].items():
-            last_votes[name] = (number, _sortable(votes))
-    winners = list(outcome["winners"])
-    others = sorted(
-        (name for name in candidates if name not in winners),
-        key=lambda name: last_votes.get(name, (-1, 0.0)),
-        reverse=True,
+    print_result(
+        outcome,
+        title=title,
+        ballots=ballots.ballots,
+        empty=ballots.empty,
+        candidates=ballots.profile.candidates,
     )
-    return winners + others
-
-
-def _caption(outcome: Mapping[str, Any], ballots: BallotFile) -> str:
-    seats = outcome["seats"]
-    parts = [f"{outcome['method']}, {seats} seat{'s' if seats != 1 else ''}"]
-    if outcome.get("quota") is not None:
-        parts.append(f"quota {_number(outcome['quota'])}")
-    parts.append(f"{ballots.ballots} ballots")
-    if ballots.empty:
-        parts.append(f"{ballots.empty} with no countable preference")
-    return "; ".join(parts) + "\n✓ elected in the round, ✗ excluded"
-
-
-def _number(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value)
-
-
-def _sortable(value: object) -> float:
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and "/" in value:
-        numerator, denominator = value.split("/", 1)
-        return int(numerator) / int(denominator)
-    try:
-        return float(str(value))
-    except ValueError:
-        return 0.0

@@ -77,7 +77,10 @@ def checkpoint(
     as_json: Json = False,
 ) -> None:
     """The log's latest signed checkpoint (C2SP signed note), as its last act stored it: no
-    private key needed."""
+    private key needed.
+
+    Example: soviet checkpoint > checkpoint.txt
+    """
     with Soviet(Settings.from_env(db)) as soviet:
         with soviet.reading() as reads:
             origin, verifier = reads.log_key()
@@ -93,9 +96,8 @@ def checkpoint(
             return
         if (latest is None or latest[0] < size) and soviet.keys.exists():
             # a log kept before checkpoints were stored: its key signs the rest now, a
-            # write, in a unit of work of its own
-            with soviet.unit_of_work():
-                pass
+            # write, in a transaction of its own
+            soviet.sign_tail()
             with soviet.reading() as reads:
                 latest = reads.latest_checkpoint()
         if latest is None:
@@ -129,7 +131,10 @@ def prove_inclusion(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Prove that event SEQ is in the log (JSON, either way)."""
+    """Prove that event SEQ is in the log (JSON, either way).
+
+    Example: soviet prove inclusion 42 > proof.json
+    """
     with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
         proof = reads.inclusion(seq, size)
     sys.stdout.write(proofs.dumps(proof) + "\n")
@@ -142,7 +147,10 @@ def prove_consistency(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Prove that the log at size OLD is a prefix of the log at size NEW (JSON, either way)."""
+    """Prove that the log at size OLD is a prefix of the log at size NEW (JSON, either way).
+
+    Example: soviet prove consistency 100 250
+    """
     with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
         proof = reads.consistency(old, new)
     sys.stdout.write(proofs.dumps(proof) + "\n")
@@ -171,7 +179,10 @@ def verify_proof(
     seq: Annotated[int | None, typer.Option("--seq", help="The seq the proof is for.")] = None,
     as_json: Json = False,
 ) -> None:
-    """Check a proof offline, with no database: exit 0 if it holds, 1 if not."""
+    """Check a proof offline, with no database: exit 0 if it holds, 1 if not.
+
+    Example: soviet verify-proof proof.json --checkpoint checkpoint.txt --key soviet.pub --seq 42
+    """
     proof = proofs.loads(_read(proof_file, "proof"), str(proof_file))
     notes = [_read(path, "checkpoint") for path in checkpoints]
     event = None if leaf is None else _event(leaf)
@@ -220,7 +231,10 @@ def export_log(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Write the log as JSON lines, one event a line, then its signed checkpoint."""
+    """Write the log as JSON lines, one event a line, then its signed checkpoint.
+
+    Example: soviet export log.jsonl
+    """
     settings = Settings.from_env(db)
     # refused before the database is opened: nothing is written
     target = export_target(settings, file, force=force, stdout=getattr(sys.stdout, "buffer", None))
@@ -274,7 +288,10 @@ def verify(
     as_json: Json = False,
 ) -> None:
     """Recompute the log and check it: leaves, tree, signed checkpoints, replay, recounts.
-    Exit 0 if everything holds, 1 at the first discrepancy."""
+    Exit 0 if everything holds, 1 at the first discrepancy.
+
+    Example: soviet verify --export log.jsonl --key soviet.pub
+    """
     verifier = None if key is None else read_verifier(key)
     earlier = None if since is None else _checkpoint_file(since, "--since")
     if export_file is not None:

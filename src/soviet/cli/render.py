@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -145,11 +146,65 @@ def print_events(events: Sequence[Recorded], as_json: bool) -> None:
         console.print(f"[dim]#{e.seq}[/dim] {describe(e)}")
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A Rich table on stdout."""
-    grid = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        grid.add_column(column)
-    for row in rows:
-        grid.add_row(*("" if cell is None else plain(cell) for cell in row))
+def cell(value: Any) -> str:
+    """A JSON value as the text of a table's cell: a list as its items, an object as its
+    keys and values."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
+
+
+def table(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    ids: Collection[str] = (),
+) -> None:
+    """A Rich table on stdout. The columns named in `ids` hold ids (or lists of them),
+    which are never cut: such a column is at least as wide as its longest id, even when
+    the table is then wider than the terminal. In other columns a short word is never
+    cut either, and longer text folds onto further lines."""
+    cells = [["" if cell is None else printable(str(cell)) for cell in row] for row in rows]
+    grid = Table(title=plain(title), title_justify="left", header_style="bold")
+    least = 1  # the table's narrowest width: each column's least, its padding and border
+    for index, column in enumerate(columns):
+        widest = _longest_word([column, *(row[index] for row in cells)])
+        keep = widest if column in ids else min(widest, _SHORT_WORD)
+        grid.add_column(column, overflow="fold", min_width=keep or None)
+        least += max(keep, 1) + 3
+    for row in cells:
+        grid.add_row(*(escape(cell) for cell in row))
+    _print_at_least(grid, least)
+
+
+def record(title: str, fields: Sequence[tuple[str, Any]], ids: Collection[str] = ()) -> None:
+    """One record as a table of its fields and their values; the values of the fields
+    named in `ids` are never cut (see `table`)."""
+    values = [(field, "" if value is None else printable(str(value))) for field, value in fields]
+    grid = Table(title=plain(title), title_justify="left", show_header=False)
+    grid.add_column("field", style="bold", no_wrap=True)
+    widest = _longest_word([value for field, value in values if field in ids])
+    grid.add_column("value", overflow="fold", min_width=widest or None)
+    for field, value in values:
+        grid.add_row(escape(field), escape(value))
+    _print_at_least(grid, max((cell_len(f) for f, _ in values), default=1) + max(widest, 1) + 7)
+
+
+def _print_at_least(grid: Table, least: int) -> None:
+    """A table at the terminal's width, or wider where its ids need it: the terminal then
+    wraps its lines, where Rich would squeeze a column out of sight."""
+    grid.width = least if least > console.width else None
     console.print(grid)
+
+
+#: The longest word a table keeps whole in a column of text (a status, a method, a count).
+_SHORT_WORD = 12
+
+
+def _longest_word(texts: Iterable[str]) -> int:
+    """The width of the longest run of text without a space: an id, in a list of ids."""
+    return max((cell_len(word) for text in texts for word in text.split()), default=0)

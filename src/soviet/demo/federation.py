@@ -158,6 +158,10 @@ def charter_toml(seed: int) -> str:
         'recall_petition = "1/4"',
         'recall_immediate = "1/2"',
         'recall_quorum = "1/3"',
+        'nominations = "open"',
+        'uncontested = "count"',
+        "holdover = false",
+        'election_quorum = "1/3"',
         "",
         '[[bodies]]\nid = "city"\nname = "City Council"\nkind = "council"',
         f'[[bodies]]\nid = "north"\nname = "{DISTRICTS["north"]}"\nkind = "council"\n'

@@ -1,4 +1,6 @@
-"""The demo, step by step: found, elect level by level, recall with cascade, by-elect, purge.
+"""The demo, step by step: found, elect level by level (the first election shows the
+procedure: a withdrawal, a vote extended short of its quorum, a changed vote, blank
+ballots and abstentions), recall with cascade, a resignation, by-elect, purge.
 
 Everything goes through the same services and log as the CLI; votes are synthetic
 (reproducible from the seed) and the clock is advanced by the script, as SOVIET_NOW would.
@@ -16,17 +18,21 @@ from rich.console import Console
 from rich.table import Table
 
 from soviet.bootstrap import Settings, Soviet
-from soviet.demo import federation
+from soviet.demo import federation, folders
 from soviet.domain import catalogue as c
 from soviet.domain import electorates
+from soviet.domain import events as ev
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
+from soviet.domain.records import ElectionRecord
 from soviet.services import audit, elections, recall
 from soviet.storage.workspace import SqlWorkspace
 
 #: How far back the story starts: it spans about three weeks of simulated time and must
 #: end before the real clock, so that `soviet audit` on its database afterwards agrees.
 STORY_DAYS = 30
+#: The bodies above the base assemblies.
+DISTRICT_LEVEL = ("north", "south", "city")
 
 
 def story_start(now: datetime) -> datetime:
@@ -38,8 +44,9 @@ def story_start(now: datetime) -> datetime:
 class Demo:
     """One run of the demo into a folder."""
 
-    def __init__(self, folder: Path, seed: int, console: Console) -> None:
+    def __init__(self, folder: Path, seed: int, console: Console, *, force: bool = False) -> None:
         self.folder = folder
+        self.force = force
         self.seed = seed
         self.rng = random.Random(seed)
         self.say = console.print
@@ -48,6 +55,7 @@ class Demo:
         self.db_path = folder / "soviet.db"
         self.url = f"sqlite:///{self.db_path}"
         self.soviet: Soviet | None = None
+        self.showed = False  # whether the procedure's showcase has run
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -93,18 +101,18 @@ class Demo:
         self.say("\n[bold]6. The purge again[/bold]")
         self.audit(schedule=False)
         self.recall_chair()
-        self.say("\n[bold]9. By-elections fill every lost seat, bottom up[/bold]")
+        self.resign_one()
+        self.say("\n[bold]10. By-elections fill every lost seat, bottom up[/bold]")
         self.by_elections()
-        self.say("\n[bold]10. The purge finds nothing[/bold]")
+        self.say("\n[bold]11. The purge finds nothing[/bold]")
         self.audit(schedule=False)
         self.final_state()
 
     def found(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for leftover in self.folder.glob("soviet.db*"):
-            leftover.unlink()
-        for key_file in ("soviet.key", "soviet.pub"):  # the key of the previous run's log
-            (self.folder / key_file).unlink(missing_ok=True)
+        # an earlier run's database and key are refused, or with --force moved aside
+        moved = folders.prepare(self.folder, force=self.force, now=datetime.now(UTC))
+        if moved:
+            self.say(folders.told(moved))
         charter_path = self.folder / "charter.toml"
         charter_path.write_text(federation.charter_toml(self.seed), encoding="utf-8")
         (self.folder / "members.csv").write_text(
@@ -115,7 +123,15 @@ class Demo:
             str(charter_path),
             lambda name: (self.folder / name).read_text(encoding="utf-8"),
         )
-        settings = Settings(self.url, format_instant(self.clock), self.folder / "soviet.key")
+        # The story sets its clock itself, as SOVIET_NOW would, and is allowed to act on it
+        # whatever the environment says; its events carry the marker of a set clock.
+        settings = Settings(
+            self.url,
+            format_instant(self.clock),
+            self.folder / "soviet.key",
+            set_clock=True,
+            allow_clock=True,
+        )
         self.soviet = Soviet(settings, create=True)
         self.soviet.found(charter)  # a new signing key: every close logs a checkpoint
         self.say(
@@ -153,13 +169,17 @@ class Demo:
         self.work(run)
 
     def elect_offices(self, offices: Sequence[str]) -> None:
-        for office_id in offices:
-            self.elect(office_id)
+        for number, office_id in enumerate(offices):
+            # the first election of the story shows the procedure: a withdrawal, a vote
+            # extended short of its quorum, changed votes, blank ballots and abstentions
+            self.elect(office_id, showcase=number == 0 and not self.showed)
             self.tick(2)
 
-    def elect(self, office_id: str) -> None:
+    def elect(self, office_id: str, *, showcase: bool = False) -> None:
         """Nominate, start, vote and close the office's pending election."""
         chosen: dict[str, list[str]] = {}
+        if showcase:
+            self.showed = True
 
         def nominate(ws: SqlWorkspace) -> None:
             election = ws.pending_election(office_id)
@@ -169,8 +189,17 @@ class Demo:
             seated = {m.holder for m in ws.active_mandates(office=office_id)}
             pool = sorted(electorates.eligible(ws, office) - set(election.candidates) - seated)
             size = min(len(pool), election.seats + self.rng.randint(1, 3))
+            if showcase:
+                size += 1  # one more, who will withdraw
             for candidate in self.rng.sample(pool, size):
-                elections.nominate(ws, election.id, candidate, self.rng.choice(electors))
+                nominator = self.rng.choice(electors)
+                elections.nominate(ws, election.id, candidate, nominator)
+                if nominator != candidate:  # a nomination by someone else needs consent
+                    elections.accept(ws, election.id, candidate)
+            if showcase:
+                leaving = ws.election(election.id).candidates[-1]
+                elections.withdraw(ws, election.id, leaving)
+                self.say(f"   {leaving} withdraws from {election.id} before the vote starts")
             elections.start(ws, election.id, self.rng.choice(electors))
             chosen["id"] = [election.id]
 
@@ -179,14 +208,40 @@ class Demo:
         closed: list[c.ElectionClosed] = []
         sizes: dict[str, int] = {}
 
+        def ballot(
+            ws: SqlWorkspace, election: ElectionRecord, voter: str, ranks: list[str]
+        ) -> None:
+            """Most voters rank; in the showcase a few cast a blank ballot or abstain."""
+            draw = self.rng.random() if showcase else 1.0
+            if draw < 0.05:
+                elections.vote(ws, election.id, [], voter)
+            elif draw < 0.1:
+                elections.vote(ws, election.id, [], voter, abstain=True)
+            else:
+                elections.vote(ws, election.id, ranks, voter)
+
         def vote_and_close(ws: SqlWorkspace) -> None:
             election = ws.election(chosen["id"][0])
             popularity = {c: self.rng.uniform(0.5, 3.0) for c in election.candidates}
-            for voter in sorted(election.roll):
-                elections.vote(
-                    ws, election.id, self.ranking(election.candidates, popularity), voter
+            roll = sorted(election.roll)
+            early = roll[: len(roll) // 4] if showcase else roll
+            for voter in early:
+                ballot(ws, election, voter, self.ranking(election.candidates, popularity))
+            if showcase:
+                extender = roll[-1]
+                elections.extend(ws, election.id, 2, extender)
+                self.say(
+                    f"   {len(early)} of {len(roll)} have voted, short of the quorum of 1/3: "
+                    f"{extender} extends the vote by 2 days"
                 )
-            event = elections.close(ws, election.id, sorted(election.roll)[0])
+                changed = early[0]
+                elections.vote(
+                    ws, election.id, self.ranking(election.candidates, popularity), changed
+                )
+                self.say(f"   {changed} changes their vote (the latest ballot counts)")
+                for voter in roll[len(early) :]:
+                    ballot(ws, election, voter, self.ranking(election.candidates, popularity))
+            event = elections.close(ws, election.id, roll[0])
             closed.append(c.decode_as(c.ElectionClosed, event.data))
             sizes.update(roll=len(election.roll), candidates=len(election.candidates))
 
@@ -194,11 +249,22 @@ class Demo:
         (result,) = closed
         count = result.result
         quota = f", quota {count['quota']}" if count.get("quota") is not None else ""
+        turnout = result.turnout or {}
+        spoilt = [f"{turnout[k]} {k}" for k in ("blank", "abstained") if turnout.get(k)]
+        voted = f"{turnout.get('voted', sizes['roll'])} voted" + (
+            f" ({', '.join(spoilt)})" if spoilt else ""
+        )
         self.say(
-            f"   {result.election} {office_id}: {sizes['roll']} electors, "
+            f"   {result.election} {office_id}: {sizes['roll']} electors, {voted}, "
             f"{sizes['candidates']} candidates, {count['method']}{quota}, "
             f"{len(count['rounds'])} round(s) → [bold]{', '.join(result.winners)}[/bold]"
         )
+        for tie in count.get("ties", []):
+            if tie.get("broken_by") == "lot":
+                self.say(
+                    f"   a tie for {tie['for']} between {', '.join(tie['between'])} was "
+                    f"decided by lot: the draw {', '.join(tie['draw'])} chose {tie['chosen']}"
+                )
 
     def recall_chair(self) -> None:
         assert self.soviet is not None
@@ -209,7 +275,7 @@ class Demo:
         base = next(
             m
             for m in mandates
-            if m["holder"] == holder and m["office"].split(".")[0] not in ("north", "south", "city")
+            if m["holder"] == holder and m["office"].split(".")[0] not in DISTRICT_LEVEL
         )
         self.say(
             f"\n[bold]7. A recall:[/bold] {holder} chairs the city council, sits for "
@@ -282,6 +348,30 @@ class Demo:
 
         self.work(close)
 
+    def resign_one(self) -> None:
+        """A deputy to a district council resigns: the seat goes to a by-election at once."""
+        assert self.soviet is not None
+        with self.soviet.reading() as reads:
+            mandates = [m for m in reads.view("mandates") if m["status"] == "active"]
+        mandate = next(m for m in mandates if m["office"].split(".")[0] not in DISTRICT_LEVEL)
+        self.say(
+            f"\n[bold]9. A resignation:[/bold] {mandate['holder']} gives up mandate "
+            f"{mandate['id']} ({mandate['office']})"
+        )
+        self.tick(24)
+
+        def resign(ws: SqlWorkspace) -> None:
+            recall.resign(ws, mandate["id"], mandate["holder"], "moving to another city")
+            for e in ws.recorded[1:]:
+                if e.type == ev.ELECTION_OPENED:
+                    opened = c.decode_as(c.ElectionOpened, e.data)
+                    self.say(f"   by-election {opened.election} opened for {opened.office}")
+                elif e.type == ev.MANDATE_LAPSED:
+                    lapsed = c.decode_as(c.MandateLapsed, e.data)
+                    self.say(f"   mandate {lapsed.mandate} lapsed: {lapsed.reason}")
+
+        self.work(resign)
+
     def by_elections(self) -> None:
         assert self.soviet is not None
         with self.soviet.reading() as reads:
@@ -300,7 +390,7 @@ class Demo:
             title="Every office, after the purge", title_justify="left", header_style="bold"
         )
         for column in ("office", "title", "seats", "method", "holders"):
-            grid.add_column(column)
+            grid.add_column(column, no_wrap=column == "office")  # an id is never cut
         for o in offices:
             grid.add_row(o["id"], o["title"], str(o["seats"]), o["method"], ", ".join(o["holders"]))
         self.console.print(grid)
@@ -318,8 +408,10 @@ class Demo:
         self.soviet.dispose()
 
 
-def run(folder: Path, seed: int, console: Console) -> Path:
-    """Run the whole demo into `folder`; returns the database's path."""
-    demo = Demo(folder, seed, console)
+def run(folder: Path, seed: int, console: Console, *, force: bool = False) -> Path:
+    """Run the whole demo into `folder`; returns the database's path. A folder holding an
+    earlier run's files is refused (InputError), writing nothing, unless `force`: then
+    they are moved aside."""
+    demo = Demo(folder, seed, console, force=force)
     demo.run()
     return demo.db_path

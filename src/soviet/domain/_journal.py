@@ -102,6 +102,12 @@ class Journalled:
         if self._journal is not None:
             self._journal.append(items.pop)
 
+    def _remove(self, items: list[Any], value: object) -> None:
+        index = items.index(value)
+        del items[index]
+        if self._journal is not None:
+            self._journal.append(lambda: items.insert(index, value))
+
     def _on_undo(self, undo: Undo) -> None:
         """Run `undo` when the change just made is undone (a cache to forget)."""
         if self._journal is not None:

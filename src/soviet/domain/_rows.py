@@ -17,25 +17,40 @@ class ElectionRow:
         "_record",
         "ballots",
         "candidates",
+        "extended_by",
         "id",
+        "kind",
+        "nominations_end",
         "office",
+        "pending",
         "roll",
         "seats",
+        "seqs",
+        "started_at",
         "status",
-        "voters",
         "voting_ends",
+        "withdrawn",
     )
 
-    def __init__(self, ident: str, office: str, seats: int) -> None:
+    def __init__(
+        self, ident: str, office: str, seats: int, kind: str, nominations_end: str | None
+    ) -> None:
         self.id = ident
         self.office = office
         self.status = "nominating"
         self.seats = seats
+        self.kind = kind
+        self.nominations_end = nominations_end
         self.candidates: list[str] = []
+        self.pending: list[str] = []
+        self.withdrawn: list[str] = []
         self.roll: set[str] = set()
-        self.voters: set[str] = set()
-        self.ballots: list[tuple[str, tuple[str, ...]]] = []
+        #: Each voter's latest ballot (None: an abstention), and the seq that cast it.
+        self.ballots: dict[str, tuple[str, ...] | None] = {}
+        self.seqs: dict[str, int] = {}
         self.voting_ends: str | None = None
+        self.started_at: str | None = None
+        self.extended_by: str | None = None
         self._record: ElectionRecord | None = None
 
     def record(self) -> ElectionRecord:
@@ -44,9 +59,13 @@ class ElectionRow:
             r is None
             or r.status != self.status
             or r.seats != self.seats
-            or len(r.candidates) != len(self.candidates)  # only ever appended or popped
+            # only ever appended or popped
+            or len(r.candidates) != len(self.candidates)
+            or len(r.pending) != len(self.pending)
+            or len(r.withdrawn) != len(self.withdrawn)
             or r.roll is not self.roll
             or r.voting_ends != self.voting_ends
+            or r.extended_by != self.extended_by
         ):
             r = self._record = ElectionRecord(
                 self.id,
@@ -55,8 +74,14 @@ class ElectionRow:
                 self.seats,
                 tuple(self.candidates),
                 self.roll,
-                self.voters,
+                self.ballots.keys(),
                 self.voting_ends,
+                tuple(self.pending),
+                tuple(self.withdrawn),
+                self.kind,
+                self.nominations_end,
+                self.started_at,
+                self.extended_by,
             )
         return r
 
@@ -64,11 +89,24 @@ class ElectionRow:
 class PetitionRow:
     """A petition as the state keeps it: mutable, its record made when read."""
 
-    __slots__ = ("_record", "id", "mandate", "roll", "signers", "status", "votes", "voting_ends")
+    __slots__ = (
+        "_record",
+        "expires",
+        "id",
+        "mandate",
+        "roll",
+        "seqs",
+        "signers",
+        "status",
+        "votes",
+        "voting_ends",
+    )
 
-    def __init__(self, ident: str, mandate: str) -> None:
+    def __init__(self, ident: str, mandate: str, expires: str | None) -> None:
         self.id = ident
         self.mandate = mandate
+        self.expires = expires
+        self.seqs: dict[str, int] = {}  # the seq of each voter's latest recall vote
         self.status = "open"
         self.signers: set[str] = set()
         self.roll: set[str] = set()
@@ -92,5 +130,6 @@ class PetitionRow:
                 self.roll,
                 self.votes,
                 self.voting_ends,
+                self.expires,
             )
         return r

@@ -2,7 +2,8 @@
 
 A mandate is *live* when it is active, was granted by an election, its term has not run
 out, and its holder is still eligible for the office. A seat without a live mandate is
-*open*: an election may fill it.
+*open*: an election may fill it. A mandate whose term ran out may still be active: it
+*holds over* until its successor's election closes, where the charter says so.
 """
 
 from __future__ import annotations
@@ -12,9 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from soviet.domain.model import Office
-from soviet.domain.records import MandateRecord
+from soviet.domain.records import ElectionRecord, MandateRecord
 
-KINDS = ("vacant", "unelected", "provisional", "expired", "ineligible")
+KINDS = (
+    "vacant",
+    "unelected",
+    "provisional",
+    "expired",
+    "holdover",
+    "ineligible",
+    "no-candidate",
+)
 
 
 @dataclass(frozen=True)
@@ -78,12 +87,14 @@ def office_findings(
                 )
             )
         elif mandate.expired_at(now):
+            held = office.procedure.holdover and not office.procedure.legacy
             findings.append(
                 Finding(
                     office.id,
-                    "expired",
+                    "holdover" if held else "expired",
                     f"{where}: the term of {mandate.holder} (mandate {mandate.id}) "
-                    f"ran out at {mandate.until}",
+                    f"ran out at {mandate.until}"
+                    + ("; they hold over until their successor's election closes" * held),
                     seat,
                     mandate.id,
                 )
@@ -129,14 +140,34 @@ def provisional_finding(
     return Finding(None, "provisional", detail)
 
 
+def election_findings(elections: Sequence[ElectionRecord], now: str) -> list[Finding]:
+    """Elections whose nominations closed without a candidate: they stay open for
+    nominations, and the seats they would fill stay open with them."""
+    return [
+        Finding(
+            election.office,
+            "no-candidate",
+            f"election {election.id} has no candidate since its nominations closed at "
+            f"{election.nominations_end}: it stays open for nominations",
+        )
+        for election in elections
+        if election.status == "nominating"
+        and not election.candidates
+        and election.nominations_end is not None
+        and election.nominations_end <= now
+    ]
+
+
 def audit(
     offices: Sequence[Office],
     active: Mapping[str, Sequence[MandateRecord]],
     eligible: Mapping[str, Collection[str]],
     founders: Sequence[str],
     now: str,
+    elections: Sequence[ElectionRecord] = (),
 ) -> list[Finding]:
-    """Every finding of the purge, the organization's first, then office by office."""
+    """Every finding of the purge, the organization's first, then office by office, and
+    the elections that wait for a candidate."""
     findings: list[Finding] = []
     provisional = provisional_finding(offices, active, eligible, founders, now)
     if provisional is not None:
@@ -145,4 +176,5 @@ def audit(
         findings.extend(
             office_findings(office, active.get(office.id, ()), eligible[office.id], now)
         )
+    findings.extend(election_findings(elections, now))
     return findings

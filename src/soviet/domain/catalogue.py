@@ -131,6 +131,8 @@ class OfficeData:
     recall_petition: str
     recall_immediate: str
     recall_quorum: str
+    #: `Procedure.to_json()`; absent from foundings logged before procedures were.
+    procedure: JsonObject | None = optional()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ class RulesData:
     recall_petition: str
     recall_immediate: str
     recall_quorum: str
+    procedure: JsonObject | None = optional()
 
 
 @event_type
@@ -200,13 +203,34 @@ class ElectionOpened(Payload):
     office: str
     seats: int
     cause: int | None = optional()
-    reason: str | None = optional()
+    reason: str | None = optional()  # "audit": the purge's; "term": a term that ended
+    #: Absent from logs written before kinds and nomination periods were logged.
+    kind: Literal["regular", "by-election"] | None = optional()
+    nominations_end: str | None = optional()
 
 
 @event_type
 @dataclass(frozen=True, slots=True)
 class CandidateNominated(Payload):
     TYPE: ClassVar[str] = "candidate.nominated"
+    election: str
+    candidate: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CandidateAccepted(Payload):
+    """The candidate's consent to a nomination by someone else."""
+
+    TYPE: ClassVar[str] = "candidate.accepted"
+    election: str
+    candidate: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CandidateWithdrew(Payload):
+    TYPE: ClassVar[str] = "candidate.withdrew"
     election: str
     candidate: str
 
@@ -231,7 +255,18 @@ class ElectionStarted(Payload):
 class BallotCast(Payload):
     TYPE: ClassVar[str] = "ballot.cast"
     election: str
-    choice: tuple[str, ...]
+    choice: tuple[str, ...]  # empty: a blank ballot
+    abstain: bool | None = optional()  # True: an abstention (choice empty)
+    replaces: int | None = optional()  # the seq of the voter's ballot this one replaces
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ElectionExtended(Payload):
+    TYPE: ClassVar[str] = "election.extended"
+    election: str
+    days: int
+    voting_ends: str
 
 
 @event_type
@@ -242,6 +277,12 @@ class ElectionClosed(Payload):
     winners: tuple[str, ...]
     seed: str
     result: JsonObject
+    #: "elected" (counted), "unopposed" (as many candidates as seats, returned without a
+    #: vote) or "void" (below the quorum or without a valid ballot: nobody elected, and
+    #: `reason` says why); absent from logs written before outcomes were logged.
+    outcome: Literal["elected", "unopposed", "void"] | None = optional()
+    reason: str | None = optional()
+    turnout: JsonObject | None = optional()
 
 
 @event_type
@@ -301,6 +342,7 @@ class PetitionOpened(Payload):
     petition: str
     mandate: str
     reason: str
+    expires: str | None = optional()
 
 
 @event_type
@@ -329,7 +371,8 @@ class RecallVoteOpened(Payload):
 class RecallBallotCast(Payload):
     TYPE: ClassVar[str] = "recall.ballot_cast"
     petition: str
-    vote: Literal["yes", "no"]
+    vote: Literal["yes", "no", "abstain"]
+    replaces: int | None = optional()
 
 
 @event_type
@@ -337,7 +380,7 @@ class RecallBallotCast(Payload):
 class RecallClosed(Payload):
     TYPE: ClassVar[str] = "recall.closed"
     petition: str
-    outcome: Literal["recalled", "failed"]
+    outcome: Literal["recalled", "failed", "expired"]
     result: JsonObject | None = optional()
     reason: str | None = optional()
     cause: int | None = optional()

@@ -63,6 +63,24 @@ class Nominate:
 
 
 @dataclass(frozen=True, slots=True)
+class AcceptNomination:
+    """`soviet election accept ELECTION --as CANDIDATE`."""
+
+    actor: str
+    election: str
+    candidate: str
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw:
+    """`soviet election withdraw ELECTION --as CANDIDATE`."""
+
+    actor: str
+    election: str
+    candidate: str
+
+
+@dataclass(frozen=True, slots=True)
 class StartElection:
     """`soviet election start ELECTION --as ACTOR`."""
 
@@ -76,7 +94,17 @@ class CastBallot:
 
     actor: str
     election: str
-    choice: tuple[str, ...]
+    choice: tuple[str, ...]  # empty: a blank ballot (or an abstention)
+    abstain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendVote:
+    """`soviet election extend ELECTION --days N --as ACTOR`."""
+
+    actor: str
+    election: str
+    days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +113,15 @@ class CloseElection:
 
     actor: str
     election: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResignMandate:
+    """`soviet mandate resign MANDATE --as HOLDER`."""
+
+    actor: str
+    mandate: str
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +164,31 @@ class ScheduleAudit:
     election for every office with an open seat. Nobody's act: its events have no actor."""
 
 
+@dataclass(frozen=True, slots=True)
+class ApplyDue:
+    """What the clock has made due, applied before every act: terms that ended, votes
+    and petitions whose time ran out. Nobody's act: its events have no actor."""
+
+
 Command = (
     AdmitMember
     | JoinBody
     | LeaveBody
     | OpenElection
     | Nominate
+    | AcceptNomination
+    | Withdraw
     | StartElection
     | CastBallot
+    | ExtendVote
     | CloseElection
+    | ResignMandate
     | OpenPetition
     | SignPetition
     | CastRecallVote
     | CloseRecallVote
     | ScheduleAudit
+    | ApplyDue
 )
 
 
@@ -153,7 +201,10 @@ def command_of(event: Recorded) -> Command | None:
 def command_of_payload(payload: c.Payload, actor: str | None) -> Command | None:
     """`command_of` for an event already decoded."""
     if actor is None:
-        return ScheduleAudit() if is_scheduled(payload) else None
+        kind = is_scheduled(payload)
+        if kind is None:
+            return None
+        return ScheduleAudit() if kind == "audit" else ApplyDue()
     read = _READS.get(type(payload))
     return None if read is None else read(payload, actor)
 
@@ -166,9 +217,18 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
     c.MemberLeft: lambda p, actor: LeaveBody(actor, p.member, p.body),
     c.ElectionOpened: lambda p, actor: OpenElection(actor, p.office),
     c.CandidateNominated: lambda p, actor: Nominate(actor, p.election, p.candidate),
+    c.CandidateAccepted: lambda p, actor: AcceptNomination(actor, p.election, p.candidate),
+    c.CandidateWithdrew: lambda p, actor: Withdraw(actor, p.election, p.candidate),
     c.ElectionStarted: lambda p, actor: StartElection(actor, p.election),
-    c.BallotCast: lambda p, actor: CastBallot(actor, p.election, tuple(p.choice)),
-    c.ElectionClosed: lambda p, actor: CloseElection(actor, p.election),
+    c.BallotCast: lambda p, actor: CastBallot(actor, p.election, tuple(p.choice), bool(p.abstain)),
+    c.ElectionExtended: lambda p, actor: ExtendVote(actor, p.election, p.days),
+    # an election returned unopposed is closed by the act that would have started it
+    c.ElectionClosed: lambda p, actor: (
+        StartElection(actor, p.election)
+        if p.outcome == "unopposed"
+        else CloseElection(actor, p.election)
+    ),
+    c.MandateResigned: lambda p, actor: ResignMandate(actor, p.mandate, p.reason),
     c.PetitionOpened: lambda p, actor: OpenPetition(actor, p.mandate, p.reason),
     c.PetitionSigned: lambda p, actor: SignPetition(actor, p.petition),
     c.RecallBallotCast: lambda p, actor: CastRecallVote(actor, p.petition, p.vote),
@@ -176,11 +236,20 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
 }
 
 
-def is_scheduled(payload: c.Payload) -> bool:
-    """Whether an event without an actor is one the purge's schedule takes of itself (an
-    expiry or an election opened for an open seat), rather than a consequence of an act."""
+def is_scheduled(payload: c.Payload) -> str | None:
+    """Whether an event without an actor is one the system takes of itself rather than a
+    consequence of an act: "audit" for the purge's election for an open seat, "due" for
+    what the clock made due (an expiry, a term's re-election, a vote or a petition whose
+    time ran out; in logs founded before terms ended by themselves an expiry is the
+    purge's), None otherwise."""
     if isinstance(payload, c.MandateExpired):
-        return payload.cause is None
+        return "due" if payload.cause is None else None
     if isinstance(payload, c.ElectionOpened):
-        return payload.cause is None and payload.reason == "audit"
-    return False
+        if payload.cause is not None:
+            return None
+        return {"audit": "audit", "term": "due"}.get(payload.reason or "")
+    if isinstance(payload, c.ElectionClosed):
+        return "due"
+    if isinstance(payload, c.RecallClosed):
+        return "due" if payload.cause is None else None
+    return None

@@ -26,12 +26,10 @@ decider knows the seq each event will get, the state's size plus one for the fir
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from soviet.domain import admission, ids, recall
+from soviet.domain import admission, closing, ids, mandates, recall
 from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
 from soviet.domain import elections as rules
@@ -41,12 +39,12 @@ from soviet.domain.electorates import admitters, electorate, eligible, office_of
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Member, Office
 from soviet.domain.policies import POLICIES, UNSIGNED, Derived, fill_vacancy
-from soviet.domain.records import ElectionRecord
+from soviet.domain.records import ElectionRecord, PetitionRecord
 from soviet.domain.state import State, Trial
 from soviet.errors import NotFound, Refused
 
 if TYPE_CHECKING:
-    from soviet import tally
+    pass
 
 __all__ = [
     "ALONE",
@@ -56,7 +54,6 @@ __all__ = [
     "Logged",
     "admitters",
     "alone",
-    "count",
     "decide",
     "derive",
     "derive_alone",
@@ -207,39 +204,6 @@ def _require_admitter(d: Decision, actor: str, body: str, leaving: str | None = 
     )
 
 
-def count(
-    state: State,
-    election: ElectionRecord,
-    office: Office,
-    can_stand: Collection[str],
-    now: str,
-    seed: bytes,
-) -> tuple[tally.Result, list[str]]:
-    """The count of an election's ballots and its winners, as a close makes it: candidates
-    not in `can_stand` are withdrawn, and so are those who hold another seat of the office
-    by a live mandate; lots are drawn from `seed`."""
-    from soviet import tally  # numpy is loaded only when something is counted
-
-    candidates = election.candidates
-    index = {name: number for number, name in enumerate(candidates)}
-    # Identical choices counted first: the same profile, built from a few rows.
-    choices = Counter(choice for _, choice in state.ballots(election.id))
-    profile = tally.Profile.from_ballots(
-        candidates,
-        [[index[name] for name in choice] for choice in choices],
-        list(choices.values()),
-        title=election.id,
-    )
-    seated = {
-        m.holder for m in state.active_mandates(office=office.id) if is_live(m, can_stand, now)
-    }
-    withdrawn = frozenset(index[n] for n in candidates if n not in can_stand or n in seated)
-    if withdrawn:
-        profile = replace(profile, withdrawn=withdrawn)
-    result = tally.count(profile, office.method, election.seats, seed=seed)
-    return result, list(result.winners)[: election.seats]
-
-
 # -- membership --------------------------------------------------------------------------
 
 
@@ -268,7 +232,12 @@ def _leave(d: Decision, act: cmd.LeaveBody) -> None:
     if act.body not in d.state.bodies():
         raise NotFound("body", act.body)
     if act.actor != act.member:
-        _require_admitter(d, act.actor, act.body, leaving=act.member)
+        _require_member(d.state, act.actor)
+        raise Refused(
+            f"{act.actor!r} may not remove {act.member!r} from {act.body!r}: a member leaves "
+            "of their own accord, and the power to admit is not a power to remove (removing "
+            "a member is for the body itself to decide)"
+        )
     d.emit(admission.leave(member, act.body, act.actor))
 
 
@@ -289,8 +258,15 @@ def _open(d: Decision, act: cmd.OpenElection) -> None:
             len(seats),
             s.pending_election(office.id),
             s.next_id("election"),
+            d.now,
         )
     )
+
+
+def _live_holders(s: State, office: Office, can_stand: Collection[str], now: str) -> dict[str, int]:
+    return {
+        m.holder: m.seat for m in s.active_mandates(office=office.id) if is_live(m, can_stand, now)
+    }
 
 
 @handles(cmd.Nominate)
@@ -301,16 +277,32 @@ def _nominate(d: Decision, act: cmd.Nominate) -> None:
     election = s.election(act.election)
     office = office_of(s, election.office)
     can_stand = eligible(s, office)
-    held = {
-        m.holder: m.seat
-        for m in s.active_mandates(office=office.id)
-        if is_live(m, can_stand, d.now)
-    }
+    offices = s.offices()
+    holdings = [offices[m.office] for m in s.active_mandates(holder=act.candidate)]
     d.emit(
         rules.nominate(
-            election, office, act.actor, electorate(s, office), act.candidate, can_stand, held
+            election,
+            office,
+            act.actor,
+            electorate(s, office),
+            act.candidate,
+            can_stand,
+            _live_holders(s, office, can_stand, d.now),
+            holdings,
         )
     )
+
+
+@handles(cmd.AcceptNomination)
+def _accept(d: Decision, act: cmd.AcceptNomination) -> None:
+    _require_member(d.state, act.actor)
+    d.emit(rules.accept(d.state.election(act.election), act.actor, act.candidate))
+
+
+@handles(cmd.Withdraw)
+def _withdraw(d: Decision, act: cmd.Withdraw) -> None:
+    _require_member(d.state, act.actor)
+    d.emit(rules.withdraw(d.state.election(act.election), act.actor, act.candidate))
 
 
 @handles(cmd.StartElection)
@@ -320,7 +312,33 @@ def _start(d: Decision, act: cmd.StartElection) -> None:
     election = s.election(act.election)
     office = office_of(s, election.office)
     seats = open_seats(office, s.active_mandates(office=office.id), eligible(s, office), d.now)
-    d.emit(rules.start(election, office, act.actor, electorate(s, office), len(seats), d.now))
+    started = rules.start(election, office, act.actor, electorate(s, office), len(seats), d.now)
+    if _unopposed(election, office, len(seats)):
+        d.emit(_returned_unopposed(election, act.actor))
+        return
+    d.emit(started)
+
+
+def _unopposed(election: ElectionRecord, office: Office, seats: int) -> bool:
+    """Whether the election's candidates are returned without a vote: no more of them than
+    seats, and a charter that says `uncontested = "elect"`."""
+    return office.procedure.uncontested == "elect" and 1 <= len(election.candidates) <= seats
+
+
+def _returned_unopposed(election: ElectionRecord, actor: str | None) -> Event:
+    names = ", ".join(election.candidates)
+    return Event(
+        ev.ELECTION_CLOSED,
+        actor,
+        {
+            "election": election.id,
+            "winners": list(election.candidates),
+            "seed": "",
+            "result": {},
+            "outcome": "unopposed",
+            "reason": f"returned unopposed: {names} for {election.seats} seat(s)",
+        },
+    )
 
 
 @alone(cmd.CastBallot)
@@ -328,7 +346,27 @@ def _cast(s: State, act: cmd.CastBallot, now: str) -> Event:
     _require_member(s, act.actor)
     election = s.election(act.election)
     office = office_of(s, election.office)
-    return rules.cast(election, office, act.actor, list(act.choice), eligible(s, office), now)
+    return rules.cast(
+        election,
+        office,
+        act.actor,
+        list(act.choice),
+        eligible(s, office),
+        now,
+        previous=s.ballot_seq(election.id, act.actor),
+        abstain=act.abstain,
+    )
+
+
+@handles(cmd.ExtendVote)
+def _extend(d: Decision, act: cmd.ExtendVote) -> None:
+    s = d.state
+    _require_member(s, act.actor)
+    election = s.election(act.election)
+    office = office_of(s, election.office)
+    seen = closing.turnout(len(election.roll), s.ballots(election.id))
+    met = closing.quorum_met(office, seen)
+    d.emit(rules.extend(election, office, act.actor, act.days, met, d.now))
 
 
 @handles(cmd.CloseElection)
@@ -336,21 +374,40 @@ def _close(d: Decision, act: cmd.CloseElection) -> None:
     s = d.state
     _require_member(s, act.actor)
     election = s.election(act.election)
-    office = office_of(s, election.office)
     rules.may_close(election, act.actor, d.now)
-    result, winners = count(s, election, office, eligible(s, office), d.now, d.seed)
-    d.emit(
-        Event(
-            ev.ELECTION_CLOSED,
-            act.actor,
-            {
-                "election": election.id,
-                "winners": winners,
-                "seed": d.seed.hex(),
-                "result": result.to_json(),
-            },
-        )
-    )
+    d.emit(_closed(d, election, act.actor))
+
+
+def _closed(d: Decision, election: ElectionRecord, actor: str | None) -> Event:
+    """The close of a vote: its count, or why it elects nobody."""
+    s = d.state
+    office = office_of(s, election.office)
+    ballots = s.ballots(election.id)
+    seen = closing.turnout(len(election.roll), ballots)
+    data: dict[str, object] = {"election": election.id}
+    void = closing.void_reason(office, seen)
+    if void is not None:
+        data.update(winners=[], seed="", result={}, outcome="void", reason=void)
+    else:
+        can_stand = eligible(s, office)
+        seated = _live_holders(s, office, can_stand, d.now)
+        counted = closing.count(election, office, ballots, can_stand, seated, d.seed)
+        data.update(winners=counted.winners, seed=counted.seed.hex(), result=counted.result)
+        if not office.procedure.legacy:
+            data["outcome"] = "elected"
+    if not office.procedure.legacy:
+        data["turnout"] = seen.to_json()
+    return Event(ev.ELECTION_CLOSED, actor, data)
+
+
+# -- mandates ----------------------------------------------------------------------------
+
+
+@handles(cmd.ResignMandate)
+def _resign(d: Decision, act: cmd.ResignMandate) -> None:
+    _require_member(d.state, act.actor)
+    mandate = d.state.mandate(act.mandate)
+    d.emit(mandates.resign(mandate, act.actor, act.reason))
 
 
 # -- recall ------------------------------------------------------------------------------
@@ -371,6 +428,8 @@ def _open_petition(d: Decision, act: cmd.OpenPetition) -> None:
             act.reason,
             s.live_petition(mandate.id),
             s.next_id("petition"),
+            d.now,
+            s.last_failed_recall(mandate.id),
         )
     )
 
@@ -389,39 +448,41 @@ def _sign(d: Decision, act: cmd.SignPetition) -> None:
 def _recall_vote(s: State, act: cmd.CastRecallVote, now: str) -> Event:
     _require_member(s, act.actor)
     petition = s.petition(act.petition)
-    return recall.vote(petition, act.actor, act.vote, now)
+    previous = s.recall_vote_seq(petition.id, act.actor)
+    return recall.vote(petition, act.actor, act.vote, now, previous)
 
 
 @handles(cmd.CloseRecallVote)
 def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
-    from soviet import tally  # numpy is loaded only when something is counted
-
     s = d.state
     _require_member(s, act.actor)
     petition = s.petition(act.petition)
     recall.may_close(petition, act.actor, d.now)
-    office = office_of(s, s.mandate(petition.mandate).office)
+    d.emit(_recall_closed(d, petition, act.actor))
+
+
+def _recall_closed(d: Decision, petition: PetitionRecord, actor: str | None) -> Event:
+    from soviet import tally  # numpy is loaded only when something is counted
+
+    office = office_of(d.state, d.state.mandate(petition.mandate).office)
     order = {"yes": 0, "no": 1}
+    cast = [v for v in petition.votes.values() if v != "abstain"]
+    options: dict[str, object] = {"electorate": len(petition.roll), "quorum": office.recall_quorum}
+    if abstained := len(petition.votes) - len(cast):
+        options["abstained"] = abstained
     profile = tally.Profile.from_ballots(
-        ("yes", "no"), [[order[v]] for v in petition.votes.values()], title=petition.id
+        ("yes", "no"), [[order[v]] for v in cast], title=petition.id
     )
-    result = tally.count(
-        profile,
-        "yes-no",
-        1,
-        options={"electorate": len(petition.roll), "quorum": office.recall_quorum},
-    )
+    result = tally.count(profile, "yes-no", 1, options=options)
     passed = tuple(result.winners) == ("yes",)
-    d.emit(
-        Event(
-            ev.RECALL_CLOSED,
-            act.actor,
-            {
-                "petition": petition.id,
-                "outcome": "recalled" if passed else "failed",
-                "result": result.to_json(),
-            },
-        )
+    return Event(
+        ev.RECALL_CLOSED,
+        actor,
+        {
+            "petition": petition.id,
+            "outcome": "recalled" if passed else "failed",
+            "result": result.to_json(),
+        },
     )
 
 
@@ -430,10 +491,33 @@ def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
 
 @handles(cmd.ScheduleAudit)
 def _schedule(d: Decision, act: cmd.ScheduleAudit) -> None:
+    """The purge: what is due, the terms that ended (in logs founded before terms ended
+    by themselves), then an election for every office with an open seat."""
+    _apply_due(d, purge=True)
+    for office in d.state.offices().values():
+        fill_vacancy(d, office, cause=None)
+
+
+@handles(cmd.ApplyDue)
+def _due(d: Decision, act: cmd.ApplyDue) -> None:
+    _apply_due(d, purge=False)
+
+
+def _apply_due(d: Decision, *, purge: bool) -> None:
+    """What the clock has made due, as consequences of nobody's act: terms that ended
+    (held over until the successor's election closes, where the charter says so),
+    uncontested elections whose nominations closed, votes whose period ended where the
+    charter closes them by themselves, and petitions that ran out of time."""
     s = d.state
+    offices = s.offices()
+    ended: dict[str, None] = {}
     for mandate in s.active_mandates():
-        # a cascade from an earlier expiry may already have ended this one
-        if mandate.expired_at(d.now) and s.mandate(mandate.id).active:
+        office = offices[mandate.office]
+        if not mandate.expired_at(d.now) or (office.procedure.legacy and not purge):
+            continue
+        if office.procedure.holdover and not office.procedure.legacy:
+            ended[office.id] = None
+        elif s.mandate(mandate.id).active:  # a cascade may already have ended this one
             d.emit(
                 Event(
                     ev.MANDATE_EXPIRED,
@@ -445,5 +529,46 @@ def _schedule(d: Decision, act: cmd.ScheduleAudit) -> None:
                     },
                 )
             )
-    for office in s.offices().values():
-        fill_vacancy(d, office, cause=None)
+    for ident in ended:
+        fill_vacancy(d, offices[ident], cause=None, reason="term")
+    for election in s.pending_elections():
+        procedure = offices[election.office].procedure
+        if procedure.legacy:
+            continue
+        if election.status == "nominating":
+            closes = election.nominations_end
+            if closes is not None and closes <= d.now:
+                seats = open_seats(
+                    offices[election.office],
+                    s.active_mandates(office=election.office),
+                    eligible(s, offices[election.office]),
+                    d.now,
+                )
+                if _unopposed(election, offices[election.office], len(seats)):
+                    d.emit(_returned_unopposed(election, None))
+        elif procedure.auto_close and election.voting_ends and election.voting_ends <= d.now:
+            d.emit(_closed(d, s.election(election.id), None))
+    for petition in s.live_petitions():
+        procedure = office_of(s, s.mandate(petition.mandate).office).procedure
+        if procedure.legacy:
+            continue
+        if petition.status == "open" and petition.expires and petition.expires <= d.now:
+            d.emit(
+                Event(
+                    ev.RECALL_CLOSED,
+                    None,
+                    {
+                        "petition": petition.id,
+                        "outcome": "expired",
+                        "reason": f"not signed to its threshold by {petition.expires}",
+                        "cause": None,
+                    },
+                )
+            )
+        elif (
+            petition.status == "voting"
+            and procedure.auto_close
+            and petition.voting_ends
+            and petition.voting_ends <= d.now
+        ):
+            d.emit(_recall_closed(d, petition, None))

@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from soviet.domain import events as ev
 from soviet.domain import votes
+from soviet.domain.clock import after_days
 from soviet.domain.model import RANKED_METHODS, Office
 from soviet.domain.records import ElectionRecord, MandateRecord
 from soviet.errors import Refused
@@ -36,11 +37,15 @@ def open_election(
     open_seats: int,
     pending: ElectionRecord | None,
     election_id: str,
+    now: str,
     *,
     cause: int | None = None,
     reason: str | None = None,
+    kind: str = "regular",
 ) -> ev.Event:
-    """Open an election for the open seats of an office (a by-election when `cause` is set)."""
+    """Open an election for the open seats of an office: `regular` (seats never filled, or
+    whose terms ended) or a `by-election` (a seat lost otherwise). Nominations stay open
+    for the office's nomination period."""
     if actor is not None:
         require_elector(actor, electorate, office, f"open an election for {office.id!r}")
     if pending is not None:
@@ -55,6 +60,9 @@ def open_election(
         data["cause"] = cause
     if reason is not None:
         data["reason"] = reason
+    if not office.procedure.legacy:
+        data["kind"] = kind
+        data["nominations_end"] = after_days(now, office.procedure.nomination_days)
     return ev.Event(ev.ELECTION_OPENED, actor, data)
 
 
@@ -66,12 +74,24 @@ def nominate(
     candidate: str,
     eligible: Collection[str],
     held: Mapping[str, int] = MappingProxyType({}),
+    holdings: Sequence[Office] = (),
 ) -> ev.Event:
     """Nominate an eligible candidate (the nominator may name themselves) who holds no live
-    seat of the office; `held` maps each live holder of the office to their seat."""
+    seat of the office; `held` maps each live holder of the office to their seat, and
+    `holdings` are the other offices the candidate holds by a live mandate. A nomination
+    by someone else counts once the candidate accepts it."""
     if election.status != "nominating":
         raise Refused(f"election {election.id} is {election.status}: nominations are closed")
     require_elector(actor, electorate, office, f"nominate in election {election.id}")
+    if candidate in election.withdrawn:
+        raise Refused(
+            f"{candidate!r} withdrew from election {election.id} and cannot stand in it again"
+        )
+    if candidate in election.pending:
+        raise Refused(
+            f"{candidate!r} is already nominated in election {election.id} and has not "
+            f"accepted yet (soviet election accept {election.id} --as {candidate})"
+        )
     if candidate not in eligible:
         raise Refused(
             f"{candidate!r} is not eligible for office {office.id!r}: candidates must be "
@@ -93,9 +113,65 @@ def nominate(
             f"{candidate!r} already holds seat {held[candidate]} of office {office.id!r}: "
             "one holder has one seat; nominate someone else"
         )
+    check_office_limits(office, candidate, holdings)
     return ev.Event(
         ev.CANDIDATE_NOMINATED, actor, {"election": election.id, "candidate": candidate}
     )
+
+
+def check_office_limits(office: Office, candidate: str, holdings: Sequence[Office]) -> None:
+    """The charter's limits on holding offices together: an `exclusive` office is held
+    alone, and nobody holds more than `max_offices` at once."""
+    others = [o for o in holdings if o.id != office.id]
+    exclusive = [o for o in others if o.procedure.exclusive]
+    if others and office.procedure.exclusive:
+        raise Refused(
+            f"office {office.id!r} is exclusive: {candidate!r} holds {others[0].id!r} and "
+            "would have to give it up first (soviet mandate resign)"
+        )
+    if exclusive:
+        raise Refused(
+            f"{candidate!r} holds the exclusive office {exclusive[0].id!r}, which is held "
+            "alone; they cannot stand for another office while they hold it"
+        )
+    most = office.procedure.max_offices
+    if most is not None and len({o.id for o in others}) >= most:
+        raise Refused(
+            f"{candidate!r} already holds {len(others)} offices, the most the charter allows "
+            f"one member (max_offices = {most})"
+        )
+
+
+def accept(election: ElectionRecord, actor: str, candidate: str) -> ev.Event:
+    """A candidate accepts their own nomination by someone else, while nominations are open."""
+    if actor != candidate:
+        raise Refused(
+            f"{actor!r} may not accept for {candidate!r}: only the candidate consents to "
+            "their own nomination"
+        )
+    if election.status != "nominating":
+        raise Refused(f"election {election.id} is {election.status}: nominations are closed")
+    if candidate in election.candidates:
+        raise Refused(f"{candidate!r} is already a candidate in election {election.id}")
+    if candidate not in election.pending:
+        raise Refused(f"{candidate!r} has not been nominated in election {election.id}")
+    return ev.Event(ev.CANDIDATE_ACCEPTED, actor, {"election": election.id, "candidate": candidate})
+
+
+def withdraw(election: ElectionRecord, actor: str, candidate: str) -> ev.Event:
+    """A candidate withdraws (or declines a nomination) until the vote starts."""
+    if actor != candidate:
+        raise Refused(
+            f"{actor!r} may not withdraw {candidate!r}: only a candidate withdraws themselves"
+        )
+    if election.status != "nominating":
+        raise Refused(
+            f"election {election.id} is {election.status}: a candidate withdraws only "
+            "before the vote starts"
+        )
+    if candidate not in election.candidates and candidate not in election.pending:
+        raise Refused(f"{candidate!r} is not a candidate in election {election.id}")
+    return ev.Event(ev.CANDIDATE_WITHDREW, actor, {"election": election.id, "candidate": candidate})
 
 
 def start(
@@ -116,8 +192,22 @@ def start(
             f"{office.body!r} has no members yet; it waits for the bodies below)"
         )
     require_elector(actor, electorate, office, f"start election {election.id}")
+    closes = election.nominations_end
+    if office.procedure.nominations == "closed" and closes is not None and now < closes:
+        raise Refused(
+            f"election {election.id} cannot start before its nominations close at {closes} "
+            f"(office {office.id!r} has a nomination period of "
+            f"{office.procedure.nomination_days} days)"
+        )
     if not election.candidates:
-        raise Refused(f"election {election.id} cannot start: nobody has been nominated")
+        waiting = f"; {len(election.pending)} nominee(s) have not accepted yet" * bool(
+            election.pending
+        )
+        raise Refused(
+            f"election {election.id} cannot start: nobody has been nominated{waiting}"
+            if not election.pending
+            else f"election {election.id} cannot start: no candidate has consented{waiting}"
+        )
     if open_seats < 1:
         raise Refused(f"office {office.id!r} has no open seat left to elect")
     return ev.Event(
@@ -139,21 +229,25 @@ def cast(
     choice: Sequence[str],
     eligible: Collection[str],
     now: str,
+    *,
+    previous: int | None = None,
+    abstain: bool = False,
 ) -> ev.Event:
-    """Cast one ballot: only electors on the roll, once, for eligible candidates."""
+    """Cast a ballot: only electors on the roll, for eligible candidates, or blank (no
+    choice), or an abstention. A voter who voted already (`previous`, the seq of their
+    ballot) changes their vote: the latest ballot counts."""
     if election.status != "voting":
         state = "closed" if election.status == "closed" else "not open for voting yet"
         raise Refused(f"election {election.id} is {state}: no ballot can be cast")
-    votes.may_cast(
-        f"election {election.id}",
-        election.roll,
-        voter in election.voters,
-        election.voting_ends,
-        voter,
-        now,
-    )
-    if not choice:
-        raise Refused("a ballot names at least one candidate")
+    votes.may_cast(f"election {election.id}", election.roll, election.voting_ends, voter, now)
+    data: dict[str, object] = {"election": election.id, "choice": list(choice)}
+    if previous is not None:
+        data["replaces"] = previous
+    if abstain:
+        if choice:
+            raise Refused("an abstention names no candidate")
+        data["abstain"] = True
+        return ev.Event(ev.BALLOT_CAST, voter, data)
     if len(set(choice)) != len(choice):
         raise Refused("a ballot names each candidate at most once")
     for candidate in choice:
@@ -169,7 +263,38 @@ def cast(
             f"election {election.id} is by plurality for {election.seats} seat(s): "
             f"name at most {election.seats} candidate(s)"
         )
-    return ev.Event(ev.BALLOT_CAST, voter, {"election": election.id, "choice": list(choice)})
+    return ev.Event(ev.BALLOT_CAST, voter, data)
+
+
+def extend(
+    election: ElectionRecord, office: Office, actor: str, days: int, turnout_met: bool, now: str
+) -> ev.Event:
+    """Extend a vote short of its quorum, once, by up to its own length (where the charter
+    allows it): any elector on the roll may."""
+    if election.status != "voting":
+        raise Refused(f"election {election.id} is {election.status}: only a vote is extended")
+    if actor not in election.roll:
+        raise Refused(f"{actor!r} is not on the roll of election {election.id}")
+    if not office.procedure.extend_votes:
+        raise Refused(f"the charter does not let votes of office {office.id!r} be extended")
+    if office.procedure.election_quorum is None:
+        raise Refused(f"election {election.id} has no quorum: there is nothing to wait for")
+    if turnout_met:
+        raise Refused(f"election {election.id} has met its quorum: it needs no extension")
+    if election.extended_by is not None:
+        raise Refused(f"election {election.id} was extended already, by {election.extended_by}")
+    assert election.voting_ends is not None
+    if now > election.voting_ends:
+        raise Refused(f"election {election.id}: the voting period ended at {election.voting_ends}")
+    if not 1 <= days <= office.voting_days:
+        raise Refused(
+            f"a vote of office {office.id!r} is extended by 1 to {office.voting_days} days "
+            f"(its own length), not {days}"
+        )
+    ends = after_days(election.voting_ends, days)
+    return ev.Event(
+        ev.ELECTION_EXTENDED, actor, {"election": election.id, "days": days, "voting_ends": ends}
+    )
 
 
 def may_close(election: ElectionRecord, actor: str, now: str) -> None:

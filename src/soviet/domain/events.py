@@ -19,8 +19,11 @@ MEMBER_LEFT = "member.left"
 MANDATE_IMPORTED = "mandate.imported"
 ELECTION_OPENED = "election.opened"
 CANDIDATE_NOMINATED = "candidate.nominated"
+CANDIDATE_ACCEPTED = "candidate.accepted"
+CANDIDATE_WITHDREW = "candidate.withdrew"
 ELECTION_STARTED = "election.started"
 BALLOT_CAST = "ballot.cast"
+ELECTION_EXTENDED = "election.extended"
 ELECTION_CLOSED = "election.closed"
 MANDATE_GRANTED = "mandate.granted"
 MANDATE_RECALLED = "mandate.recalled"
@@ -61,13 +64,20 @@ class Recorded:
     type: str
     actor: str | None
     data: Mapping[str, Any]
+    #: "set" for an event recorded while a set clock (SOVIET_NOW) was in force, else None:
+    #: part of the envelope and of the leaf, not of the rules.
+    clock: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The event as the JSON object of the log: {seq, at, type, actor, data}."""
-        return {
+        """The event as the JSON object of the log: {seq, at, type, actor, data}, and
+        `clock` when it was recorded under a set clock."""
+        value: dict[str, Any] = {
             "seq": self.seq,
             "at": self.at,
             "type": self.type,
             "actor": self.actor,
             "data": dict(self.data),
         }
+        if self.clock is not None:
+            value["clock"] = self.clock
+        return value

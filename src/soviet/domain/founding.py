@@ -21,6 +21,7 @@ def rules_to_json(rules: Rules) -> dict[str, Any]:
         "recall_petition": _share(rules.recall_petition),
         "recall_immediate": _share(rules.recall_immediate),
         "recall_quorum": _share(rules.recall_quorum),
+        "procedure": rules.procedure.to_json(),
     }
 
 
@@ -29,6 +30,7 @@ def office_to_json(office: Office) -> dict[str, Any]:
     data["powers"] = sorted(office.powers)
     for key in ("recall_petition", "recall_immediate", "recall_quorum"):
         data[key] = _share(getattr(office, key))
+    data["procedure"] = office.procedure.to_json()
     return data
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 BodyKind = Literal["assembly", "council"]
 Eligibility = Literal["electorate", "members"]
@@ -30,15 +31,99 @@ def default_method(seats: int) -> str:
     return "irv" if seats == 1 else "stv"
 
 
+Nominations = Literal["closed", "open"]
+Uncontested = Literal["elect", "ballot", "count"]
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """How an office's elections and recalls run, beside its terms and shares.
+
+    - `nomination_days`: how long nominations stay open before the vote may start; with
+      `nominations = "open"` the vote may start as soon as there are candidates.
+    - `uncontested`: when no more candidates consent than there are seats at the start,
+      `elect` returns them unopposed, `ballot` puts each to a yes/no confirmation vote
+      (`count`, in logs founded before these rules, counts them as any election).
+    - `election_quorum`: the share of the roll that must cast a ballot (blank ballots and
+      abstentions count) for the close to elect anyone; None for no quorum.
+    - `extend_votes`: whether an elector may extend a vote short of its quorum, once.
+    - `holdover`: whether a mandate whose term ended stays active until its successor's
+      election closes.
+    - `auto_close`: whether a vote closes by itself when its period ends.
+    - `exclusive`: whether a holder of this office may hold no other; `max_offices`: the
+      most offices one member holds at once (None: no limit).
+    - `petition_days`: how long a petition stays open for signatures (None: no limit);
+      `recall_cooldown_days`: how long after a failed recall vote the same mandate
+      cannot be petitioned again.
+    - `legacy`: the rules of logs founded before these rules: lots drawn from the log's
+      root, an election without ballots counted as any, terms ended only by the purge.
+    """
+
+    nomination_days: int = 3
+    nominations: Nominations = "closed"
+    uncontested: Uncontested = "elect"
+    election_quorum: Fraction | None = None
+    extend_votes: bool = True
+    holdover: bool = True
+    auto_close: bool = False
+    exclusive: bool = False
+    max_offices: int | None = None
+    petition_days: int | None = 30
+    recall_cooldown_days: int = 90
+    legacy: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The procedure as the founding logs it (shares as text, "1/2")."""
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.election_quorum is not None:
+            data["election_quorum"] = str(self.election_quorum)
+        del data["legacy"]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Procedure:
+        """The procedure a founding logged; LEGACY for a founding that logged none. Keys
+        it does not know, or of the wrong kind, keep their defaults: the founding's own
+        format check (the catalogue) reads the event, this reads its rules."""
+        if data is None:
+            return LEGACY
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in data and f.name != "legacy":
+                values[f.name] = data[f.name]
+        quorum = values.get("election_quorum")
+        if isinstance(quorum, str):
+            try:
+                values["election_quorum"] = Fraction(quorum)
+            except (ValueError, ZeroDivisionError):
+                values["election_quorum"] = None
+        return replace(cls(), **values)
+
+
+#: The procedure of a log founded before procedures were logged: nominations open at
+#: once, no quorum, no extension, no holdover, no limits, and the legacy lots and terms.
+LEGACY = Procedure(
+    nomination_days=0,
+    nominations="open",
+    uncontested="count",
+    extend_votes=False,
+    holdover=False,
+    petition_days=None,
+    recall_cooldown_days=0,
+    legacy=True,
+)
+
+
 @dataclass(frozen=True)
 class Rules:
-    """The charter's defaults for terms, voting periods and recall shares."""
+    """The charter's defaults for terms, voting periods, recall shares and procedure."""
 
     term_days: int = 365
     voting_days: int = 7
     recall_petition: Fraction = Fraction(1, 4)
     recall_immediate: Fraction = Fraction(1, 2)
     recall_quorum: Fraction = Fraction(1, 3)
+    procedure: Procedure = Procedure()
 
 
 @dataclass(frozen=True)
@@ -68,6 +153,7 @@ class Office:
     recall_petition: Fraction = Rules.recall_petition
     recall_immediate: Fraction = Rules.recall_immediate
     recall_quorum: Fraction = Rules.recall_quorum
+    procedure: Procedure = Procedure()
 
 
 @dataclass(frozen=True)

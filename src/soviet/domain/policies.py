@@ -110,13 +110,22 @@ def refill_after_close(d: Decision, closed: Derived) -> None:
     """Seats the close left open (too few winners, seats lost meanwhile) go to a
     by-election at once."""
     assert isinstance(closed.payload, c.ElectionClosed)
-    office = d.state.offices()[d.state.election(closed.payload.election).office]
-    fill_vacancy(d, office, cause=closed.seq)
+    election = d.state.election(closed.payload.election)
+    office = d.state.offices()[election.office]
+    fill_vacancy(d, office, cause=closed.seq, kind=election.kind)
 
 
-def fill_vacancy(d: Decision, office: Office, *, cause: int | None) -> None:
-    """Open a by-election for an office's open seats (the purge's own election when
-    `cause` is None), unless an election of the office is under way."""
+def fill_vacancy(
+    d: Decision,
+    office: Office,
+    *,
+    cause: int | None,
+    reason: str | None = None,
+    kind: str = "by-election",
+) -> None:
+    """Open an election for an office's open seats, unless one of the office is under
+    way: a by-election for a lost seat, or with no `cause` the purge's own election
+    (`reason` "audit") or a term's re-election (`reason` "term"), both regular."""
     s = d.state
     if s.pending_election(office.id) is not None:
         return
@@ -131,8 +140,10 @@ def fill_vacancy(d: Decision, office: Office, *, cause: int | None) -> None:
             len(seats),
             None,
             s.next_id("election"),
+            d.now,
             cause=cause,
-            reason=None if cause is not None else "audit",
+            reason=reason if reason is not None or cause is not None else "audit",
+            kind="regular" if cause is None else kind,
         )
     )
 
@@ -165,7 +176,7 @@ def signatures_take_effect(d: Decision, signed: Derived) -> None:
 def recall_on_vote(d: Decision, closed: Derived) -> None:
     """A recall vote that passed ends the mandate (a moot petition's close ends nothing)."""
     assert isinstance(closed.payload, c.RecallClosed)
-    if closed.event.actor is None or closed.payload.outcome != "recalled":
+    if closed.payload.outcome != "recalled":
         return
     petition = d.state.petition(closed.payload.petition)
     d.emit(
@@ -217,11 +228,12 @@ def close_moot_petition(d: Decision, ended: Derived) -> None:
 
 @policy(*ev.MANDATE_ENDINGS)
 def refill_seat(d: Decision, ended: Derived) -> None:
-    """A lost seat goes to a by-election at once."""
+    """A lost seat goes to a by-election at once; a term that ended, to a regular one."""
     if not ended.refill:
         return
     mandate = d.state.mandate(str(ended.event.data["mandate"]))
-    fill_vacancy(d, office_of(d.state, mandate.office), cause=ended.seq)
+    kind = "regular" if ended.event.type == ev.MANDATE_EXPIRED else "by-election"
+    fill_vacancy(d, office_of(d.state, mandate.office), cause=ended.seq, kind=kind)
 
 
 @policy(*ev.MANDATE_ENDINGS)

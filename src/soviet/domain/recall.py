@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from soviet.domain import events as ev
 from soviet.domain import votes
+from soviet.domain.clock import after_days
 from soviet.domain.elections import require_elector
 from soviet.domain.ids import MAX_REASON_LENGTH, text_problem
 from soviet.domain.model import Office
@@ -33,8 +34,12 @@ def open_petition(
     reason: str,
     pending: PetitionRecord | None,
     petition_id: str,
+    now: str,
+    last_failed: str | None = None,
 ) -> ev.Event:
-    """Open a recall petition; the opener's name is its first signature."""
+    """Open a recall petition; the opener's name is its first signature. After a recall
+    vote on the mandate failed (at `last_failed`), it cannot be petitioned again for the
+    office's cooldown; a petition takes signatures for the office's petition period."""
     if not mandate.active:
         raise Refused(f"mandate {mandate.id} is {mandate.status}: there is nothing to recall")
     require_elector(actor, electorate, office, f"petition to recall mandate {mandate.id}")
@@ -47,11 +52,20 @@ def open_petition(
             f"petition {pending.id} against mandate {mandate.id} is already {pending.status}; "
             f"sign it instead (soviet recall sign {pending.id})"
         )
-    return ev.Event(
-        ev.PETITION_OPENED,
-        actor,
-        {"petition": petition_id, "mandate": mandate.id, "reason": reason.strip()},
-    )
+    cooldown = office.procedure.recall_cooldown_days
+    if last_failed is not None and cooldown and now < (until := after_days(last_failed, cooldown)):
+        raise Refused(
+            f"mandate {mandate.id} survived a recall vote at {last_failed}: it cannot be "
+            f"petitioned again until {until} (recall_cooldown_days = {cooldown})"
+        )
+    data: dict[str, object] = {
+        "petition": petition_id,
+        "mandate": mandate.id,
+        "reason": reason.strip(),
+    }
+    if office.procedure.petition_days is not None:
+        data["expires"] = after_days(now, office.procedure.petition_days)
+    return ev.Event(ev.PETITION_OPENED, actor, data)
 
 
 def sign(
@@ -111,21 +125,22 @@ def consequence_of_signatures(
     return None
 
 
-def vote(petition: PetitionRecord, voter: str, choice: str, now: str) -> ev.Event:
-    """Vote in a recall vote: electors on its roll (the holder too), once, yes or no."""
+def vote(
+    petition: PetitionRecord, voter: str, choice: str, now: str, previous: int | None = None
+) -> ev.Event:
+    """Vote in a recall vote: electors on its roll (the holder too), yes, no or abstain; a
+    voter who voted already (`previous`, the seq of their vote) changes their vote."""
     if petition.status != "voting":
         raise Refused(f"petition {petition.id} is {petition.status}: there is no recall vote")
-    if choice not in ("yes", "no"):
-        raise Refused(f"a recall vote is 'yes' or 'no', not {choice!r}")
+    if choice not in ("yes", "no", "abstain"):
+        raise Refused(f"a recall vote is 'yes', 'no' or 'abstain', not {choice!r}")
     votes.may_cast(
-        f"the recall vote on {petition.id}",
-        petition.roll,
-        voter in petition.votes,
-        petition.voting_ends,
-        voter,
-        now,
+        f"the recall vote on {petition.id}", petition.roll, petition.voting_ends, voter, now
     )
-    return ev.Event(ev.RECALL_BALLOT_CAST, voter, {"petition": petition.id, "vote": choice})
+    data: dict[str, object] = {"petition": petition.id, "vote": choice}
+    if previous is not None:
+        data["replaces"] = previous
+    return ev.Event(ev.RECALL_BALLOT_CAST, voter, data)
 
 
 def may_close(petition: PetitionRecord, actor: str, now: str) -> None:

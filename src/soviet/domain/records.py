@@ -42,6 +42,13 @@ class ElectionRecord:
     roll: AbstractSet[str] = frozenset()
     voters: AbstractSet[str] = frozenset()
     voting_ends: str | None = None
+    #: Nominated by someone else and not yet consenting: not candidates until they accept.
+    pending: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
+    kind: str = "regular"  # regular | by-election
+    nominations_end: str | None = None
+    started_at: str | None = None
+    extended_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,3 +62,4 @@ class PetitionRecord:
     roll: AbstractSet[str] = frozenset()
     votes: Mapping[str, str] = field(default_factory=dict)
     voting_ends: str | None = None
+    expires: str | None = None  # when it stops taking signatures short of its threshold

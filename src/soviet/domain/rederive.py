@@ -37,6 +37,7 @@ from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain import votes
 from soviet.domain.commands import (
+    ApplyDue,
     CloseElection,
     Command,
     ScheduleAudit,
@@ -85,7 +86,7 @@ class _Act:
         self,
         event: Recorded,
         derived: list[Event] | None,  # None: nothing to compare (the founding, a refused act)
-        schedule: bool,
+        schedule: str | None,  # "audit" or "due" for what the system takes of itself
         *,
         kept: bool = False,
         first: int = 0,
@@ -150,7 +151,11 @@ class Rederivation:
         if self.tree is not None:
             text = parse_canonical_value(dict(logged.data))[1]
             self.tree.append(
-                leaf_hash(encode_entry(logged.seq, logged.at, logged.type, logged.actor, text))
+                leaf_hash(
+                    encode_entry(
+                        logged.seq, logged.at, logged.type, logged.actor, text, logged.clock
+                    )
+                )
             )
         return found
 
@@ -172,11 +177,14 @@ class Rederivation:
             command = command_of_payload(payload, e.actor)
             # an event with an actor that records no act is compared as a consequence
             return command is not None, command
-        if is_scheduled(payload):
+        kind = is_scheduled(payload)
+        if kind is not None:
+            if self.state.legacy:  # logs founded before terms ended by themselves
+                kind = "audit"
             act = self._act
-            if act is not None and act.schedule and act.event.at == e.at:
+            if act is not None and act.schedule == kind and act.event.at == e.at:
                 return False, None
-            return True, ScheduleAudit()
+            return True, ScheduleAudit() if kind == "audit" else ApplyDue()
         return False, None
 
     def _begin(
@@ -188,7 +196,13 @@ class Rederivation:
         found: list[Discrepancy],
     ) -> _Act:
         """Decide the act an event begins, its derived events left staged in a trial."""
-        schedule = isinstance(command, ScheduleAudit)
+        schedule = (
+            "audit"
+            if isinstance(command, ScheduleAudit)
+            else "due"
+            if isinstance(command, ApplyDue)
+            else None
+        )
         if command is None:
             return _Act(e, None, schedule)
         self.acts += 1

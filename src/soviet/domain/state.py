@@ -28,7 +28,7 @@ from soviet.domain import events as ev
 from soviet.domain._journal import Journalled
 from soviet.domain._rows import ElectionRow, PetitionRow
 from soviet.domain.events import Recorded
-from soviet.domain.model import Body, Member, Office
+from soviet.domain.model import Body, Member, Office, Procedure
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 from soviet.errors import NotFound
 
@@ -87,8 +87,29 @@ class State(Protocol):
         """The office's election that is not closed, if any."""
         ...
 
-    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...]]]:
-        """Each ballot of an election as (voter, choice), in the order they were cast."""
+    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...] | None]]:
+        """Each voter's latest ballot of an election as (voter, choice): an empty choice
+        is a blank ballot, None an abstention."""
+        ...
+
+    def ballot_seq(self, election_id: str, voter: str) -> int | None:
+        """The seq of the voter's latest ballot in the election, if they voted."""
+        ...
+
+    def recall_vote_seq(self, petition_id: str, voter: str) -> int | None:
+        """The seq of the voter's latest vote in the petition's recall vote, if any."""
+        ...
+
+    def last_failed_recall(self, mandate_id: str) -> str | None:
+        """When the latest recall vote on the mandate that failed was closed, if any."""
+        ...
+
+    def pending_elections(self) -> list[ElectionRecord]:
+        """Every election not closed (nominating or voting), by office."""
+        ...
+
+    def live_petitions(self) -> list[PetitionRecord]:
+        """Every petition open or voting."""
         ...
 
     def petition(self, petition_id: str) -> PetitionRecord:
@@ -158,6 +179,7 @@ class MemoryState(Journalled):
         self._pending: dict[str, str] = {}  # office -> its election not closed
         self._petitions: dict[str, PetitionRow] = {}
         self._live: dict[str, str] = {}  # mandate -> its petition open or voting
+        self._failed_votes: dict[str, str] = {}  # mandate -> when its last recall vote failed
         self._highest: dict[IdKind, int] = {"election": 0, "mandate": 0, "petition": 0}
 
     # -- applying events -------------------------------------------------------------------
@@ -223,6 +245,7 @@ class MemoryState(Journalled):
                     recall_petition=Fraction(o.recall_petition),
                     recall_immediate=Fraction(o.recall_immediate),
                     recall_quorum=Fraction(o.recall_quorum),
+                    procedure=Procedure.from_json(o.procedure),
                 ),
             )
 
@@ -295,20 +318,45 @@ class MemoryState(Journalled):
                 self._drop(self._live, petition.mandate)
 
     def _election_opened(self, e: Recorded, p: c.ElectionOpened) -> None:
-        self._put(self._elections, p.election, ElectionRow(p.election, p.office, p.seats))
+        kind = p.kind or ("regular" if p.cause is None else "by-election")
+        row = ElectionRow(p.election, p.office, p.seats, kind, p.nominations_end)
+        self._put(self._elections, p.election, row)
         self._count_number("election", p.election)
         if p.office not in self._pending:
             self._put(self._pending, p.office, p.election)
 
     def _nominated(self, e: Recorded, p: c.CandidateNominated) -> None:
-        self._append(self._elections[p.election].candidates, p.candidate)
+        election = self._elections[p.election]
+        legacy = self._offices[election.office].procedure.legacy
+        if e.actor == p.candidate or legacy:  # once, a nomination counted without consent
+            self._append(election.candidates, p.candidate)
+        else:
+            self._append(election.pending, p.candidate)
+
+    def _accepted(self, e: Recorded, p: c.CandidateAccepted) -> None:
+        election = self._elections[p.election]
+        self._remove(election.pending, p.candidate)
+        self._append(election.candidates, p.candidate)
+
+    def _withdrew(self, e: Recorded, p: c.CandidateWithdrew) -> None:
+        election = self._elections[p.election]
+        for names in (election.candidates, election.pending):
+            if p.candidate in names:
+                self._remove(names, p.candidate)
+        self._append(election.withdrawn, p.candidate)
 
     def _started(self, e: Recorded, p: c.ElectionStarted) -> None:
         election = self._elections[p.election]
         self._set_attr(election, "status", "voting")
         self._set_attr(election, "seats", p.seats)
         self._set_attr(election, "voting_ends", p.voting_ends)
+        self._set_attr(election, "started_at", e.at)
         self._set_attr(election, "roll", self._roll(election.office, p.roll))
+
+    def _extended(self, e: Recorded, p: c.ElectionExtended) -> None:
+        election = self._elections[p.election]
+        self._set_attr(election, "voting_ends", p.voting_ends)
+        self._set_attr(election, "extended_by", e.actor)
 
     def _roll(self, office: str, inline: tuple[str, ...] | None) -> set[str]:
         """The roll a vote of the office starts with: the electorate as it is now (or, in
@@ -323,12 +371,13 @@ class MemoryState(Journalled):
     def _ballot(self, e: Recorded, p: c.BallotCast) -> None:
         election = self._elections[p.election]
         assert e.actor is not None, "a ballot is cast by a member"
+        choice = None if p.abstain else p.choice
         if self._journal is None:  # most of a log's events
-            election.voters.add(e.actor)
-            election.ballots.append((e.actor, tuple(p.choice)))
+            election.ballots[e.actor] = choice
+            election.seqs[e.actor] = e.seq
             return
-        self._add(election.voters, e.actor)
-        self._append(election.ballots, (e.actor, tuple(p.choice)))
+        self._put(election.ballots, e.actor, choice)
+        self._put(election.seqs, e.actor, e.seq)
 
     def _closed(self, e: Recorded, p: c.ElectionClosed) -> None:
         election = self._elections[p.election]
@@ -337,7 +386,7 @@ class MemoryState(Journalled):
             self._drop(self._pending, election.office)
 
     def _petition_opened(self, e: Recorded, p: c.PetitionOpened) -> None:
-        petition = PetitionRow(p.petition, p.mandate)
+        petition = PetitionRow(p.petition, p.mandate, p.expires)
         self._put(self._petitions, p.petition, petition)
         self._count_number("petition", p.petition)
         if e.actor is not None:
@@ -358,13 +407,17 @@ class MemoryState(Journalled):
 
     def _recall_ballot(self, e: Recorded, p: c.RecallBallotCast) -> None:
         assert e.actor is not None, "a recall vote is cast by a member"
-        self._put(self._petitions[p.petition].votes, e.actor, p.vote)
+        petition = self._petitions[p.petition]
+        self._put(petition.votes, e.actor, p.vote)
+        self._put(petition.seqs, e.actor, e.seq)
 
     def _recall_closed(self, e: Recorded, p: c.RecallClosed) -> None:
         petition = self._petitions[p.petition]
         self._set_attr(petition, "status", p.outcome)
         if self._live.get(petition.mandate) == petition.id:
             self._drop(self._live, petition.mandate)
+        if p.outcome == "failed" and p.result is not None:  # a recall vote that failed
+            self._put(self._failed_votes, petition.mandate, e.at)
 
     def _nothing(self, e: Recorded, p: c.Payload) -> None:
         """Events that change no state the rules read (a logged checkpoint)."""
@@ -378,6 +431,11 @@ class MemoryState(Journalled):
     @property
     def signed(self) -> bool:
         return self._signed
+
+    @property
+    def legacy(self) -> bool:
+        """Whether the log was founded before procedures were logged."""
+        return any(o.procedure.legacy for o in self._offices.values())
 
     def founders(self) -> tuple[str, ...]:
         return self._founders
@@ -435,11 +493,28 @@ class MemoryState(Journalled):
         ident = self._pending.get(office)
         return None if ident is None else self._elections[ident].record()
 
-    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...]]]:
+    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...] | None]]:
         found = self._elections.get(election_id)
         if found is None:
             raise NotFound("election", election_id)
-        return found.ballots
+        return list(found.ballots.items())
+
+    def ballot_seq(self, election_id: str, voter: str) -> int | None:
+        found = self._elections.get(election_id)
+        return None if found is None else found.seqs.get(voter)
+
+    def recall_vote_seq(self, petition_id: str, voter: str) -> int | None:
+        found = self._petitions.get(petition_id)
+        return None if found is None else found.seqs.get(voter)
+
+    def last_failed_recall(self, mandate_id: str) -> str | None:
+        return self._failed_votes.get(mandate_id)
+
+    def pending_elections(self) -> list[ElectionRecord]:
+        return [self._elections[ident].record() for ident in self._pending.values()]
+
+    def live_petitions(self) -> list[PetitionRecord]:
+        return [self._petitions[ident].record() for ident in self._live.values()]
 
     def petition(self, petition_id: str) -> PetitionRecord:
         found = self._petitions.get(petition_id)
@@ -470,8 +545,11 @@ _APPLY: Mapping[str, Apply] = {
     ev.MANDATE_RESIGNED: MemoryState._mandate_ended,
     ev.ELECTION_OPENED: MemoryState._election_opened,
     ev.CANDIDATE_NOMINATED: MemoryState._nominated,
+    ev.CANDIDATE_ACCEPTED: MemoryState._accepted,
+    ev.CANDIDATE_WITHDREW: MemoryState._withdrew,
     ev.ELECTION_STARTED: MemoryState._started,
     ev.BALLOT_CAST: MemoryState._ballot,
+    ev.ELECTION_EXTENDED: MemoryState._extended,
     ev.ELECTION_CLOSED: MemoryState._closed,
     ev.PETITION_OPENED: MemoryState._petition_opened,
     ev.PETITION_SIGNED: MemoryState._signed_petition,

@@ -3,7 +3,8 @@
 A vote has a roll frozen when it starts: the electorate at that instant. The log commits
 to it by its size and a hash (`commit`), and keeps the members themselves in rows beside
 the event, where anyone replaying the log finds them again from the state it has reached.
-The vote then runs for a voting period; each elector on the roll casts one ballot; and
+The vote then runs for a voting period; each elector on the roll casts a ballot (and may
+cast it again, the latest counting); and
 any elector on the roll closes it, before the period ends only once everyone on it has
 voted. The kinds of vote differ only in the method of their count and the consequences
 of their result.
@@ -61,16 +62,13 @@ def voting_ends(now: str, days: int) -> str:
     return after_days(now, days)
 
 
-def may_cast(
-    name: str, roll: Collection[str], voted: bool, ends: str | None, voter: str, now: str
-) -> None:
-    """One ballot per elector on the roll, within the voting period."""
+def may_cast(name: str, roll: Collection[str], ends: str | None, voter: str, now: str) -> None:
+    """Electors on the roll vote within the voting period; one who votes again changes
+    their vote (the latest ballot counts, and the log keeps every one)."""
     if ends is not None and now > ends:
         raise Refused(f"{name}: the voting period ended at {ends}")
     if voter not in roll:
         raise Refused(f"{voter!r} is not on the roll of {name}")
-    if voted:
-        raise Refused(f"{voter!r} has already voted in {name}")
 
 
 def may_close(

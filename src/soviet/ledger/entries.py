@@ -82,17 +82,28 @@ def _plain_int(digits: str) -> int:
     return n
 
 
-def encode_event(seq: int, at: str, type: str, actor: str | None, data: Mapping[str, Any]) -> bytes:
-    """The log entry of one event: the canonical JSON of {seq, at, type, actor, data}."""
-    return encode_entry(seq, at, type, actor, canonical(dict(data)))
+def encode_event(
+    seq: int,
+    at: str,
+    type: str,
+    actor: str | None,
+    data: Mapping[str, Any],
+    clock: str | None = None,
+) -> bytes:
+    """The log entry of one event: the canonical JSON of {seq, at, type, actor, data}, with
+    `clock` when the event was recorded under a set clock (absent otherwise, so the entry
+    of every other event is what it always was)."""
+    return encode_entry(seq, at, type, actor, canonical(dict(data)), clock)
 
 
-def encode_entry(seq: int, at: str, type: str, actor: str | None, data: bytes) -> bytes:
+def encode_entry(
+    seq: int, at: str, type: str, actor: str | None, data: bytes, clock: str | None = None
+) -> bytes:
     """The log entry of one event whose data is already canonical JSON, `data`.
 
     The same bytes as `encode_event`, without serializing the data a second time: RFC 8785
-    writes an object's members sorted by key (actor, at, data, seq, type), each as its
-    canonical key, a colon and its canonical value, joined by commas, in braces.
+    writes an object's members sorted by key (actor, at, clock, data, seq, type), each as
+    its canonical key, a colon and its canonical value, joined by commas, in braces.
     """
     return b"".join(
         (
@@ -100,6 +111,7 @@ def encode_entry(seq: int, at: str, type: str, actor: str | None, data: bytes) -
             _text(actor),
             b',"at":',
             _text(at),
+            b"" if clock is None else b',"clock":' + _text(clock),
             b',"data":',
             data,
             b',"seq":',

@@ -99,8 +99,23 @@ class Recording:
     def pending_election(self, office: str) -> ElectionRecord | None:
         return self._ws.pending_election(office)
 
-    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...]]]:
+    def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...] | None]]:
         return self._ws.ballots(election_id)
+
+    def ballot_seq(self, election_id: str, voter: str) -> int | None:
+        return self._ws.ballot_seq(election_id, voter)
+
+    def recall_vote_seq(self, petition_id: str, voter: str) -> int | None:
+        return self._ws.recall_vote_seq(petition_id, voter)
+
+    def last_failed_recall(self, mandate_id: str) -> str | None:
+        return self._ws.last_failed_recall(mandate_id)
+
+    def pending_elections(self) -> list[ElectionRecord]:
+        return self._ws.pending_elections()
+
+    def live_petitions(self) -> list[PetitionRecord]:
+        return self._ws.live_petitions()
 
     def petition(self, petition_id: str) -> PetitionRecord:
         return self._ws.petition(petition_id)
@@ -117,10 +132,13 @@ def take(ws: Workspace, command: cmd.Command) -> list[Recorded]:
     consequence; Refused, NotFound or InputError, recording nothing, if the rules do not
     allow it."""
     recording = Recording(ws)
-    # A close draws its lots from the log's root before it, and records that seed.
+    # First what the clock has made due, as nobody's act; then the act itself.
+    derive(recording, cmd.ApplyDue(), ws.now)
+    due = len(recording.recorded)
+    # A close in a log founded before fair lots draws its lots from the log's root.
     seed = ws.root_hash() if isinstance(command, cmd.CloseElection) else b""
     derive(recording, command, ws.now, seed=seed)
-    return recording.recorded
+    return recording.recorded[due:]
 
 
 def act(ws: Workspace, command: cmd.Command) -> Recorded:

@@ -21,14 +21,33 @@ def nominate(ws: Workspace, election_id: str, candidate: str, actor: str) -> Rec
     return act(ws, cmd.Nominate(actor, election_id, candidate))
 
 
+def accept(ws: Workspace, election_id: str, candidate: str) -> Recorded:
+    """`soviet election accept ELECTION --as CANDIDATE`: consent to a nomination."""
+    return act(ws, cmd.AcceptNomination(candidate, election_id, candidate))
+
+
+def withdraw(ws: Workspace, election_id: str, candidate: str) -> Recorded:
+    """`soviet election withdraw ELECTION --as CANDIDATE`: stand down before the vote."""
+    return act(ws, cmd.Withdraw(candidate, election_id, candidate))
+
+
+def extend(ws: Workspace, election_id: str, days: int, actor: str) -> Recorded:
+    """`soviet election extend ELECTION --days N --as MEMBER`: a vote short of its quorum
+    runs longer, once."""
+    return act(ws, cmd.ExtendVote(actor, election_id, days))
+
+
 def start(ws: Workspace, election_id: str, actor: str) -> Recorded:
     """`soviet election start ELECTION --as MEMBER`: freeze the roll, open the vote."""
     return act(ws, cmd.StartElection(actor, election_id))
 
 
-def vote(ws: Workspace, election_id: str, choice: Sequence[str], voter: str) -> Recorded:
-    """`soviet vote ELECTION CHOICE… --as MEMBER`."""
-    return act(ws, cmd.CastBallot(voter, election_id, tuple(choice)))
+def vote(
+    ws: Workspace, election_id: str, choice: Sequence[str], voter: str, *, abstain: bool = False
+) -> Recorded:
+    """`soviet vote ELECTION CHOICE… --as MEMBER` (`--blank`: no choice; `--abstain`); a
+    voter who votes again changes their vote."""
+    return act(ws, cmd.CastBallot(voter, election_id, tuple(choice), abstain))
 
 
 def close(ws: Workspace, election_id: str, actor: str) -> Recorded:
@@ -37,6 +56,7 @@ def close(ws: Workspace, election_id: str, actor: str) -> Recorded:
     log a signed checkpoint of it all.
 
     Candidates no longer eligible at the close are withdrawn from the count; ties broken
-    by lot are drawn from the log's root hash before the close, which anyone can redo.
+    by lot are drawn from the election's own record (`soviet.domain.closing`), which
+    anyone can redo. Below the quorum, or without a valid ballot, nobody is elected.
     """
     return act(ws, cmd.CloseElection(actor, election_id))

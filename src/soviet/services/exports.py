@@ -2,9 +2,10 @@
 covers them — read from one snapshot, so a writer committing meanwhile changes nothing.
 
 Each event line is the event's log entry itself (RFC 8785 JSON of `{seq, at, type, actor,
-data}`); the last line is `{"checkpoint": "<signed note>"}`. The checkpoint is the one
-stored at the export's size; else one signed now, if the log's key is at hand; else the
-latest signed one, which covers a prefix and says so.
+data}`, and `clock` for an event recorded under a set clock); the last line is
+`{"checkpoint": "<signed note>"}`. The checkpoint is the one stored at the export's size;
+else one signed now, if the log's key is at hand; else the latest signed one, which
+covers a prefix and says so.
 """
 
 from __future__ import annotations
@@ -70,7 +71,9 @@ def write(log: LogReading, out: IO[bytes], size: int, checkpoint: str | None) ->
     events were written."""
     written = 0
     for event in log.events(1, size + 1):
-        out.write(encode_event(event.seq, event.at, event.type, event.actor, event.data))
+        out.write(
+            encode_event(event.seq, event.at, event.type, event.actor, event.data, event.clock)
+        )
         out.write(b"\n")
         written += 1
     if checkpoint is not None:

@@ -12,5 +12,8 @@ from soviet.services.ports import Workspace
 def adopt(ws: Workspace, charter: Charter, verifier_key: str | None) -> list[Recorded]:
     """Found the organization: its charter, its members and any imported holders."""
     if ws.is_founded():
-        raise Refused("this database already holds an organization; use a new --db")
+        raise Refused(
+            "this database already holds an organization: `soviet init` founds one only in "
+            "an empty database; use a new --db"
+        )
     return [ws.record(event) for event in founding.found(charter, verifier_key)]

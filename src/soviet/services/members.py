@@ -23,6 +23,6 @@ def join(ws: Workspace, member_id: str, body: str, actor: str) -> Recorded:
 
 
 def leave(ws: Workspace, member_id: str, body: str, actor: str) -> Recorded:
-    """`soviet member leave ID --body BODY --as MEMBER`: the member themselves, or one
-    with the power to admit; mandates that needed the membership lapse."""
+    """`soviet member leave ID --body BODY --as ID`: only the member themselves; mandates
+    that needed the membership lapse."""
     return act(ws, cmd.LeaveBody(actor, member_id, body))

@@ -20,8 +20,14 @@ def sign(ws: Workspace, petition_id: str, actor: str) -> Recorded:
     return act(ws, cmd.SignPetition(actor, petition_id))
 
 
+def resign(ws: Workspace, mandate_id: str, actor: str, reason: str = "") -> Recorded:
+    """`soviet mandate resign MANDATE --as HOLDER`: the seat goes to a by-election at
+    once, and the seats it fed are lost as for any lost seat."""
+    return act(ws, cmd.ResignMandate(actor, mandate_id, reason))
+
+
 def vote(ws: Workspace, petition_id: str, choice: str, voter: str) -> Recorded:
-    """`soviet recall vote PETITION yes|no --as MEMBER`."""
+    """`soviet recall vote PETITION yes|no|abstain --as MEMBER`."""
     return act(ws, cmd.CastRecallVote(voter, petition_id, choice))
 
 

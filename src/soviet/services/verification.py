@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from soviet.domain import catalogue as c
+from soviet.domain import closing, rederive
 from soviet.domain import events as ev
-from soviet.domain import rederive
-from soviet.domain.decider import count, eligible, office_of
+from soviet.domain.audit import is_live
+from soviet.domain.clock import SET_CLOCK
+from soviet.domain.decider import eligible, office_of
 from soviet.domain.events import Recorded
 from soviet.domain.rederive import Rederivation
 from soviet.errors import LedgerError, ReplayError, SovietError
@@ -68,7 +70,8 @@ class Entry:
     `data_text` is the stored data (a database row) and `line` the stored entry (an
     export line); each, when given, must be exactly the canonical form. `leaf` is the
     stored leaf hash, when the source stores one. `canonical` is the data's canonical
-    form, when the reader made it while parsing (else it is made here).
+    form, when the reader made it while parsing (else it is made here). `clock` is the
+    event's clock marker ("set" if it was recorded under a set clock), part of its entry.
     """
 
     seq: int
@@ -80,6 +83,7 @@ class Entry:
     line: bytes | None = None
     leaf: bytes | None = None
     canonical: bytes | None = None
+    clock: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,8 @@ class Report:
     key: str | None = None
     checks: dict[str, Check] = field(default_factory=lambda: {n: Check(n) for n in CHECKS})
     notes: list[str] = field(default_factory=list)
+    #: How many events were recorded under a set clock (SOVIET_NOW): told, never failed.
+    clock_set: int = 0
 
     def fail(
         self, check: str, detail: str, seq: int | None = None, type: str | None = None
@@ -183,6 +189,7 @@ class Report:
             "size": self.size,
             "root": self.root.hex(),
             "key": self.key,
+            "clock_set": self.clock_set,
             "checks": [c.to_json() for c in self.checks.values()],
             "first_discrepancy": None if first is None else first.to_json(),
             "discrepancies": [d.to_json() for d in self.discrepancies],
@@ -249,6 +256,8 @@ class LogCheck:
         #: Per level of the tree: SHA-256 over the recomputed nodes in order, and how many.
         self.levels: list[tuple[Any, int]] = []
         self.counts = {"checkpoints": 0, "unchecked": 0, "recounted": 0, "ballots": 0}
+        #: The first and last seq recorded under a set clock, once there is one.
+        self.clock_seqs: tuple[int, int] | None = None
         #: The rules re-derived: every act decided again on the state just before it, its
         #: consequences compared with the logged ones event for event, field for field.
         self.rules = Rederivation(track_root=False) if rules else None
@@ -290,6 +299,8 @@ class LogCheck:
                 e.type,
             )
         self.last_at = max(self.last_at, e.at)
+        if e.clock is not None:
+            self._clock_set(e)
         if e.seq == 1 or e.seq - 1 in self.wanted or e.type == ev.CHECKPOINT_LOGGED:
             self.types[e.seq] = e.type
         if self.tree.end == 0 and e.type != ev.ORGANIZATION_FOUNDED:
@@ -308,6 +319,18 @@ class LogCheck:
         self._rederive(e, root_before)
         self._grow(leaf)
         self._replay(e)
+
+    def _clock_set(self, e: Entry) -> None:
+        """Count an event recorded under a set clock; a marker other than "set" is not one
+        this log writes."""
+        if e.clock != SET_CLOCK:
+            self.report.fail(
+                "entries", f"its clock marker is {e.clock!r}, not {SET_CLOCK!r}", e.seq, e.type
+            )
+            return
+        self.report.clock_set += 1
+        first = e.seq if self.clock_seqs is None else self.clock_seqs[0]
+        self.clock_seqs = (first, e.seq)
 
     def _rederive(self, e: Entry, root_before: bytes) -> None:
         if self.rules is None:
@@ -349,6 +372,13 @@ class LogCheck:
         checks = report.checks
         n = report.size
         checks["entries"].summary = f"{n:,} events, seq 1 to {n:,}, in order, time never going back"
+        if self.clock_seqs is not None:
+            many = report.clock_set
+            report.notes.append(
+                f"{many:,} event{'s were' if many > 1 else ' was'} recorded under a set clock "
+                f"(SOVIET_NOW), from seq {self.clock_seqs[0]:,} to {self.clock_seqs[1]:,}: "
+                "their times are the clock that was set, not the real one"
+            )
         leaves = f"{n:,} leaf hashes recomputed from the canonical (RFC 8785) events"
         checks["leaves"].summary = leaves
         logged, unchecked = self.counts["checkpoints"], self.counts["unchecked"]
@@ -388,7 +418,7 @@ class LogCheck:
 
     def _leaf(self, e: Entry) -> bytes:
         data = e.canonical if e.canonical is not None else canonical(dict(e.data))
-        entry = encode_entry(e.seq, e.at, e.type, e.actor, data)
+        entry = encode_entry(e.seq, e.at, e.type, e.actor, data, e.clock)
         if e.line is not None and e.line != entry:
             self.report.fail(
                 "leaves", "the line is not the event's canonical (RFC 8785) form", e.seq, e.type
@@ -477,27 +507,44 @@ class LogCheck:
             return
         report = self.report
         data = e.data
+        if data.get("outcome") in ("void", "unopposed"):  # nothing was counted
+            return
         seed = str(data.get("seed"))
-        if seed != root_before.hex():
-            report.fail(
-                "counts",
-                f"its seed {seed} is not the log's root before the close, "
-                f"{root_before.hex()}: {self._changed(e.seq - 1)}",
-                e.seq,
-                e.type,
-            )
         try:
             state = Recording(self.replica.workspace(e.at))
             election = state.election(str(data["election"]))
             office = office_of(state, election.office)
+            ballots = state.ballots(election.id)
+            expected = closing.seed_of(election, office, ballots, root_before)
+        except (SovietError, KeyError, ValueError) as error:
+            report.fail("counts", f"the recount fails: {error}", e.seq, e.type)
+            return
+        if seed != expected.hex():
+            where = (
+                f"the log's root before the close, {root_before.hex()}"
+                if office.procedure.legacy
+                else f"the seed of the election's own record, {expected.hex()}"
+            )
+            report.fail(
+                "counts",
+                f"its seed {seed} is not {where}: {self._changed(e.seq - 1)}",
+                e.seq,
+                e.type,
+            )
+        try:
             can_stand = eligible(state, office)
-            result, winners = count(state, election, office, can_stand, e.at, bytes.fromhex(seed))
+            seated = {
+                m.holder
+                for m in state.active_mandates(office=office.id)
+                if is_live(m, can_stand, e.at)
+            }
+            counted = closing.count(election, office, ballots, can_stand, seated, root_before)
         except (SovietError, KeyError, ValueError) as error:
             report.fail("counts", f"the recount fails: {error}", e.seq, e.type)
             return
         self.counts["recounted"] += 1
-        self.counts["ballots"] += len(election.voters)
-        recounted = {"result": json.loads(canonical(result.to_json())), "winners": winners}
+        self.counts["ballots"] += len(ballots)
+        recounted = {"result": json.loads(canonical(counted.result)), "winners": counted.winners}
         logged = {"result": data.get("result"), "winners": data.get("winners")}
         difference = first_difference(logged, recounted)
         if difference is not None:
@@ -522,7 +569,7 @@ class LogCheck:
             return
         try:
             payload = self.rules.payload if self.rules is not None else None
-            self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data), payload)
+            self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data, e.clock), payload)
         except ReplayError as error:
             self._replay_failed(error, error.seq, error.type)
         except SovietError as error:

@@ -14,6 +14,7 @@ ONLY` — and takes no lock a writer holds.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,13 +28,48 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from soviet.errors import DatabaseError
 
 #: The Alembic revision this code writes; a database at another revision is upgraded.
-HEAD = "0003"
+HEAD = "0005"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The advisory lock every PostgreSQL writer holds for its transaction.
 WRITER_LOCK = 0x50F1E7
 #: The execution option that makes a SQLite connection's transactions snapshot reads.
 READ_ONLY = "soviet_read_only"
+
+
+#: What starts a URL (`sqlite:///…`, `postgresql+psycopg://…`) rather than a file's path.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+#: The forms hosting services give PostgreSQL URLs in, which SQLAlchemy would open with
+#: psycopg2: soviet's driver is psycopg (version 3).
+_POSTGRES = ("postgres://", "postgresql://")
+#: How a file's name ends (`.db`, `.sqlite3`): text with none, no folder and no scheme
+#: (`not a url`) is refused as a URL rather than taken for a new file.
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]+")
+
+
+def url_of(given: str) -> str:
+    """The SQLAlchemy URL of a database as `--db` or SOVIET_DB names it: the path of a SQLite
+    file (`soviet.db`, `./org/x.db`, `~/x.db` → `sqlite:///…`; a path names a folder or
+    its file has a suffix), a PostgreSQL URL (`postgres://…`, `postgresql://…` →
+    `postgresql+psycopg://…`), or any SQLAlchemy URL, which is taken as it is."""
+    if given.startswith(_POSTGRES):
+        return "postgresql+psycopg://" + given.split("://", 1)[1]
+    if _SCHEME.match(given) or not _a_path(given):
+        return given
+    path = str(Path(given).expanduser())
+    plain = f"sqlite:///{path}"
+    try:
+        if sa.make_url(plain).database == path:
+            return plain
+    except (ArgumentError, ValueError):
+        pass
+    # A name holding '?', '%' or the like: escaped, so that it is not read as a URL's query.
+    return sa.URL.create("sqlite", database=path).render_as_string(hide_password=False)
+
+
+def _a_path(given: str) -> bool:
+    folder = "/" in given or os.sep in given or given.startswith("~")
+    return folder or bool(_SUFFIX.fullmatch(Path(given).suffix))
 
 
 def shown(url: str | URL) -> str:
@@ -53,7 +89,10 @@ def create_engine(url: str, *, create: bool = True) -> Engine:
             return _sqlite_engine(url, parsed.database, create)
         return sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        raise DatabaseError(f"cannot use database URL {shown(url)!r}: {error}") from None
+        raise DatabaseError(
+            f"cannot use database URL {shown(url)!r}: {error}; name a SQLite file (soviet.db) "
+            "or a database URL (postgresql://…)"
+        ) from None
     except ImportError as error:
         raise DatabaseError(
             f"cannot use database URL {shown(url)!r}: its driver is not installed ({error})"

@@ -3,11 +3,12 @@ how an export is read back. What it holds is `soviet.services.exports`'s to writ
 one event per line, then the signed checkpoint that covers them.
 
 Each event line is the event's log entry itself — the canonical (RFC 8785) JSON of
-`{seq, at, type, actor, data}` — so the leaf hash of line n is SHA-256(0x00 ‖ line n).
-The last line is `{"checkpoint": "<signed note>"}`, the checkpoint of the tree at some
-size up to the number of events (at export time, the whole file when the log's key was
-at hand). Anyone can then check the file with the verifier key alone: `soviet verify
---export FILE --key KEY`.
+`{seq, at, type, actor, data}`, with `clock` for an event recorded under a set clock —
+so the leaf hash of line n is SHA-256(0x00 ‖ line n). The last line is
+`{"checkpoint": "<signed note>"}`, the checkpoint of the tree at some size up to the
+number of events (at export time, the whole file when the log's key was at hand). Anyone
+can then check the file with the verifier key alone: `soviet verify --export FILE --key
+KEY`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from sqlalchemy.exc import ArgumentError
 from soviet.errors import InputError
 from soviet.services.exports import CHECKPOINT
 
-#: The keys of an event line, exactly.
+#: The keys of an event line, exactly; and the key it may have besides, the marker of an
+#: event recorded under a set clock.
 EVENT_KEYS = frozenset({"seq", "at", "type", "actor", "data"})
+CLOCK = "clock"
 
 
 def shown(name: str | Path) -> str:
@@ -243,7 +246,7 @@ def _line(number: int, raw: bytes) -> Line:
         value = json.loads(raw)
     except ValueError as error:
         return Line(number, raw, None, f"line {number} is not JSON ({error})")
-    if not isinstance(value, dict) or set(value) != EVENT_KEYS:
+    if not isinstance(value, dict) or set(value) - {CLOCK} != EVENT_KEYS:
         return Line(
             number, raw, None, f"line {number} is not an event {{seq, at, type, actor, data}}"
         )
@@ -253,6 +256,7 @@ def _line(number: int, raw: bytes) -> Line:
         and isinstance(value["type"], str)
         and isinstance(value["data"], dict)
         and (value["actor"] is None or isinstance(value["actor"], str))
+        and isinstance(value.get(CLOCK, ""), str)
     )
     if not kinds:
         return Line(number, raw, None, f"line {number} has a field of the wrong kind")

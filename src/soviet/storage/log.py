@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, inspect, select
 
 from soviet.domain.events import Event, Recorded
 from soviet.ledger.entries import encode_entry, parse_canonical_value
@@ -24,15 +24,35 @@ def last(conn: Connection) -> tuple[int, str | None]:
     return int(row.seq), str(row.at)
 
 
+def held(conn: Connection) -> int:
+    """How many events a database's log holds, at any schema version: 0 without a log."""
+    if not inspect(conn).has_table(t.events.name):
+        return 0
+    return last(conn)[0]
+
+
 def size(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(t.events)).scalar_one())
 
 
-def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
-    """The events-table row of an event and its recorded form (data as stored: JSON)."""
+def last_event(conn: Connection) -> tuple[int, str, str | None] | None:
+    """The log's last event: its seq, its instant and its clock marker; None for no log."""
+    row = conn.execute(
+        select(t.events.c.seq, t.events.c.at, t.events.c.clock)
+        .order_by(t.events.c.seq.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (int(row.seq), str(row.at), row.clock)
+
+
+def row_for(
+    seq: int, at: str, event: Event, clock: str | None = None
+) -> tuple[dict[str, Any], Recorded]:
+    """The events-table row of an event and its recorded form (data as stored: JSON);
+    `clock` is the marker of an event recorded under a set clock, in its entry too."""
     data: Mapping[str, Any]
     data, text = parse_canonical_value(dict(event.data))  # as it reads back from the log
-    entry = encode_entry(seq, at, event.type, event.actor, text)
+    entry = encode_entry(seq, at, event.type, event.actor, text, clock)
     row = {
         "seq": seq,
         "at": at,
@@ -40,8 +60,9 @@ def row_for(seq: int, at: str, event: Event) -> tuple[dict[str, Any], Recorded]:
         "actor": event.actor,
         "data": text.decode("utf-8"),
         "leaf": leaf_hash(entry),
+        "clock": clock,
     }
-    return row, Recorded(seq, at, event.type, event.actor, data)
+    return row, Recorded(seq, at, event.type, event.actor, data, clock)
 
 
 def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[Recorded]:
@@ -50,4 +71,4 @@ def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[
     if stop is not None:
         query = query.where(t.events.c.seq < stop)
     for row in conn.execute(query.execution_options(yield_per=5000)):
-        yield Recorded(row.seq, row.at, row.type, row.actor, json.loads(row.data))
+        yield Recorded(row.seq, row.at, row.type, row.actor, json.loads(row.data), row.clock)

@@ -45,7 +45,7 @@ def founded(w: Writes, e: Recorded, p: c.OrganizationFounded) -> None:
             id=1,
             name=p.name,
             origin=p.origin,
-            rules=dumps(dataclasses.asdict(p.rules)),
+            rules=dumps(_present(dataclasses.asdict(p.rules))),
             founders=dumps(p.founders),
             verifier_key=p.verifier_key,
             founded_at=e.at,
@@ -73,11 +73,17 @@ def founded(w: Writes, e: Recorded, p: c.OrganizationFounded) -> None:
             "recall_immediate": o.recall_immediate,
             "recall_quorum": o.recall_quorum,
             "position": i,
+            "procedure": None if o.procedure is None else dumps(o.procedure),
         }
         for i, o in enumerate(p.offices)
     ]
     if offices:
         w.insert(t.offices, offices)
+
+
+def _present(data: dict[str, Any]) -> dict[str, Any]:
+    """The keys whose values are not None (as the log leaves out an absent optional)."""
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def admitted(w: Writes, e: Recorded, p: c.MemberAdmitted) -> None:
@@ -149,17 +155,65 @@ def election_opened(w: Writes, e: Recorded, p: c.ElectionOpened) -> None:
             opened_at=e.at,
             opened_by=e.actor,
             cause=p.cause,
+            kind=p.kind,
+            nominations_end=p.nominations_end,
         ),
     )
 
 
+def _next_position(w: Writes, election: str) -> int:
+    """The position of the next candidate to stand: candidates stand in the order they
+    consent (a self-nomination consents at once)."""
+    highest = w.execute(
+        select(func.max(t.candidates.c.position)).where(t.candidates.c.election == election)
+    ).scalar()
+    return int(highest or 0) + 1
+
+
 def nominated(w: Writes, e: Recorded, p: c.CandidateNominated) -> None:
-    position = w.execute(
-        select(func.count()).select_from(t.candidates).where(t.candidates.c.election == p.election)
-    ).scalar_one()
+    status = "standing"
+    if e.actor != p.candidate:  # needs the candidate's consent, unless the log predates it
+        procedure = w.execute(
+            select(t.offices.c.procedure)
+            .join(t.elections, t.elections.c.office == t.offices.c.id)
+            .where(t.elections.c.id == p.election)
+        ).scalar()
+        status = "nominated" if procedure is not None else "standing"
     w.insert(
         t.candidates,
-        dict(election=p.election, member=p.candidate, position=position + 1, nominated_by=e.actor),
+        dict(
+            election=p.election,
+            member=p.candidate,
+            position=_next_position(w, p.election),
+            nominated_by=e.actor,
+            status=status,
+        ),
+    )
+
+
+def _candidate(w: Writes, election: str, member: str, **values: Any) -> None:
+    w.execute(
+        update(t.candidates)
+        .where(t.candidates.c.election == election, t.candidates.c.member == member)
+        .values(**values)
+    )
+
+
+def accepted(w: Writes, e: Recorded, p: c.CandidateAccepted) -> None:
+    _candidate(
+        w, p.election, p.candidate, status="standing", position=_next_position(w, p.election)
+    )
+
+
+def withdrew(w: Writes, e: Recorded, p: c.CandidateWithdrew) -> None:
+    _candidate(w, p.election, p.candidate, status="withdrawn")
+
+
+def extended(w: Writes, e: Recorded, p: c.ElectionExtended) -> None:
+    w.execute(
+        update(t.elections)
+        .where(t.elections.c.id == p.election)
+        .values(voting_ends=p.voting_ends, extended_by=e.actor)
     )
 
 
@@ -173,7 +227,16 @@ def election_started(w: Writes, e: Recorded, p: c.ElectionStarted) -> None:
 
 
 def ballot_cast(w: Writes, e: Recorded, p: c.BallotCast) -> None:
-    w.insert(t.ballots, dict(election=p.election, voter=e.actor, choice=dumps(p.choice), seq=e.seq))
+    """A voter's latest ballot: an abstention's choice is null, a blank ballot's empty."""
+    choice = "null" if p.abstain else dumps(p.choice)
+    if p.replaces is None:
+        w.insert(t.ballots, dict(election=p.election, voter=e.actor, choice=choice, seq=e.seq))
+        return
+    w.execute(
+        update(t.ballots)
+        .where(t.ballots.c.election == p.election, t.ballots.c.voter == e.actor)
+        .values(choice=choice, seq=e.seq)
+    )
 
 
 def election_closed(w: Writes, e: Recorded, p: c.ElectionClosed) -> None:
@@ -195,6 +258,7 @@ def petition_opened(w: Writes, e: Recorded, p: c.PetitionOpened) -> None:
             reason=p.reason,
             status="open",
             opened_at=e.at,
+            expires=p.expires,
         ),
     )
     w.insert(t.signatures, dict(petition=p.petition, member=e.actor, seq=e.seq))
@@ -215,7 +279,14 @@ def recall_vote_opened(w: Writes, e: Recorded, p: c.RecallVoteOpened) -> None:
 
 
 def recall_ballot_cast(w: Writes, e: Recorded, p: c.RecallBallotCast) -> None:
-    w.insert(t.recall_ballots, dict(petition=p.petition, voter=e.actor, vote=p.vote, seq=e.seq))
+    if p.replaces is None:
+        w.insert(t.recall_ballots, dict(petition=p.petition, voter=e.actor, vote=p.vote, seq=e.seq))
+        return
+    w.execute(
+        update(t.recall_ballots)
+        .where(t.recall_ballots.c.petition == p.petition, t.recall_ballots.c.voter == e.actor)
+        .values(vote=p.vote, seq=e.seq)
+    )
 
 
 def recall_closed(w: Writes, e: Recorded, p: c.RecallClosed) -> None:
@@ -254,8 +325,11 @@ PROJECTORS: Mapping[str, Projector] = dict(
         _on(c.MandateResigned, mandate_ended),
         _on(c.ElectionOpened, election_opened),
         _on(c.CandidateNominated, nominated),
+        _on(c.CandidateAccepted, accepted),
+        _on(c.CandidateWithdrew, withdrew),
         _on(c.ElectionStarted, election_started),
         _on(c.BallotCast, ballot_cast),
+        _on(c.ElectionExtended, extended),
         _on(c.ElectionClosed, election_closed),
         _on(c.PetitionOpened, petition_opened),
         _on(c.PetitionSigned, petition_signed),

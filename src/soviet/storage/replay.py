@@ -35,10 +35,11 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
     """Replay the whole log of `source` into `target`, an empty database (migrated here if
     it has no schema yet); returns the number of events.
 
-    The target's events are written anew from each event's seq, time, type, actor and data
-    (so their leaf hashes and the Merkle tree are recomputed, not copied), and each event
-    is applied by `projectors.project`. Runs in the target's current transaction; raises
-    LedgerError if the source's seqs are not 1..n or an event's data does not fit its type.
+    The target's events are written anew from each event's seq, time, type, actor, data
+    and clock marker (so their leaf hashes and the Merkle tree are recomputed, not copied),
+    and each event is applied by `projectors.project`. Runs in the target's current
+    transaction; raises LedgerError if the source's seqs are not 1..n or an event's data
+    does not fit its type.
     """
     if database.revision(target) is None:
         database.migrate(target)
@@ -53,7 +54,7 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
                     f"the log has no entry {count + len(leaves) + 1}: the next is {event.seq}"
                 )
             row, recorded = log.row_for(
-                event.seq, event.at, Event(event.type, event.actor, event.data)
+                event.seq, event.at, Event(event.type, event.actor, event.data), event.clock
             )
             try:
                 payload = c.decode(recorded.type, recorded.data)

@@ -46,6 +46,8 @@ events = Table(
     Column("actor", String(128), nullable=True),
     Column("data", Text, nullable=False),  # canonical JSON (RFC 8785) of the event's data
     Column("leaf", LargeBinary(32), nullable=False),  # SHA-256(0x00 || RFC 8785 entry)
+    # "set" for an event recorded under a set clock (SOVIET_NOW), in its entry too; else NULL
+    Column("clock", String(8), nullable=True),
 )
 
 # Interior nodes of complete subtrees: node (level, index) covers leaves
@@ -109,6 +111,7 @@ offices = Table(
     Column("recall_immediate", String(32), nullable=False),
     Column("recall_quorum", String(32), nullable=False),
     Column("position", Integer, nullable=False),
+    Column("procedure", Text, nullable=True),  # JSON of its procedure; NULL: before them
 )
 Index("ix_offices_seat_in", offices.c.seat_in)  # the seated deputies of a council
 
@@ -145,6 +148,9 @@ elections = Table(
     Column("closed_at", String(32), nullable=True),
     Column("result", Text, nullable=True),  # JSON of the count, every round
     Column("winners", Text, nullable=True),  # JSON list of member ids
+    Column("kind", String(16), nullable=True),  # regular | by-election
+    Column("nominations_end", String(32), nullable=True),
+    Column("extended_by", String(128), nullable=True),
 )
 Index("ix_elections_office", elections.c.office)
 
@@ -155,6 +161,7 @@ candidates = Table(
     Column("member", String(128), ForeignKey("members.id"), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("nominated_by", String(128), nullable=True),
+    Column("status", String(16), nullable=True),  # standing | nominated | withdrawn
 )
 
 rolls = Table(
@@ -209,6 +216,7 @@ petitions = Table(
     Column("voting_ends", String(32), nullable=True),
     Column("closed_at", String(32), nullable=True),
     Column("result", Text, nullable=True),  # JSON of the recall vote's count
+    Column("expires", String(32), nullable=True),
 )
 Index("ix_petitions_mandate_status", petitions.c.mandate, petitions.c.status)  # live ones
 
@@ -232,7 +240,7 @@ recall_ballots = Table(
     metadata,
     Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
     Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
-    Column("vote", String(4), nullable=False),  # yes | no
+    Column("vote", String(8), nullable=False),  # yes | no | abstain
     Column("seq", Seq, nullable=False),
 )
 

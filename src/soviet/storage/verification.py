@@ -180,7 +180,18 @@ def verify_database(
             else:
                 text = row.data.encode("utf-8")
                 check.feed(
-                    Entry(row.seq, row.at, row.type, row.actor, data, text, None, stored, canonical)
+                    Entry(
+                        row.seq,
+                        row.at,
+                        row.type,
+                        row.actor,
+                        data,
+                        text,
+                        None,
+                        stored,
+                        canonical,
+                        row.clock,
+                    )
                 )
                 writes.note(row.seq, row.type, data)
             if progress is not None and done % STEP == 0:
@@ -243,6 +254,7 @@ def verify_export(
                         None,
                         line.raw,
                         None,
+                        clock=event.get("clock"),
                     )
                 )
             if progress is not None and done % STEP == 0:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from soviet.domain.events import Event, Recorded
-from soviet.domain.model import Body, Member, Office
+from soviet.domain.model import Body, Member, Office, Procedure
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
 from soviet.domain.state import IdKind
 from soviet.errors import ClockError, NotFound
@@ -46,6 +46,7 @@ def office_from_row(row: Any) -> Office:
         recall_petition=Fraction(row.recall_petition),
         recall_immediate=Fraction(row.recall_immediate),
         recall_quorum=Fraction(row.recall_quorum),
+        procedure=Procedure.from_json(json.loads(row.procedure) if row.procedure else None),
     )
 
 
@@ -169,20 +170,29 @@ class SqlProjections:
 
     def _election(self, row: Any) -> ElectionRecord:
         eid = row.id
-        candidates = self.conn.execute(
-            select(t.candidates.c.member)
+        rows = self.conn.execute(
+            select(t.candidates.c.member, t.candidates.c.status)
             .where(t.candidates.c.election == eid)
             .order_by(t.candidates.c.position)
-        ).scalars()
+        )
+        names: dict[str, list[str]] = {"standing": [], "nominated": [], "withdrawn": []}
+        for member, status in rows:
+            names[status or "standing"].append(member)
         return ElectionRecord(
             id=eid,
             office=row.office,
             status=row.status,
             seats=row.seats,
-            candidates=tuple(candidates),
+            candidates=tuple(names["standing"]),
             roll=self._ids(t.rolls.c.member, t.rolls.c.election == eid),
             voters=self._ids(t.ballots.c.voter, t.ballots.c.election == eid),
             voting_ends=row.voting_ends,
+            pending=tuple(names["nominated"]),
+            withdrawn=tuple(names["withdrawn"]),
+            kind=row.kind or ("regular" if row.cause is None else "by-election"),
+            nominations_end=row.nominations_end,
+            started_at=row.started_at,
+            extended_by=row.extended_by,
         )
 
     def election(self, election_id: str) -> ElectionRecord:
@@ -199,20 +209,64 @@ class SqlProjections:
         )
         return None if row is None else self._election(row)
 
-    def ballots(self, election_id: str) -> list[tuple[str, tuple[str, ...]]]:
+    def ballots(self, election_id: str) -> list[tuple[str, tuple[str, ...] | None]]:
         rows = self.conn.execute(
             select(t.ballots.c.voter, t.ballots.c.choice)
             .where(t.ballots.c.election == election_id)
             .order_by(t.ballots.c.seq)
         )
-        choices: dict[str, tuple[str, ...]] = {}  # a few rankings recur across many ballots
+        # a few rankings recur across many ballots; "null" is an abstention
+        choices: dict[str, tuple[str, ...] | None] = {"null": None}
         ballots = []
         for voter, text in rows:
-            choice = choices.get(text)
-            if choice is None:
+            if text in choices:
+                choice = choices[text]
+            else:
                 choice = choices[text] = tuple(json.loads(text))
             ballots.append((voter, choice))
         return ballots
+
+    def ballot_seq(self, election_id: str, voter: str) -> int | None:
+        row = self._one(
+            select(t.ballots.c.seq).where(
+                t.ballots.c.election == election_id, t.ballots.c.voter == voter
+            )
+        )
+        return None if row is None else int(row.seq)
+
+    def recall_vote_seq(self, petition_id: str, voter: str) -> int | None:
+        row = self._one(
+            select(t.recall_ballots.c.seq).where(
+                t.recall_ballots.c.petition == petition_id, t.recall_ballots.c.voter == voter
+            )
+        )
+        return None if row is None else int(row.seq)
+
+    def last_failed_recall(self, mandate_id: str) -> str | None:
+        closed = self.conn.execute(
+            select(func.max(t.petitions.c.closed_at)).where(
+                t.petitions.c.mandate == mandate_id,
+                t.petitions.c.status == "failed",
+                t.petitions.c.result.is_not(None),
+            )
+        ).scalar()
+        return None if closed is None else str(closed)
+
+    def pending_elections(self) -> list[ElectionRecord]:
+        rows = self.conn.execute(
+            select(t.elections)
+            .where(t.elections.c.status != "closed")
+            .order_by(t.elections.c.number)
+        ).all()
+        return [self._election(row) for row in rows]
+
+    def live_petitions(self) -> list[PetitionRecord]:
+        rows = self.conn.execute(
+            select(t.petitions)
+            .where(t.petitions.c.status.in_(("open", "voting")))
+            .order_by(t.petitions.c.number)
+        ).all()
+        return [self._petition(row) for row in rows]
 
     def _petition(self, row: Any) -> PetitionRecord:
         pid = row.id
@@ -229,6 +283,7 @@ class SqlProjections:
             roll=self._ids(t.recall_rolls.c.member, t.recall_rolls.c.petition == pid),
             votes={v.voter: v.vote for v in votes},
             voting_ends=row.voting_ends,
+            expires=row.expires,
         )
 
     def petition(self, petition_id: str) -> PetitionRecord:
@@ -250,11 +305,15 @@ class SqlProjections:
 class SqlWorkspace(SqlProjections):
     """One unit of work: begins with the writers' lock, checks the clock, and holds the
     events recorded so far so their Merkle nodes are written before the commit. Their
-    rows and projection rows are held back too (`Writes`) and sent before any read."""
+    rows and projection rows are held back too (`Writes`) and sent before any read.
+    `clock` is the marker its events carry when `now` is a set clock (SOVIET_NOW)."""
 
-    def __init__(self, conn: Connection, now: str, keys: KeyFile | None = None) -> None:
+    def __init__(
+        self, conn: Connection, now: str, keys: KeyFile | None = None, clock: str | None = None
+    ) -> None:
         self._writes = Writes(conn)
         self._keys = keys
+        self._clock = clock
         lock_writers(conn)  # before the tail is read: no other writer moves it now
         super().__init__(conn, now)
         self._start = self.size
@@ -269,7 +328,7 @@ class SqlWorkspace(SqlProjections):
 
     def record(self, event: Event) -> Recorded:
         seq = self.next_seq()
-        row, recorded = log.row_for(seq, self._now, event)
+        row, recorded = log.row_for(seq, self._now, event, self._clock)
         self._writes.insert(t.events, row)
         self._pending.append(row["leaf"])
         projectors.project(self._writes, recorded)

@@ -120,7 +120,7 @@ METHODS: Mapping[str, Method] = _registry(
         "yes-no",
         "a recall vote or motion: yes > no, with an optional quorum",
         count_yes_no,
-        frozenset({"electorate", "quorum"}),
+        frozenset({"electorate", "quorum", "abstained"}),
     ),
 )
 

@@ -5,8 +5,9 @@
   block voting). The ``seats`` candidates with most votes are elected.
 - ``approval``: each ballot's row is the set of candidates it approves, one vote each.
 - ``yes-no``: a recall vote or a motion. Candidates are ``("yes", "no")`` and each ballot
-  names one. It passes when yes > no and, if a quorum is set, yes + no >= quorum x
-  electorate (compared exactly, in integers); the winner is ``"yes"`` when it passes and
+  names one. It passes when yes > no and, if a quorum is set, yes + no (+ the option
+  ``abstained``: abstentions, which count toward the quorum and for neither side) >=
+  quorum x electorate (compared exactly, in integers); the winner is ``"yes"`` when it passes and
   ``"no"`` otherwise, and the result's note says why.
 
 Withdrawn candidates get no votes; a ballot's later choices take their place. A tie for the
@@ -121,9 +122,15 @@ def count_yes_no(
         electorate = options.get("electorate")
         if not isinstance(electorate, int) or isinstance(electorate, bool) or electorate < 0:
             raise TallyError("yes-no with a quorum needs option electorate: a whole number >= 0")
-        quorum_met = voted * share.denominator >= share.numerator * electorate
+        abstained = options.get("abstained", 0)
+        if not isinstance(abstained, int) or isinstance(abstained, bool) or abstained < 0:
+            raise TallyError("yes-no option abstained must be a whole number >= 0")
+        turnout = voted + abstained
+        quorum_met = turnout * share.denominator >= share.numerator * electorate
+        if abstained:
+            reasons.append(f"{abstained} abstained")
         reasons.append(
-            f"quorum {'met' if quorum_met else 'not met'}: {voted} voted of {electorate},"
+            f"quorum {'met' if quorum_met else 'not met'}: {turnout} voted of {electorate},"
             f" {share} of the electorate needed"
         )
     passed = majority and quorum_met

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -11,8 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soviet.ballots import BallotFile, BallotRules, Overvote, Repeat, Skipped, _blt_body, read_blt
-from soviet.errors import BallotFileError, InputError
+from soviet.ballots import (
+    BallotFile,
+    BallotRules,
+    Overvote,
+    Repeat,
+    Skipped,
+    _blt_body,
+    read_blt,
+    read_file,
+)
+from soviet.errors import BallotFileError, BallotFileWarning, InputError
 
 from .reference import read_ballot_lines, read_tiered_lines
 
@@ -281,7 +291,13 @@ MALFORMED = [
     (blt("1 1 0\n", names='"A"\n"B"\n"C"\n'), 6, "expected 4 candidate names, found 3"),
     (blt("1 1 0\n", names='"A"\n"B"\n"C"\n"D"\n"T"\n"extra"\n'), 9, "found more quoted text"),
     (blt("1 1 0\n", names='"A"\n"B\n"C"\n"D"\n'), 5, "closing quote is missing"),
-    (blt("1 1 0\n", names='"A"\nB\n"C"\n"D"\n'), 5, "then quoted candidate names; found 'B'"),
+    (blt("1 1 0\n", names='"A"\n"B" C\n"C"\n"D"\n'), 5, "expected a quoted name, found 'C'"),
+    (blt("1 1 0\n", names='"A"\nB "b"\n"C"\n"D"\n'), 5, "a name without quotes holds a quote"),
+    (blt("1 1 0\n", names="A\nB\n1 2 0\nC\nD\n"), 6, "then quoted candidate names; found '1 2 0'"),
+    (blt("1 1 0\n", names="A\nB\nC\n"), 6, "expected 4 candidate names, found 3"),
+    (blt("1 1 0\n", names="A\nB\nC\nD\nT\nmore\n"), 9, "found more text"),
+    (blt("1 1 0\n", names="A\nB\nA\nD\n"), 6, "'A' appears twice (also line 4)"),
+    ("4 2\n1 1 0\nA\nB\nC\nD\n", 2, "expected the line 0 that ends the ballots, then"),
     (blt("1 1 0\n", names='"A"\n"B"\n"A"\n"D"\n'), 6, "'A' appears twice (also line 4)"),
     (blt("-5\n1 1 0\n"), 2, "withdrawn candidate 5 out of range"),
     (blt("-1 2\n1 1 0\n"), 2, "negative candidate numbers only"),
@@ -401,3 +417,49 @@ def test_with_equal_rankings_the_reader_agrees_with_a_ballot_by_ballot_reference
         }
     )
     assert ballots.empty == empty
+
+
+# -- names without quotes ----------------------------------------------------------------------
+
+
+def test_names_without_quotes_are_read_one_a_line_with_a_warning_naming_the_first() -> None:
+    text = blt("1 1 2 0\n2 3 0\n", names="Castor\nPollux\n\nHelen of Troy\nParis\nGreek heroes\n")
+    ballots = read_blt(text, "ward.blt")
+    assert ballots.profile.candidates == ("Castor", "Pollux", "Helen of Troy", "Paris")
+    assert ballots.profile.title == "Greek heroes"
+    assert rows(ballots) == {("Castor", "Pollux"): 1, ("Helen of Troy",): 2}
+    [warning] = ballots.warnings
+    assert (warning.source, warning.line) == ("ward.blt", 5)
+    assert str(warning).startswith("ward.blt:5: names without quotes (5 lines, the first here)")
+
+
+def test_quoted_names_and_a_title_without_quotes_read_alike() -> None:
+    quoted = read_blt(blt("1 1 2 0\n"), "x.blt")
+    mixed = read_blt(
+        blt("1 1 2 0\n", names=NAMES.replace('"Greek heroes"', "Greek heroes")), "x.blt"
+    )
+    assert mixed.profile.candidates == quoted.profile.candidates
+    assert mixed.profile.title == quoted.profile.title == "Greek heroes"
+    assert [w.line for w in mixed.warnings] == [8]
+    assert quoted.warnings == ()
+
+
+def test_a_title_without_quotes_may_start_with_a_number() -> None:
+    ballots = read_blt(blt("1 1 0\n", names="A\nB\nC\nD\n2009 Ward 5 council\n"), "x.blt")
+    assert ballots.profile.title == "2009 Ward 5 council"
+
+
+def test_comment_lines_among_the_names_are_ignored() -> None:
+    ballots = read_blt(blt("1 1 0\n", names='# the names\n"A"\n"B"\n"C"\n"D"\n# end\n'), "x.blt")
+    assert ballots.profile.candidates == ("A", "B", "C", "D")
+    assert ballots.warnings == ()
+
+
+def test_a_file_with_names_without_quotes_warns_when_read_from_disk(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "ward.blt"
+    path.write_text(blt("1 1 0\n", names="A\nB\nC\nD\n"), encoding="utf-8")
+    with pytest.warns(BallotFileWarning, match=r"ward\.blt:4: names without quotes"):
+        ballots = read_file(path)
+    assert ballots.profile.candidates == ("A", "B", "C", "D")

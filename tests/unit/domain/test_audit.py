@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from soviet.domain.audit import audit, is_live, open_seats
-from soviet.domain.model import Office
-from soviet.domain.records import MandateRecord
+from soviet.domain.model import Office, Procedure
+from soviet.domain.records import ElectionRecord, MandateRecord
 
 NOW = "2026-05-01T09:00:00Z"
 EXEC = Office("city.exec", "city", "Executive", 3, "stv", powers=frozenset({"admit"}))
@@ -45,10 +47,29 @@ def test_every_kind_of_finding_is_reported_seat_by_seat() -> None:
     assert kinds == [
         (None, "provisional", None),
         ("city.exec", "unelected", 1),
-        ("city.exec", "expired", 2),
+        ("city.exec", "holdover", 2),  # the charter's default: held until a successor
         ("city.exec", "ineligible", 3),
         ("city.chair", "vacant", 1),
     ]
+
+
+def test_a_term_that_ran_out_without_holdover_is_expired() -> None:
+    office = replace(EXEC, procedure=Procedure(holdover=False))
+    active = {"city.exec": [mandate(1, "ann", until="2026-04-01T00:00:00Z")]}
+    [finding] = audit([office], active, {"city.exec": {"ann"}}, [], NOW)[1:2]
+    assert (finding.kind, finding.seat) == ("expired", 1)
+
+
+def test_an_election_whose_nominations_closed_without_a_candidate_is_reported() -> None:
+    waiting = ElectionRecord(
+        "E4", "city.chair", "nominating", 1, nominations_end="2026-04-28T09:00:00Z"
+    )
+    later = ElectionRecord("E5", "city.exec", "nominating", 1, nominations_end=NOW + "Z")
+    found = audit([CHAIR], {}, {"city.chair": set()}, [], NOW, [waiting, later])
+    [finding] = [f for f in found if f.kind == "no-candidate"]
+    assert finding.office == "city.chair"
+    assert "election E4 has no candidate" in finding.detail
+    assert "stays open for nominations" in finding.detail
 
 
 def test_the_provisional_finding_names_the_founders_until_admit_is_elected() -> None:

@@ -13,11 +13,11 @@ import pytest
 
 from soviet.domain import commands as cmd
 from soviet.domain import events as ev
-from soviet.domain.clock import format_instant
+from soviet.domain.clock import after_days, format_instant
 from soviet.domain.decider import decide
 from soviet.domain.events import Event, Recorded
 from soviet.domain.founding import found
-from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
+from soviet.domain.model import Body, Charter, Holding, Member, Office, Procedure, Rules
 from soviet.domain.policies import UNSIGNED
 from soviet.domain.rederive import Discrepancy, Rederivation, check
 from soviet.domain.state import MemoryState
@@ -28,7 +28,13 @@ from soviet.ledger.entries import encode_entry, parse_canonical_value
 from soviet.ledger.hashing import leaf_hash
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-RULES = Rules(term_days=30, voting_days=3)
+RULES = Rules(
+    term_days=30,
+    voting_days=3,
+    procedure=Procedure(
+        nominations="open", uncontested="count", holdover=False, petition_days=None
+    ),
+)
 
 
 def office(
@@ -46,6 +52,7 @@ def office(
         recall_petition=RULES.recall_petition,
         recall_immediate=RULES.recall_immediate,
         recall_quorum=RULES.recall_quorum,
+        procedure=RULES.procedure,
     )
 
 
@@ -128,6 +135,8 @@ class Log:
         for winner in winners:
             if winner not in pending.candidates:
                 self.act(cmd.Nominate(electors[0], pending.id, winner))
+                if winner != electors[0]:
+                    self.act(cmd.AcceptNomination(winner, pending.id, winner))
         self.act(cmd.StartElection(electors[0], pending.id))
         election = self.state.election(pending.id)
         for voter in sorted(election.roll):
@@ -165,7 +174,13 @@ def active(log: Log, office_id: str) -> list[str]:
 def test_opening_an_election_numbers_it_after_the_last_one() -> None:
     log = Log(federation())
     [opened] = log.act(cmd.OpenElection("a1-1", "a1.deputy"))
-    assert opened.data == {"election": "E1", "office": "a1.deputy", "seats": 1}
+    assert opened.data == {
+        "election": "E1",
+        "office": "a1.deputy",
+        "seats": 1,
+        "kind": "regular",
+        "nominations_end": after_days(log.now, 3),
+    }
     [again] = log.act(cmd.OpenElection("a2-1", "a2.deputy"))
     assert again.data["election"] == "E2" and again.data["seats"] == 2
 
@@ -204,6 +219,7 @@ def test_a_close_before_the_period_ends_is_refused_while_someone_has_not_voted()
     log = Log(federation())
     log.act(cmd.OpenElection("a1-1", "a1.deputy"))
     log.act(cmd.Nominate("a1-1", "E1", "a1-3"))
+    log.act(cmd.AcceptNomination("a1-3", "E1", "a1-3"))
     log.act(cmd.StartElection("a1-1", "E1"))
     log.act(cmd.CastBallot("a1-1", "E1", ("a1-3",)))
     with pytest.raises(Refused, match="cannot close before"):
@@ -215,14 +231,16 @@ def test_a_close_before_the_period_ends_is_refused_while_someone_has_not_voted()
     ]
 
 
-def test_a_second_ballot_and_a_ballot_off_the_roll_are_refused() -> None:
+def test_a_second_ballot_replaces_the_first_and_a_ballot_off_the_roll_is_refused() -> None:
     log = Log(federation())
     log.act(cmd.OpenElection("a1-1", "a1.deputy"))
     log.act(cmd.Nominate("a1-1", "E1", "a1-3"))
+    log.act(cmd.AcceptNomination("a1-3", "E1", "a1-3"))
     log.act(cmd.StartElection("a1-1", "E1"))
-    log.act(cmd.CastBallot("a1-1", "E1", ("a1-3",)))
-    with pytest.raises(Refused, match="already voted"):
-        decide(log.state, cmd.CastBallot("a1-1", "E1", ("a1-3",)), log.now)
+    [first] = log.act(cmd.CastBallot("a1-1", "E1", ("a1-3",)))
+    [again] = log.act(cmd.CastBallot("a1-1", "E1", ("a1-3",)))
+    assert again.data["replaces"] == first.seq
+    assert log.state.ballots("E1") == [("a1-1", ("a1-3",))]
     with pytest.raises(Refused, match="not on the roll"):
         decide(log.state, cmd.CastBallot("a2-1", "E1", ("a1-3",)), log.now)
 
@@ -241,6 +259,8 @@ def test_a_close_with_fewer_winners_than_seats_opens_a_by_election_for_the_rest(
         "office": "a2.deputy",
         "seats": 1,
         "cause": closed[0].seq,
+        "kind": "regular",
+        "nominations_end": after_days(log.now, 3),
     }
 
 
@@ -625,14 +645,14 @@ def test_a_rederivation_leaves_the_state_the_log_gives_whatever_it_derived(name:
     assert [rederivation.state.mandate(m) for m in granted] == [applied.mandate(m) for m in granted]
 
 
-def test_a_repeated_ballot_is_refused_and_an_event_after_a_ballot_is_extra() -> None:
+def test_a_repeated_ballot_must_name_the_one_it_replaces_and_an_event_after_one_is_extra() -> None:
     log = Log(federation())
     log.elect("a1.deputy", ["a1-2"])
     i = at(log.events, ev.BALLOT_CAST)
     ballot = log.events[i]
     again = discrepancies(renumbered([*log.events[: i + 1], ballot, *log.events[i + 1 :]]))
-    assert (again[0].seq, again[0].kind) == (ballot.seq + 1, "refused")
-    assert "already voted" in again[0].detail
+    assert (again[0].seq, again[0].kind) == (ballot.seq + 1, "differs")
+    assert "replaces" in again[0].detail
     data = {"mandate": "M1", "reason": "none", "cause": ballot.seq}
     lapse = Recorded(ballot.seq + 1, ballot.at, ev.MANDATE_LAPSED, None, data)
     extra = discrepancies(renumbered([*log.events[: i + 1], lapse, *log.events[i + 1 :]]))
@@ -655,6 +675,7 @@ def test_a_ballot_whose_choice_was_altered_changes_the_recount() -> None:
     log.act(cmd.OpenElection("a1-1", "a1.deputy"))
     for candidate in ("a1-2", "a1-3"):
         log.act(cmd.Nominate("a1-1", "E1", candidate))
+        log.act(cmd.AcceptNomination(candidate, "E1", candidate))
     log.act(cmd.StartElection("a1-1", "E1"))
     for i in range(1, 9):
         log.act(cmd.CastBallot(f"a1-{i}", "E1", ("a1-2",) if i <= 5 else ("a1-3",)))

@@ -32,29 +32,35 @@ def voting(office: Office = STEWARD, voters: frozenset[str] = frozenset()) -> El
 
 
 def test_an_elector_opens_an_election_for_the_open_seats() -> None:
-    event = rules.open_election(STEWARD, "ann", ELECTORS, 1, None, "E1")
+    event = rules.open_election(STEWARD, "ann", ELECTORS, 1, None, "E1", NOW)
     assert event.type == ev.ELECTION_OPENED
-    assert event.data == {"election": "E1", "office": "shop.steward", "seats": 1}
+    assert event.data == {
+        "election": "E1",
+        "office": "shop.steward",
+        "seats": 1,
+        "kind": "regular",
+        "nominations_end": "2026-05-04T09:00:00Z",
+    }
 
 
 def test_a_non_elector_cannot_open_an_election() -> None:
     with pytest.raises(Refused, match="only electors"):
-        rules.open_election(STEWARD, "zed", ELECTORS, 1, None, "E1")
+        rules.open_election(STEWARD, "zed", ELECTORS, 1, None, "E1", NOW)
 
 
 def test_an_office_with_an_election_under_way_cannot_open_another() -> None:
     pending = ElectionRecord("E1", STEWARD.id, "nominating", 1)
     with pytest.raises(Refused, match="already has election E1"):
-        rules.open_election(STEWARD, "ann", ELECTORS, 1, pending, "E2")
+        rules.open_election(STEWARD, "ann", ELECTORS, 1, pending, "E2", NOW)
 
 
 def test_an_office_without_open_seats_has_nothing_to_elect() -> None:
     with pytest.raises(Refused, match="no open seat"):
-        rules.open_election(STEWARD, "ann", ELECTORS, 0, None, "E1")
+        rules.open_election(STEWARD, "ann", ELECTORS, 0, None, "E1", NOW)
 
 
 def test_a_by_election_records_its_cause_and_no_actor() -> None:
-    event = rules.open_election(STEWARD, None, ELECTORS, 1, None, "E2", cause=17)
+    event = rules.open_election(STEWARD, None, ELECTORS, 1, None, "E2", NOW, cause=17)
     assert event.actor is None
     assert event.data["cause"] == 17
 
@@ -114,9 +120,19 @@ def test_an_elector_on_the_roll_casts_a_ranking() -> None:
     assert event.data == {"election": "E1", "choice": ["bob", "ann"]}
 
 
-def test_nobody_votes_twice() -> None:
-    with pytest.raises(Refused, match="already voted"):
-        rules.cast(voting(voters=frozenset({"cho"})), STEWARD, "cho", ["ann"], ELECTORS, NOW)
+def test_a_voter_who_votes_again_names_the_ballot_it_replaces() -> None:
+    election = voting(voters=frozenset({"cho"}))
+    event = rules.cast(election, STEWARD, "cho", ["ann"], ELECTORS, NOW, previous=12)
+    assert event.data == {"election": "E1", "choice": ["ann"], "replaces": 12}
+
+
+def test_a_blank_ballot_and_an_abstention_name_nobody() -> None:
+    blank = rules.cast(voting(), STEWARD, "cho", [], ELECTORS, NOW)
+    assert blank.data == {"election": "E1", "choice": []}
+    abstain = rules.cast(voting(), STEWARD, "cho", [], ELECTORS, NOW, abstain=True)
+    assert abstain.data == {"election": "E1", "choice": [], "abstain": True}
+    with pytest.raises(Refused, match="an abstention names no candidate"):
+        rules.cast(voting(), STEWARD, "cho", ["ann"], ELECTORS, NOW, abstain=True)
 
 
 def test_only_electors_on_the_roll_vote() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from soviet.domain import events as ev
 from soviet.domain import recall as rules
+from soviet.domain.clock import after_days
 from soviet.domain.model import Office
 from soviet.domain.records import MandateRecord, PetitionRecord
 from soviet.domain.votes import commit
@@ -37,14 +38,30 @@ def test_shares_are_reached_at_least_and_compared_exactly() -> None:
 
 
 def test_an_elector_opens_a_petition_with_a_reason() -> None:
-    event = rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, " broke the mandate ", None, "P1")
+    event = rules.open_petition(
+        MANDATE, OFFICE, "m1", ELECTORS, " broke the mandate ", None, "P1", NOW
+    )
     assert event.type == ev.PETITION_OPENED
-    assert event.data == {"petition": "P1", "mandate": "M1", "reason": "broke the mandate"}
+    assert event.data == {
+        "petition": "P1",
+        "mandate": "M1",
+        "reason": "broke the mandate",
+        "expires": after_days(NOW, 30),
+    }
+
+
+def test_a_mandate_that_survived_a_recall_vote_cannot_be_petitioned_in_the_cooldown() -> None:
+    failed = "2026-04-01T09:00:00Z"
+    with pytest.raises(Refused, match=r"survived a recall vote .* until 2026-06-30T09:00:00Z"):
+        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "again", None, "P2", NOW, failed)
+    later = after_days(failed, 90)
+    event = rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "again", None, "P2", later, failed)
+    assert event.data["petition"] == "P2"
 
 
 def test_a_petition_needs_a_reason() -> None:
     with pytest.raises(Refused, match="reason"):
-        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "  ", None, "P1")
+        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "  ", None, "P1", NOW)
 
 
 @pytest.mark.parametrize(
@@ -57,19 +74,19 @@ def test_a_petition_needs_a_reason() -> None:
 )
 def test_a_reason_that_is_not_one_line_of_plain_text_is_refused(reason: str, says: str) -> None:
     with pytest.raises(Refused) as refused:
-        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, reason, None, "P1")
+        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, reason, None, "P1", NOW)
     assert says in str(refused.value)
 
 
 def test_only_electors_of_the_office_petition() -> None:
     with pytest.raises(Refused, match="only electors"):
-        rules.open_petition(MANDATE, OFFICE, "outsider", ELECTORS, "why", None, "P1")
+        rules.open_petition(MANDATE, OFFICE, "outsider", ELECTORS, "why", None, "P1", NOW)
 
 
 def test_a_second_petition_against_the_same_mandate_is_refused() -> None:
     live = PetitionRecord("P1", "M1", "open")
     with pytest.raises(Refused, match="sign it instead"):
-        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "why", live, "P2")
+        rules.open_petition(MANDATE, OFFICE, "m1", ELECTORS, "why", live, "P2", NOW)
 
 
 def test_nobody_signs_twice() -> None:
@@ -117,12 +134,12 @@ def test_the_holder_may_vote_in_their_recall_vote() -> None:
     assert rules.vote(petition, "ann", "no", NOW).data == {"petition": "P1", "vote": "no"}
 
 
-def test_a_recall_vote_is_yes_or_no_once() -> None:
+def test_a_recall_vote_is_yes_no_or_abstain_and_a_second_vote_replaces_the_first() -> None:
     petition = PetitionRecord("P1", "M1", "voting", roll=frozenset({"m1"}), votes={"m1": "yes"})
-    with pytest.raises(Refused, match="'yes' or 'no'"):
+    with pytest.raises(Refused, match="'yes', 'no' or 'abstain'"):
         rules.vote(petition, "m1", "maybe", NOW)
-    with pytest.raises(Refused, match="already voted"):
-        rules.vote(petition, "m1", "no", NOW)
+    again = rules.vote(petition, "m1", "abstain", NOW, previous=9)
+    assert again.data == {"petition": "P1", "vote": "abstain", "replaces": 9}
 
 
 def test_a_recall_vote_closes_early_only_when_everyone_voted() -> None:

@@ -5,7 +5,9 @@ Every error names the file, the line and the field, as `charter.toml:12: offices
 which table it is. A missing key is reported at the line of its table's header. Errors in
 a members CSV name the CSV file and its line: `members.csv:14: bodies: ...`.
 
-Validation is complete: a charter that parses can be adopted as it stands.
+Validation is complete: a charter that parses can be adopted as it stands. Every problem
+is reported at once, up to `_problems.MOST` (`CharterErrors`); see `_problems` for which
+checks wait for which.
 
 Each part of the charter is read by the module named after it (`origins`, `rules`,
 `bodies`, `members` and `members_csv`, `offices`, `holdings`). `parse_charter` reads them
@@ -21,6 +23,7 @@ from __future__ import annotations
 import tomllib
 
 from soviet.domain._toml_lines import locate
+from soviet.domain.charter._problems import Problems
 from soviet.domain.charter._sites import InToml, syntax_error
 from soviet.domain.charter._values import check_keys
 from soviet.domain.charter._values import name as read_name
@@ -48,14 +51,29 @@ def parse_charter(text: str, source: str, read: Read | None = None) -> Charter:
     except (RecursionError, ValueError) as exc:  # what the shape check should have refused
         raise CharterError(source, None, "syntax", f"cannot be read as TOML: {exc}") from None
     root = InToml(source, locate(text).lines, ())
+    # the document's keys first: the parts are read only from a document of this shape
     check_keys(doc, root, ("name", "founders", "bodies", "members"), ("origin", "rules", "offices"))
-    name = read_name(doc, root, "name")
-    origin = read_origin(doc, root, name)
-    rules = read_rules(doc, root)
-    bodies = read_bodies(doc, root)
-    members = read_members(doc, root, bodies, read)
-    offices = read_offices(doc, root, rules, bodies)
-    holdings = read_holdings(doc, root, offices, bodies, members)
+    problems = Problems(source)
+    name = problems.part(read_name, doc, root, "name")
+    origin = None
+    if name is not None or "origin" in doc:  # else the origin would come from the name
+        origin = problems.part(read_origin, doc, root, name or "")
+    rules = problems.part(read_rules, doc, root)
+    bodies = problems.part(read_bodies, doc, root, problems)
+    members = offices = holdings = founders = None
+    if bodies is not None:
+        members = problems.part(read_members, doc, root, bodies, read, problems)
+        if rules is not None:
+            offices = problems.part(read_offices, doc, root, rules, bodies, problems)
+    if members is not None:
+        founders = problems.part(read_founders, doc, root, members, problems)
+        if offices is not None and bodies is not None:
+            holdings = problems.part(read_holdings, doc, root, offices, bodies, members, problems)
+    problems.check()
+    # with no problem found, every part was read
+    assert name is not None and origin is not None and rules is not None
+    assert bodies is not None and members is not None and founders is not None
+    assert offices is not None and holdings is not None
     return Charter(
         name=name,
         origin=origin,
@@ -63,6 +81,6 @@ def parse_charter(text: str, source: str, read: Read | None = None) -> Charter:
         bodies=bodies,
         offices=offices,
         members=members,
-        founders=read_founders(doc, root, members),
+        founders=founders,
         holdings=holdings,
     )

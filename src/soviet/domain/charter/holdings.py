@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from soviet.domain.charter._sites import InToml
+from soviet.domain.charter._problems import Problems, each
+from soviet.domain.charter._sites import InToml, Site
 from soviet.domain.charter._values import Table, identifiers, tables
 from soviet.domain.charter.members import known_member
 from soviet.domain.model import Body, Holding, Member, Office
@@ -22,6 +23,7 @@ def read_holdings(
     offices: tuple[Office, ...],
     bodies: tuple[Body, ...],
     members: tuple[Member, ...],
+    problems: Problems | None = None,
 ) -> tuple[Holding, ...]:
     """The imported holders, each a member eligible for the office at adoption."""
     by_id = {body.id: body for body in bodies}
@@ -39,26 +41,42 @@ def read_holdings(
     holdings: list[Holding] = []
     for office, (_, place) in zip(offices, entries, strict=True):
         holders = listed[office.id]
-        if len(holders) > office.seats:
-            raise place.at("holders").error(
-                f"{len(holders)} holders for {office.seats} seat{'s' if office.seats > 1 else ''}"
-            )
+        if len(holders) > office.seats:  # collected; the office's holders are read no further
+            with each(problems):
+                raise place.at("holders").error(
+                    f"{len(holders)} holders for {office.seats} "
+                    f"seat{'s' if office.seats > 1 else ''}"
+                )
+            continue
         for i, holder in enumerate(holders):
-            member = known_member(holder, place.at("holders", i), member_by_id)
-            if office.eligible == "electorate" and not _in_electorate(
-                member, by_id[office.body], deputies
-            ):
-                electorate = (
-                    f"a member of {office.body!r}"
-                    if by_id[office.body].kind == "assembly"
-                    else f"a deputy of {office.body!r} (a holder of an office seated in it)"
+            with each(problems):
+                holdings.append(
+                    _holding(office, holder, place.at("holders", i), by_id, deputies, member_by_id)
                 )
-                raise place.at("holders", i).error(
-                    f"{holder!r} is not {electorate}, and the office is open only to "
-                    'its electorate (set eligible = "members" to open it to every member)'
-                )
-            holdings.append(Holding(office.id, holder))
     return tuple(holdings)
+
+
+def _holding(
+    office: Office,
+    holder: str,
+    site: Site,
+    by_id: Mapping[str, Body],
+    deputies: Mapping[str, set[str]],
+    member_by_id: Mapping[str, Member],
+) -> Holding:
+    """One imported holder of an office: a member, in its electorate unless it is open."""
+    member = known_member(holder, site, member_by_id)
+    if office.eligible == "electorate" and not _in_electorate(member, by_id[office.body], deputies):
+        electorate = (
+            f"a member of {office.body!r}"
+            if by_id[office.body].kind == "assembly"
+            else f"a deputy of {office.body!r} (a holder of an office seated in it)"
+        )
+        raise site.error(
+            f"{holder!r} is not {electorate}, and the office is open only to "
+            'its electorate (set eligible = "members" to open it to every member)'
+        )
+    return Holding(office.id, holder)
 
 
 def _in_electorate(member: Member, body: Body, deputies: Mapping[str, set[str]]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from soviet.domain.charter._problems import Problems, each, found
 from soviet.domain.charter._sites import InToml, Place, Site, hint
 from soviet.domain.charter._values import (
     Table,
@@ -26,7 +27,11 @@ from soviet.domain.model import Body, Member
 
 
 def read_members(
-    doc: Table, root: InToml, bodies: tuple[Body, ...], read: Read | None
+    doc: Table,
+    root: InToml,
+    bodies: tuple[Body, ...],
+    read: Read | None,
+    problems: Problems | None = None,
 ) -> tuple[Member, ...]:
     """The `[[members]]` tables, or the rows of the CSV file `members` names."""
     entries: Iterable[tuple[Table, Place]]
@@ -41,26 +46,30 @@ def read_members(
     by_id = {body.id: body for body in bodies}
     members: list[Member] = []
     seen: dict[str, Site] = {}
+    before = found(problems)
     for table, place in entries:
-        check_keys(table, place, ("id", "name", "bodies"), ())
-        ident = unique_id(table, place, seen, "member")
-        name = read_name(table, place, "name")
-        member_of = identifiers(table, place, "bodies", "body")
-        if not member_of:
-            raise place.at("bodies").error("a member must belong to at least one assembly")
-        for i, body in enumerate(member_of):
-            if known_body(body, place.at("bodies", i), by_id).kind == "council":
-                raise place.at("bodies", i).error(
-                    f"{body!r} is a council: its members are the deputies seated in it, "
-                    "so list members in assemblies only"
-                )
-        members.append(Member(ident, name, tuple(member_of)))
-    if not members:
+        with each(problems):
+            check_keys(table, place, ("id", "name", "bodies"), ())
+            ident = unique_id(table, place, seen, "member")
+            name = read_name(table, place, "name")
+            member_of = identifiers(table, place, "bodies", "body")
+            if not member_of:
+                raise place.at("bodies").error("a member must belong to at least one assembly")
+            for i, body in enumerate(member_of):
+                if known_body(body, place.at("bodies", i), by_id).kind == "council":
+                    raise place.at("bodies", i).error(
+                        f"{body!r} is a council: its members are the deputies seated in it, "
+                        "so list members in assemblies only"
+                    )
+            members.append(Member(ident, name, tuple(member_of)))
+    if not members and found(problems) == before:  # else each listed has a problem
         raise root.at("members").error("at least one member is needed")
     return tuple(members)
 
 
-def read_founders(doc: Table, root: InToml, members: tuple[Member, ...]) -> tuple[str, ...]:
+def read_founders(
+    doc: Table, root: InToml, members: tuple[Member, ...], problems: Problems | None = None
+) -> tuple[str, ...]:
     """The `founders`: at least one, each a member."""
     founders = identifiers(doc, root, "founders", "founder")
     if not founders:
@@ -70,7 +79,8 @@ def read_founders(doc: Table, root: InToml, members: tuple[Member, ...]) -> tupl
         )
     by_id = {member.id: member for member in members}
     for i, founder in enumerate(founders):
-        known_member(founder, root.at("founders", i), by_id)
+        with each(problems):
+            known_member(founder, root.at("founders", i), by_id)
     return tuple(founders)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from soviet.domain.charter._problems import Problems, each, found
 from soviet.domain.charter._sites import InToml, Place, Site
 from soviet.domain.charter._values import (
     Table,
@@ -24,7 +25,7 @@ from soviet.domain.charter._values import (
 )
 from soviet.domain.charter.bodies import known_body
 from soviet.domain.charter.limits import MAX_SEATS
-from soviet.domain.charter.rules import RULE_KEYS, resolve_rules
+from soviet.domain.charter.rules import OFFICE_KEYS, RULE_KEYS, resolve_rules
 from soviet.domain.model import (
     OFFICE_METHODS,
     POWERS,
@@ -38,19 +39,24 @@ from soviet.errors import CharterError
 
 
 def read_offices(
-    doc: Table, root: InToml, rules: Rules, bodies: tuple[Body, ...]
+    doc: Table,
+    root: InToml,
+    rules: Rules,
+    bodies: tuple[Body, ...],
+    problems: Problems | None = None,
 ) -> tuple[Office, ...]:
     """The `[[offices]]`, each with its rules resolved; then every council must have seats."""
     by_id = {body.id: body for body in bodies}
     offices: list[Office] = []
     seen: dict[str, Site] = {}
     entries = tables(doc, root, "offices")
-    for table, place in entries:
+
+    def read_office(table: Table, place: InToml) -> None:
         check_keys(
             table,
             place,
             ("id", "body", "title", "seats"),
-            ("method", "seat_in", "eligible", "powers", "holders", *RULE_KEYS),
+            ("method", "seat_in", "eligible", "powers", "holders", *RULE_KEYS, *OFFICE_KEYS),
         )
         ident = unique_id(table, place, seen, "office")
         body = known_body(identifier(table, place, "body"), place.at("body"), by_id)
@@ -79,10 +85,20 @@ def read_offices(
                 recall_petition=own.recall_petition,
                 recall_immediate=own.recall_immediate,
                 recall_quorum=own.recall_quorum,
+                procedure=own.procedure,
             )
         )
-    _check_councils_have_seats(bodies, offices, root)
-    _check_seats_form_no_cycle(offices, [place for _, place in entries])
+
+    before = found(problems)
+    for table, place in entries:
+        with each(problems):
+            read_office(table, place)
+    if found(problems) > before:  # the councils' seats are checked once every office reads
+        return tuple(offices)
+    with each(problems):
+        _check_councils_have_seats(bodies, offices, root)
+    with each(problems):
+        _check_seats_form_no_cycle(offices, [place for _, place in entries])
     return tuple(offices)
 
 

@@ -11,19 +11,52 @@ import math
 from fractions import Fraction
 
 from soviet.domain.charter._sites import InToml, Place
-from soviet.domain.charter._values import Table, as_table, check_keys, count, kind_of, whole
+from soviet.domain.charter._values import (
+    Table,
+    as_table,
+    check_keys,
+    choice,
+    count,
+    kind_of,
+    whole,
+)
 from soviet.domain.charter.limits import MAX_DAYS
 from soviet.domain.ids import shown
-from soviet.domain.model import Rules
+from soviet.domain.model import Procedure, Rules
 
+#: The procedure's keys that `[rules]` and an office's table may write.
+PROCEDURE_KEYS = (
+    "nomination_days",
+    "nominations",
+    "uncontested",
+    "election_quorum",
+    "extend_votes",
+    "holdover",
+    "auto_close",
+    "petition_days",
+    "recall_cooldown_days",
+)
 #: The keys of `[rules]`, which an office's table may also write.
-RULE_KEYS = ("term_days", "voting_days", "recall_petition", "recall_immediate", "recall_quorum")
+RULE_KEYS = (
+    "term_days",
+    "voting_days",
+    "recall_petition",
+    "recall_immediate",
+    "recall_quorum",
+    *PROCEDURE_KEYS,
+)
+#: Keys only `[rules]` writes, and only an office's table.
+ORGANIZATION_KEYS = ("max_offices",)
+OFFICE_KEYS = ("exclusive",)
 #: Each share's lowest value, whether that value is allowed, and the range as written.
 _SHARE_RANGES = {
     "recall_petition": (Fraction(0), False, "(0, 1]"),
     "recall_immediate": (Fraction(1, 2), True, "[1/2, 1]"),
     "recall_quorum": (Fraction(0), True, "[0, 1]"),
+    "election_quorum": (Fraction(0), False, "(0, 1]"),
 }
+#: The most offices a charter may let one member hold at once.
+MAX_OFFICES = 1000
 #: The most characters of a share written as text, "1/4" or "0.25".
 _SHARE_TEXT = 32
 
@@ -31,7 +64,7 @@ _SHARE_TEXT = 32
 def read_rules(doc: Table, root: InToml) -> Rules:
     """The charter's `[rules]`: the defaults, with the overrides it writes."""
     table = as_table(doc.get("rules", {}), root.at("rules"))
-    check_keys(table, root.sub("rules"), (), RULE_KEYS)
+    check_keys(table, root.sub("rules"), (), (*RULE_KEYS, *ORGANIZATION_KEYS))
     return resolve_rules(table, root.sub("rules"), Rules())
 
 
@@ -43,6 +76,7 @@ def resolve_rules(table: Table, place: Place, base: Rules) -> Rules:
         recall_petition=_share(table, place, "recall_petition", base.recall_petition),
         recall_immediate=_share(table, place, "recall_immediate", base.recall_immediate),
         recall_quorum=_share(table, place, "recall_quorum", base.recall_quorum),
+        procedure=_procedure(table, place, base.procedure),
     )
     written = [key for key in ("recall_petition", "recall_immediate") if key in table]
     if written and rules.recall_petition > rules.recall_immediate:
@@ -52,6 +86,59 @@ def resolve_rules(table: Table, place: Place, base: Rules) -> Rules:
             "before it could force a recall vote"
         )
     return rules
+
+
+def _procedure(table: Table, place: Place, base: Procedure) -> Procedure:
+    """The procedure of `base`, with the overrides the table writes."""
+    quorum = base.election_quorum
+    if "election_quorum" in table:
+        quorum = _share(table, place, "election_quorum", Fraction(1))
+    petition_days = base.petition_days
+    if "petition_days" in table:
+        petition_days = count(table, place, "petition_days", MAX_DAYS)
+    most = base.max_offices
+    if "max_offices" in table:
+        most = count(table, place, "max_offices", MAX_OFFICES)
+    nominations = choice(table, place, "nominations", ("closed", "open"), base.nominations)
+    uncontested = choice(
+        table, place, "uncontested", ("elect", "ballot", "count"), base.uncontested
+    )
+    return Procedure(
+        nomination_days=_days(table, place, "nomination_days", base.nomination_days),
+        nominations="open" if nominations == "open" else "closed",
+        uncontested="ballot"
+        if uncontested == "ballot"
+        else ("count" if uncontested == "count" else "elect"),
+        election_quorum=quorum,
+        extend_votes=_switch(table, place, "extend_votes", base.extend_votes),
+        holdover=_switch(table, place, "holdover", base.holdover),
+        auto_close=_switch(table, place, "auto_close", base.auto_close),
+        exclusive=_switch(table, place, "exclusive", base.exclusive),
+        max_offices=most,
+        petition_days=petition_days,
+        recall_cooldown_days=_days(table, place, "recall_cooldown_days", base.recall_cooldown_days),
+    )
+
+
+def _days(table: Table, place: Place, key: str, default: int) -> int:
+    """A number of days from 0 to the most a charter writes."""
+    if key not in table:
+        return default
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise place.at(key).error(f"must be a whole number of days, not {kind_of(value)}")
+    if not 0 <= value <= MAX_DAYS:
+        raise place.at(key).error(f"must be from 0 to {MAX_DAYS:,} days, not {whole(value)}")
+    return value
+
+
+def _switch(table: Table, place: Place, key: str, default: bool) -> bool:
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, bool):
+        raise place.at(key).error(f"must be true or false, not {kind_of(value)}")
+    return value
 
 
 def _share(table: Table, place: Place, key: str, default: Fraction) -> Fraction:
