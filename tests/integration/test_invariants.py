@@ -10,9 +10,10 @@ empty database and compares every projection.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
 from typing import Any, ClassVar
@@ -78,6 +79,7 @@ class Shape:
     shared_member: bool  # a1-1 also belongs to a2
     imported: int  # 0: nobody; 1: a deputy of a1; 2: that deputy also chairs the council
     recall_immediate: Fraction
+    holdover: bool = False  # a term that ended is held until the successor's close
 
 
 def _assembly() -> st.SearchStrategy[tuple[int, int, str]]:
@@ -101,6 +103,7 @@ shapes = st.builds(
     shared_member=st.booleans(),
     imported=st.sampled_from((0, 1, 2)),
     recall_immediate=st.sampled_from((Fraction(1, 2), Fraction(2, 3))),
+    holdover=st.booleans(),
 )
 
 
@@ -109,7 +112,7 @@ def charter_of(shape: Shape) -> Charter:
         term_days=RULES.term_days,
         voting_days=RULES.voting_days,
         recall_immediate=shape.recall_immediate,
-        procedure=RULES.procedure,
+        procedure=replace(RULES.procedure, holdover=shape.holdover),
     )
     bodies = [Body(COUNCIL, "The Soviet", "council")]
     offices: list[Office] = []
@@ -179,6 +182,8 @@ class View:
         return (
             self.eligible[election.office]
             - set(election.candidates)
+            - set(election.pending)
+            - set(election.withdrawn)  # who withdrew does not stand again
             - self.live_holders[election.office]
         )
 
@@ -251,11 +256,14 @@ def _grouped(rows: Iterable[Any]) -> dict[str, list[Any]]:
 
 
 def _elections(conn: Connection) -> tuple[ElectionRecord, ...]:
-    candidates = _grouped(
-        conn.execute(
-            select(t.candidates.c.election, t.candidates.c.member).order_by(t.candidates.c.position)
+    rows = conn.execute(
+        select(t.candidates.c.election, t.candidates.c.member, t.candidates.c.status).order_by(
+            t.candidates.c.position
         )
-    )
+    ).all()
+    candidates = _grouped((r.election, r.member) for r in rows if r.status in (None, "standing"))
+    pending = _grouped((r.election, r.member) for r in rows if r.status == "nominated")
+    withdrawn = _grouped((r.election, r.member) for r in rows if r.status == "withdrawn")
     rolls = _grouped(conn.execute(select(t.rolls.c.election, t.rolls.c.member)))
     voters = _grouped(conn.execute(select(t.ballots.c.election, t.ballots.c.voter)))
     return tuple(
@@ -268,6 +276,8 @@ def _elections(conn: Connection) -> tuple[ElectionRecord, ...]:
             roll=frozenset(rolls.get(r.id, ())),
             voters=frozenset(voters.get(r.id, ())),
             voting_ends=r.voting_ends,
+            pending=tuple(pending.get(r.id, ())),
+            withdrawn=tuple(withdrawn.get(r.id, ())),
         )
         for r in conn.execute(select(t.elections).order_by(t.elections.c.number))
     )
@@ -373,10 +383,8 @@ class FederationMachine(RuleBasedStateMachine):
             election.status == "voting"
             and election.voting_ends is not None
             and self.o.now <= election.voting_ends
-            and voter in election.roll
-            and voter not in election.voters
-            and bool(choice)
-            and len(set(choice)) == len(choice)
+            and voter in election.roll  # a voter who voted already changes their vote
+            and len(set(choice)) == len(choice)  # an empty choice is a blank ballot
             and all(c in election.candidates and c in self.v.eligible[of.id] for c in choice)
             and (of.method != "plurality" or len(choice) <= election.seats)
         )
@@ -458,12 +466,20 @@ class FederationMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def vote(self, data: st.DataObject) -> None:
         election = data.draw(st.sampled_from(self.v.elections), label="election")
-        voter = self.pick(data, election.roll - election.voters, "voter")
+        fresh = election.roll - election.voters
+        again = not fresh or data.draw(st.booleans(), label="votes again")
+        voter = self.pick(data, election.roll if again else fresh, "voter")
         valid_choice = self.choice(data, election)
         spoil = data.draw(
-            st.sampled_from(("no", "empty", "twice", "stranger", "many")), label="spoil"
+            st.sampled_from(("no", "empty", "abstain", "twice", "stranger", "many")), label="spoil"
         )
         choice = list(valid_choice or election.candidates[:1])
+        if spoil == "abstain":
+            valid = self.ballot_is_valid(election, voter, [])
+            self.attempt(
+                lambda ws: elections.vote(ws, election.id, [], voter, abstain=True), valid=valid
+            )
+            return
         if spoil == "empty":
             choice = []
         elif spoil == "twice" and choice:
@@ -535,18 +551,52 @@ class FederationMachine(RuleBasedStateMachine):
             election = self.election(election.id)
         for voter in sorted(election.roll - election.voters):
             choice = self.choice(data, election)
-            if choice is None or not data.draw(st.integers(0, 5), label="turns out"):
+            turns_out = data.draw(st.integers(0, 7), label="turns out")
+            if choice is None or not turns_out:
                 continue
+            if turns_out == 1:  # a blank ballot
+                choice = []
+            abstain = turns_out == 2
             self.attempt(
-                partial(elections.vote, election_id=election.id, choice=choice, voter=voter),
+                partial(
+                    elections.vote,
+                    election_id=election.id,
+                    choice=[] if abstain else choice,
+                    voter=voter,
+                    abstain=abstain,
+                ),
                 valid=self.ballot_is_valid(election, voter, choice),
             )
+            if turns_out == 3:  # and changes their mind
+                again = self.choice(data, election) or choice
+                self.attempt(
+                    partial(elections.vote, election_id=election.id, choice=again, voter=voter),
+                    valid=self.ballot_is_valid(election, voter, again),
+                )
         self.tick(days=RULES.voting_days)
         closer = sorted(election.roll)[0]
         if self.attempt(lambda ws: elections.close(ws, election.id, closer), valid=True):
             self.tally["closed"] += 1
 
     # -- recall --------------------------------------------------------------------------
+
+    @precondition(lambda self: bool(self.v.election("nominating")))
+    @rule(data=st.data())
+    def withdraw(self, data: st.DataObject) -> None:
+        """A candidate withdraws before the vote (or someone who is none tries to)."""
+        election = data.draw(st.sampled_from(self.v.election("nominating")), label="election")
+        candidate = self.pick(data, election.candidates, "withdrawing")
+        valid = candidate in election.candidates or candidate in election.pending
+        self.attempt(lambda ws: elections.withdraw(ws, election.id, candidate), valid=valid)
+
+    @precondition(lambda self: bool(self.v.active()))
+    @rule(data=st.data())
+    def resign(self, data: st.DataObject) -> None:
+        """A holder resigns (or someone else tries to resign their mandate)."""
+        mandate = data.draw(st.sampled_from(self.v.active()), label="mandate")
+        actor = self.pick(data, {mandate.holder}, "resigning")
+        valid = actor == mandate.holder
+        self.attempt(lambda ws: recall.resign(ws, mandate.id, actor), valid=valid)
 
     @precondition(lambda self: bool(self.v.active()))
     @rule(data=st.data())
@@ -691,9 +741,16 @@ class FederationMachine(RuleBasedStateMachine):
         check_petitions(self.v)
         check_consequences(new)
         check_grants(new)
+        check_no_seat_without_a_valid_ballot(new)
         check_refills(self.v, new)
         for event in new:
             self.tally[event.type] += 1
+            if event.type == ev.BALLOT_CAST:
+                kind = "abstention" if event.data.get("abstain") else "ballot"
+                kind = "blank" if kind == "ballot" and not event.data["choice"] else kind
+                self.tally[kind] += 1
+                self.tally["changed vote"] += "replaces" in event.data
+        self.tally["held over"] += sum(m.expired_at(self.v.now) for m in self.v.active())
 
     def read_new_events(self) -> list[ev.Recorded]:
         with self.o.soviet.snapshot() as conn:
@@ -764,10 +821,16 @@ def check_ballots(view: View, log_events: Sequence[ev.Recorded]) -> None:
         if e.type == ev.ELECTION_STARTED:
             committed = votes.commit(rolls[e.data["election"]])
             assert (e.data["roll_size"], e.data["roll_hash"]) == (committed.size, committed.hash)
-    cast = Counter((e.data["election"], e.actor) for e in log_events if e.type == ev.BALLOT_CAST)
-    assert all(n == 1 for n in cast.values()), f"two ballots: {cast.most_common(1)}"
-    for (election, voter), _ in cast.items():
-        assert voter in rolls[election], f"{voter} voted in {election} off the roll"
+    cast: dict[tuple[str, str | None], list[ev.Recorded]] = {}
+    for e in log_events:
+        if e.type == ev.BALLOT_CAST:
+            cast.setdefault((e.data["election"], e.actor), []).append(e)
+    for (ident, voter), ballots in cast.items():
+        assert voter in rolls[ident], f"{voter} voted in {ident} off the roll"
+        # a voter's later ballot names the one it replaces; the first replaces none
+        assert "replaces" not in ballots[0].data, f"#{ballots[0].seq} replaces nothing"
+        for before, after in itertools.pairwise(ballots):
+            assert after.data["replaces"] == before.seq, f"#{after.seq} replaces #{before.seq}"
     for election in view.elections:
         assert election.voters <= election.roll
         assert election.roll == rolls.get(election.id, frozenset())
@@ -811,6 +874,22 @@ def check_consequences(new: Sequence[ev.Recorded]) -> None:
             )
 
 
+def check_no_seat_without_a_valid_ballot(new: Sequence[ev.Recorded]) -> None:
+    """No seat is ever filled from an election without a valid ballot: such a close is
+    void and elects nobody, and a close that elects has a valid ballot (or none was
+    needed: candidates returned unopposed)."""
+    for closed in (e for e in new if e.type == ev.ELECTION_CLOSED):
+        turnout = closed.data.get("turnout")
+        outcome = closed.data.get("outcome")
+        if outcome == "unopposed":
+            continue
+        assert turnout is not None, f"#{closed.seq} logs no turnout"
+        if turnout["valid"] == 0:
+            assert outcome == "void" and closed.data["winners"] == [], f"#{closed.seq}"
+        if closed.data["winners"]:
+            assert outcome == "elected" and turnout["valid"] > 0, f"#{closed.seq}"
+
+
 def check_grants(new: Sequence[ev.Recorded]) -> None:
     """Every winner of a close is granted one mandate, in order of election, and nobody else."""
     for closed in (e for e in new if e.type == ev.ELECTION_CLOSED):
@@ -850,6 +929,14 @@ def test_random_sequences_of_acts_keep_every_rule_and_replay_identically(
     print(dict(tally))
     # the sequences reached what the invariants are about
     assert tally["replayed"] == tally["examples"] > 0
-    for reached in ("refused", "closed", ev.MANDATE_GRANTED, ev.PETITION_OPENED):
+    for reached in (
+        "refused",
+        "closed",
+        "changed vote",
+        "blank",
+        ev.MANDATE_GRANTED,
+        ev.MANDATE_RESIGNED,
+        ev.PETITION_OPENED,
+    ):
         assert tally[reached] > 0, f"no example reached {reached}"
     assert tally[ev.MANDATE_RECALLED] + tally[ev.MANDATE_LAPSED] > 0, "no mandate was lost"

@@ -146,7 +146,7 @@ def test_a_log_from_schema_0002_with_elections_and_a_recall_upgrades_and_still_v
 
     settings = Settings(org.url, org.now, tmp_path / "soviet.key")
     with Soviet(settings) as soviet, soviet.snapshot() as conn:  # opening it upgrades it
-        assert database.revision(conn) == database.HEAD == "0005"
+        assert database.revision(conn) == database.HEAD == "0006"
     assert schema_difference(org.url) == []
     assert verify(org.url).ok
     with Soviet(settings) as soviet, soviet.snapshot() as conn:

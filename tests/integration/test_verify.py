@@ -100,7 +100,7 @@ def test_an_untouched_log_verifies_with_every_check_counted(org: SignedOrganizat
     assert report.size == len(org.events())
     assert report.checks["checkpoints"].summary.startswith("4 logged checkpoints")
     assert report.checks["counts"].summary.startswith("4 closed elections recounted from")
-    assert "rows of 14 projection tables" in report.checks["projections"].summary
+    assert "rows of 15 projection tables" in report.checks["projections"].summary
     assert not report.checks["since"].ran
     with org.soviet.snapshot() as conn:
         assert report.root == merkle.root(conn)

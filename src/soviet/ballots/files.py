@@ -34,6 +34,23 @@ class BallotFile:
     #: What the reader read by a lenient rule, for the user to look at (`read_file` warns).
     warnings: tuple[BallotFileWarning, ...] = ()
 
+    def counted_choices(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Every distinct choice, by the candidates' names in order, with how many ballots
+        carry it; the ballots with no countable preference last, as an empty choice.
+        BallotFileError for a file that ranks candidates equal (`b=c`)."""
+        profile = self.profile
+        if profile.tiers is not None:
+            raise BallotFileError(self.source, None, "ranks candidates equal: give one order")
+        names = profile.candidates
+        rows = [
+            (int(count), tuple(names[number] for number in row if number >= 0))
+            for row, count in zip(profile.rankings.tolist(), profile.counts.tolist(), strict=True)
+            if count
+        ]
+        if self.empty:
+            rows.append((self.empty, ()))
+        return rows
+
 
 def assemble(
     candidates: Sequence[str],

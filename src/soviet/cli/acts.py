@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
+from soviet import ballots as ballot_files
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import As, Db, Json
@@ -18,7 +20,7 @@ from soviet.domain.audit import Finding
 from soviet.domain.charter import parse_charter
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
-from soviet.errors import CharterError, InputError
+from soviet.errors import BallotFileError, CharterError, InputError
 from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
 from soviet.storage import database, views
@@ -221,6 +223,48 @@ def election_close(election: str, actor: As, db: Db = None, as_json: Json = Fals
     if not as_json:  # the count, round by round, as `soviet show election` prints it
         with after_commit([closed]):
             print_closed(closed.data)
+
+
+@election_app.command("import-paper")
+def election_import_paper(
+    election: str,
+    file: Annotated[Path, typer.Argument(help="The counted paper ballots: a .csv or a .blt.")],
+    tellers: Annotated[
+        list[str],
+        typer.Option(
+            "--as", help="A teller (repeat: two or more); the first acts.", metavar="TELLER"
+        ),
+    ],
+    paper_voters: Annotated[
+        int,
+        typer.Option("--paper-voters", help="How many electors on the roll voted on paper."),
+    ],
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Enter the paper ballots of a vote in a hall, counted by two or more tellers on the
+    roll: one ballot per paper voter, naming only the election's candidates (in a BLT, by
+    their member ids). Once per election; the close counts them with the online ballots.
+
+    Example: soviet election import-paper E2 hall.csv --paper-voters 12 --as chen --as silva
+    """
+    source, choices = _paper_ballots(file)
+    act(
+        db,
+        as_json,
+        lambda ws: elections.import_paper(ws, election, tellers, choices, paper_voters, source),
+    )
+
+
+def _paper_ballots(file: Path) -> tuple[str, list[tuple[int, tuple[str, ...]]]]:
+    """The SHA-256 of a ballot file and its counted choices."""
+    kind = ballot_files.format_of(file)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise BallotFileError(str(file), None, f"cannot read: {error.strerror}") from None
+    read = ballot_files.read_blt if kind == "blt" else ballot_files.read_cvr
+    return hashlib.sha256(data).hexdigest(), read(data, str(file)).counted_choices()
 
 
 @app.command()

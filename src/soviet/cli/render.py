@@ -100,6 +100,11 @@ def _sentence(e: Recorded) -> str:
             )
         case c.BallotCast(election=election, choice=choice):
             return f"{by} voted in {election}: {' > '.join(choice)}"
+        case c.BallotsImported(election=election, tellers=tellers, paper_voters=voters):
+            return (
+                f"{', '.join(tellers)} entered {voters} paper ballot(s) in {election}, "
+                "counted by them as tellers"
+            )
         case c.ElectionClosed(election=election, winners=winners):
             return f"{by} closed {election}: elected {', '.join(winners) or 'nobody'}"
         case c.MandateGranted(mandate=mandate, office=office, holder=holder, seat=seat, until=u):

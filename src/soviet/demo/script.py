@@ -8,7 +8,9 @@ Everything goes through the same services and log as the CLI; votes are syntheti
 
 from __future__ import annotations
 
+import hashlib
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -239,8 +241,12 @@ class Demo:
                     ws, election.id, self.ranking(election.candidates, popularity), changed
                 )
                 self.say(f"   {changed} changes their vote (the latest ballot counts)")
-                for voter in roll[len(early) :]:
+                rest = roll[len(early) :]
+                hall = len(rest) // 3  # a third of the rest vote on paper, in a hall
+                for voter in rest[: len(rest) - hall]:
                     ballot(ws, election, voter, self.ranking(election.candidates, popularity))
+                if hall:
+                    self.paper(ws, election, roll[:2], hall, popularity)
             event = elections.close(ws, election.id, roll[0])
             closed.append(c.decode_as(c.ElectionClosed, event.data))
             sizes.update(roll=len(election.roll), candidates=len(election.candidates))
@@ -265,6 +271,27 @@ class Demo:
                     f"   a tie for {tie['for']} between {', '.join(tie['between'])} was "
                     f"decided by lot: the draw {', '.join(tie['draw'])} chose {tie['chosen']}"
                 )
+
+    def paper(
+        self,
+        ws: SqlWorkspace,
+        election: ElectionRecord,
+        tellers: list[str],
+        voters: int,
+        popularity: dict[str, float],
+    ) -> None:
+        """The paper ballots of a meeting in a hall, entered by two tellers."""
+        counted = Counter(
+            tuple(self.ranking(election.candidates, popularity)) for _ in range(voters)
+        )
+        rows = sorted((n, choice) for choice, n in counted.items())
+        sheet = "".join(f"{n},{','.join(choice)}\n" for n, choice in rows)
+        source = hashlib.sha256(sheet.encode("utf-8")).hexdigest()
+        elections.import_paper(ws, election.id, tellers, rows, voters, source)
+        self.say(
+            f"   {voters} vote on paper in a hall; tellers {' and '.join(tellers)} enter "
+            "the counted ballots"
+        )
 
     def recall_chair(self) -> None:
         assert self.soviet is not None

@@ -22,6 +22,7 @@ class ElectionRow:
         "kind",
         "nominations_end",
         "office",
+        "paper",
         "pending",
         "roll",
         "seats",
@@ -48,6 +49,8 @@ class ElectionRow:
         #: Each voter's latest ballot (None: an abstention), and the seq that cast it.
         self.ballots: dict[str, tuple[str, ...] | None] = {}
         self.seqs: dict[str, int] = {}
+        #: The paper ballots the tellers imported: (how many, choice).
+        self.paper: tuple[tuple[int, tuple[str, ...]], ...] = ()
         self.voting_ends: str | None = None
         self.started_at: str | None = None
         self.extended_by: str | None = None

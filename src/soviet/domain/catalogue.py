@@ -260,6 +260,27 @@ class BallotCast(Payload):
     replaces: int | None = optional()  # the seq of the voter's ballot this one replaces
 
 
+@dataclass(frozen=True, slots=True)
+class PaperBallotData:
+    """Identical paper ballots: how many, and their choice (empty: blank ones)."""
+
+    count: int
+    choice: tuple[str, ...]
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class BallotsImported(Payload):
+    """Counted paper ballots entered by tellers (the first is the event's actor)."""
+
+    TYPE: ClassVar[str] = "ballots.imported"
+    election: str
+    tellers: tuple[str, ...]
+    ballots: tuple[PaperBallotData, ...]
+    paper_voters: int  # how many electors on the roll voted on paper: the ballots' total
+    source: str  # the hex SHA-256 of the file the ballots were read from
+
+
 @event_type
 @dataclass(frozen=True, slots=True)
 class ElectionExtended(Payload):

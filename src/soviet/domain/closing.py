@@ -1,8 +1,9 @@
 """Closing an election: its turnout, its quorum, the seed of its lots, and its count.
 
-A close counts each voter's latest ballot. A blank ballot or an abstention counts in the
-turnout and for nobody. The close elects nobody, and says why, when the turnout is below
-the office's quorum or no ballot names anyone; the seats then go to a new election.
+A close counts each voter's latest ballot, and each paper ballot the tellers imported
+(`with_paper`). A blank ballot or an abstention counts in the turnout and for nobody. The
+close elects nobody, and says why, when the turnout is below the office's quorum or no
+ballot names anyone; the seats then go to a new election.
 
 The lots of a count are drawn from a seed taken only from the election's own record, so
 that no act elsewhere in the log, and not the time of the close, can change them:
@@ -35,6 +36,19 @@ if TYPE_CHECKING:
     from soviet import tally
 
 Ballots = Sequence[tuple[str, tuple[str, ...] | None]]
+
+
+def with_paper(ballots: Ballots, paper: Sequence[tuple[int, tuple[str, ...]]]) -> Ballots:
+    """The online ballots and the paper ballots the tellers imported, counted alike: each
+    paper ballot is one ballot, of no voter (""), in the turnout, the count and the seed."""
+    if not paper:
+        return ballots
+    return [*ballots, *(("", choice) for count, choice in paper for _ in range(count))]
+
+
+def paper_voters(paper: Sequence[tuple[int, tuple[str, ...]]]) -> int:
+    """How many electors voted on paper: the paper ballots imported."""
+    return sum(count for count, _ in paper)
 
 
 def lot_seed(

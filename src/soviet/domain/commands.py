@@ -99,6 +99,19 @@ class CastBallot:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportPaper:
+    """`soviet election import-paper ELECTION FILE --paper-voters N --as TELLER --as
+    TELLER…`: counted paper ballots, entered by the tellers (the first is the actor)."""
+
+    actor: str
+    election: str
+    tellers: tuple[str, ...]  # every teller, the actor first
+    ballots: tuple[tuple[int, tuple[str, ...]], ...]  # (how many, choice); () is blank
+    paper_voters: int
+    source: str  # the hex SHA-256 of the file
+
+
+@dataclass(frozen=True, slots=True)
 class ExtendVote:
     """`soviet election extend ELECTION --days N --as ACTOR`."""
 
@@ -180,6 +193,7 @@ Command = (
     | Withdraw
     | StartElection
     | CastBallot
+    | ImportPaper
     | ExtendVote
     | CloseElection
     | ResignMandate
@@ -221,6 +235,14 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
     c.CandidateWithdrew: lambda p, actor: Withdraw(actor, p.election, p.candidate),
     c.ElectionStarted: lambda p, actor: StartElection(actor, p.election),
     c.BallotCast: lambda p, actor: CastBallot(actor, p.election, tuple(p.choice), bool(p.abstain)),
+    c.BallotsImported: lambda p, actor: ImportPaper(
+        actor,
+        p.election,
+        tuple(p.tellers),
+        tuple((b.count, tuple(b.choice)) for b in p.ballots),
+        p.paper_voters,
+        p.source,
+    ),
     c.ElectionExtended: lambda p, actor: ExtendVote(actor, p.election, p.days),
     # an election returned unopposed is closed by the act that would have started it
     c.ElectionClosed: lambda p, actor: (

@@ -346,6 +346,9 @@ def _cast(s: State, act: cmd.CastBallot, now: str) -> Event:
     _require_member(s, act.actor)
     election = s.election(act.election)
     office = office_of(s, election.office)
+    previous = s.ballot_seq(election.id, act.actor)
+    # a first ballot online may not take the votes cast beyond the roll, paper ones counted
+    paper = 0 if previous is not None else sum(n for n, _ in s.paper_ballots(election.id))
     return rules.cast(
         election,
         office,
@@ -353,8 +356,33 @@ def _cast(s: State, act: cmd.CastBallot, now: str) -> Event:
         list(act.choice),
         eligible(s, office),
         now,
-        previous=s.ballot_seq(election.id, act.actor),
+        previous=previous,
         abstain=act.abstain,
+        paper_voters=paper,
+    )
+
+
+@handles(cmd.ImportPaper)
+def _import_paper(d: Decision, act: cmd.ImportPaper) -> None:
+    s = d.state
+    for teller in act.tellers:
+        _require_member(s, teller)
+    if act.tellers and act.tellers[0] != act.actor:
+        raise Refused(f"the first teller acts: {act.actor!r} must be named first")
+    election = s.election(act.election)
+    office = office_of(s, election.office)
+    d.emit(
+        rules.import_paper(
+            election,
+            office,
+            act.tellers,
+            act.ballots,
+            act.paper_voters,
+            act.source,
+            eligible(s, office),
+            d.now,
+            imported=closing.paper_voters(s.paper_ballots(election.id)),
+        )
     )
 
 
@@ -364,7 +392,8 @@ def _extend(d: Decision, act: cmd.ExtendVote) -> None:
     _require_member(s, act.actor)
     election = s.election(act.election)
     office = office_of(s, election.office)
-    seen = closing.turnout(len(election.roll), s.ballots(election.id))
+    ballots = closing.with_paper(s.ballots(election.id), s.paper_ballots(election.id))
+    seen = closing.turnout(len(election.roll), ballots)
     met = closing.quorum_met(office, seen)
     d.emit(rules.extend(election, office, act.actor, act.days, met, d.now))
 
@@ -374,7 +403,8 @@ def _close(d: Decision, act: cmd.CloseElection) -> None:
     s = d.state
     _require_member(s, act.actor)
     election = s.election(act.election)
-    rules.may_close(election, act.actor, d.now)
+    paper = closing.paper_voters(s.paper_ballots(election.id))
+    rules.may_close(election, act.actor, d.now, paper)
     d.emit(_closed(d, election, act.actor))
 
 
@@ -382,7 +412,7 @@ def _closed(d: Decision, election: ElectionRecord, actor: str | None) -> Event:
     """The close of a vote: its count, or why it elects nobody."""
     s = d.state
     office = office_of(s, election.office)
-    ballots = s.ballots(election.id)
+    ballots = closing.with_paper(s.ballots(election.id), s.paper_ballots(election.id))
     seen = closing.turnout(len(election.roll), ballots)
     data: dict[str, object] = {"election": election.id}
     void = closing.void_reason(office, seen)
@@ -511,9 +541,9 @@ def _apply_due(d: Decision, *, purge: bool) -> None:
     s = d.state
     offices = s.offices()
     ended: dict[str, None] = {}
-    for mandate in s.active_mandates():
+    for mandate in s.terms_ended(d.now):
         office = offices[mandate.office]
-        if not mandate.expired_at(d.now) or (office.procedure.legacy and not purge):
+        if office.procedure.legacy and not purge:
             continue
         if office.procedure.holdover and not office.procedure.legacy:
             ended[office.id] = None

@@ -232,6 +232,7 @@ def cast(
     *,
     previous: int | None = None,
     abstain: bool = False,
+    paper_voters: int = 0,
 ) -> ev.Event:
     """Cast a ballot: only electors on the roll, for eligible candidates, or blank (no
     choice), or an abstention. A voter who voted already (`previous`, the seq of their
@@ -240,6 +241,16 @@ def cast(
         state = "closed" if election.status == "closed" else "not open for voting yet"
         raise Refused(f"election {election.id} is {state}: no ballot can be cast")
     votes.may_cast(f"election {election.id}", election.roll, election.voting_ends, voter, now)
+    if (
+        paper_voters
+        and previous is None
+        and len(election.voters) + paper_voters >= len(election.roll)
+    ):
+        raise Refused(
+            f"election {election.id}: all {len(election.roll)} electors on its roll have "
+            f"voted ({len(election.voters)} here, {paper_voters} on paper); a ballot more "
+            "would count someone twice"
+        )
     data: dict[str, object] = {"election": election.id, "choice": list(choice)}
     if previous is not None:
         data["replaces"] = previous
@@ -264,6 +275,110 @@ def cast(
             f"name at most {election.seats} candidate(s)"
         )
     return ev.Event(ev.BALLOT_CAST, voter, data)
+
+
+#: The paper ballots of an election as the tellers counted them: (how many, choice), an
+#: empty choice for blank ones.
+PaperBallots = Sequence[tuple[int, tuple[str, ...]]]
+
+
+def import_paper(
+    election: ElectionRecord,
+    office: Office,
+    tellers: Sequence[str],
+    ballots: PaperBallots,
+    paper_voters: int,
+    source: str,
+    eligible: Collection[str],
+    now: str,
+    *,
+    imported: int = 0,
+) -> ev.Event:
+    """Enter the paper ballots of a vote held in a hall, counted by at least two tellers,
+    each an elector on the roll: `paper_voters`, the electors who voted on paper as the
+    tellers give it, is the number of ballots, and with those who voted online stays
+    within the roll. One import per election (`imported`: the paper voters it has); the
+    close counts the paper ballots with the online ones. The first teller is the actor."""
+    name = f"election {election.id}"
+    if election.status != "voting":
+        raise Refused(
+            f"{name} is {election.status}: paper ballots are imported only while it is voting"
+        )
+    if len(tellers) < 2:
+        raise Refused(
+            f"paper ballots are entered by at least two tellers (--as TELLER --as TELLER), "
+            f"not {len(tellers)}"
+        )
+    for teller in tellers:
+        if tellers.count(teller) > 1:
+            raise Refused(f"teller {teller!r} is named twice: the tellers are different electors")
+        if teller not in election.roll:
+            raise Refused(
+                f"teller {teller!r} is not on the roll of {name}: tellers are electors on it"
+            )
+    votes.may_cast(name, election.roll, election.voting_ends, tellers[0], now)
+    if imported:
+        raise Refused(
+            f"{name} has its paper ballots already ({imported} paper voters): one import "
+            "per election"
+        )
+    if len(source) != 64 or any(ch not in "0123456789abcdef" for ch in source):
+        raise Refused(f"the source of paper ballots is a hex SHA-256, not {source!r}")
+    if paper_voters < 1:
+        raise Refused(
+            f"--paper-voters is how many electors voted on paper: 1 or more, not {paper_voters}"
+        )
+    counted = sum(count for count, _ in ballots)
+    if counted != paper_voters:
+        raise Refused(
+            f"the file holds {counted} paper ballot(s) but --paper-voters is {paper_voters}: "
+            "there is one ballot per paper voter"
+        )
+    online = len(election.voters)
+    if paper_voters + online > len(election.roll):
+        raise Refused(
+            f"{paper_voters} paper voter(s) and {online} online make {paper_voters + online}, "
+            f"more than the {len(election.roll)} electors on the roll of {name}"
+        )
+    for count, choice in ballots:
+        if count < 1:
+            raise Refused(f"a row of paper ballots counts {count}: each counts 1 or more")
+        _check_choice(election, office, choice, eligible, "a paper ballot")
+    data: dict[str, object] = {
+        "election": election.id,
+        "tellers": list(tellers),
+        "ballots": [{"count": count, "choice": list(choice)} for count, choice in ballots],
+        "paper_voters": paper_voters,
+        "source": source,
+    }
+    return ev.Event(ev.BALLOTS_IMPORTED, tellers[0], data)
+
+
+def _check_choice(
+    election: ElectionRecord,
+    office: Office,
+    choice: Sequence[str],
+    eligible: Collection[str],
+    what: str,
+) -> None:
+    """A choice names candidates of the election, each once, eligible, and no more of them
+    than a plurality vote's seats."""
+    if len(set(choice)) != len(choice):
+        raise Refused(f"{what} names each candidate at most once")
+    for candidate in choice:
+        if candidate not in election.candidates:
+            raise Refused(
+                f"{what} names {candidate!r}, who is not a candidate in election {election.id}"
+            )
+        if candidate not in eligible:
+            raise Refused(
+                f"{what} names {candidate!r}, who is no longer eligible for office {office.id!r}"
+            )
+    if office.method == "plurality" and len(choice) > election.seats:
+        raise Refused(
+            f"election {election.id} is by plurality for {election.seats} seat(s): "
+            f"{what} names at most {election.seats} candidate(s)"
+        )
 
 
 def extend(
@@ -297,14 +412,15 @@ def extend(
     )
 
 
-def may_close(election: ElectionRecord, actor: str, now: str) -> None:
-    """Any elector on the roll closes the vote; early only once everyone on it has voted."""
+def may_close(election: ElectionRecord, actor: str, now: str, paper_voters: int = 0) -> None:
+    """Any elector on the roll closes the vote; early only once everyone on it has voted
+    (online, or on paper: `paper_voters`)."""
     if election.status != "voting":
         raise Refused(f"election {election.id} is {election.status}: only a vote can close")
     votes.may_close(
         f"election {election.id}",
         election.roll,
-        len(election.voters),
+        len(election.voters) + paper_voters,
         election.voting_ends,
         actor,
         now,

@@ -79,6 +79,10 @@ class State(Protocol):
         """The mandate, or NotFound."""
         ...
 
+    def terms_ended(self, now: str) -> list[MandateRecord]:
+        """Active mandates whose term ran out by `now`, in order of their ids."""
+        ...
+
     def election(self, election_id: str) -> ElectionRecord:
         """The election, or NotFound."""
         ...
@@ -90,6 +94,11 @@ class State(Protocol):
     def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...] | None]]:
         """Each voter's latest ballot of an election as (voter, choice): an empty choice
         is a blank ballot, None an abstention."""
+        ...
+
+    def paper_ballots(self, election_id: str) -> Sequence[tuple[int, tuple[str, ...]]]:
+        """The paper ballots the tellers imported into an election, as (how many, choice),
+        in the order of the import: an empty choice is a blank ballot."""
         ...
 
     def ballot_seq(self, election_id: str, voter: str) -> int | None:
@@ -379,6 +388,11 @@ class MemoryState(Journalled):
         self._put(election.ballots, e.actor, choice)
         self._put(election.seqs, e.actor, e.seq)
 
+    def _paper(self, e: Recorded, p: c.BallotsImported) -> None:
+        election = self._elections[p.election]
+        imported = tuple((b.count, tuple(b.choice)) for b in p.ballots)
+        self._set_attr(election, "paper", election.paper + imported)
+
     def _closed(self, e: Recorded, p: c.ElectionClosed) -> None:
         election = self._elections[p.election]
         self._set_attr(election, "status", "closed")
@@ -477,6 +491,9 @@ class MemoryState(Journalled):
             ids = self._active
         return sorted((self._mandates[m] for m in ids), key=lambda m: _number(m.id))
 
+    def terms_ended(self, now: str) -> list[MandateRecord]:
+        return [m for m in self.active_mandates() if m.expired_at(now)]
+
     def mandate(self, mandate_id: str) -> MandateRecord:
         found = self._mandates.get(mandate_id)
         if found is None:
@@ -498,6 +515,12 @@ class MemoryState(Journalled):
         if found is None:
             raise NotFound("election", election_id)
         return list(found.ballots.items())
+
+    def paper_ballots(self, election_id: str) -> Sequence[tuple[int, tuple[str, ...]]]:
+        found = self._elections.get(election_id)
+        if found is None:
+            raise NotFound("election", election_id)
+        return found.paper
 
     def ballot_seq(self, election_id: str, voter: str) -> int | None:
         found = self._elections.get(election_id)
@@ -549,6 +572,7 @@ _APPLY: Mapping[str, Apply] = {
     ev.CANDIDATE_WITHDREW: MemoryState._withdrew,
     ev.ELECTION_STARTED: MemoryState._started,
     ev.BALLOT_CAST: MemoryState._ballot,
+    ev.BALLOTS_IMPORTED: MemoryState._paper,
     ev.ELECTION_EXTENDED: MemoryState._extended,
     ev.ELECTION_CLOSED: MemoryState._closed,
     ev.PETITION_OPENED: MemoryState._petition_opened,

@@ -93,6 +93,9 @@ class Recording:
     def mandate(self, mandate_id: str) -> MandateRecord:
         return self._ws.mandate(mandate_id)
 
+    def terms_ended(self, now: str) -> list[MandateRecord]:
+        return self._ws.terms_ended(now)
+
     def election(self, election_id: str) -> ElectionRecord:
         return self._ws.election(election_id)
 
@@ -101,6 +104,9 @@ class Recording:
 
     def ballots(self, election_id: str) -> Sequence[tuple[str, tuple[str, ...] | None]]:
         return self._ws.ballots(election_id)
+
+    def paper_ballots(self, election_id: str) -> Sequence[tuple[int, tuple[str, ...]]]:
+        return self._ws.paper_ballots(election_id)
 
     def ballot_seq(self, election_id: str, voter: str) -> int | None:
         return self._ws.ballot_seq(election_id, voter)

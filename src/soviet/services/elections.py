@@ -60,3 +60,21 @@ def close(ws: Workspace, election_id: str, actor: str) -> Recorded:
     anyone can redo. Below the quorum, or without a valid ballot, nobody is elected.
     """
     return act(ws, cmd.CloseElection(actor, election_id))
+
+
+def import_paper(
+    ws: Workspace,
+    election_id: str,
+    tellers: Sequence[str],
+    ballots: Sequence[tuple[int, tuple[str, ...]]],
+    paper_voters: int,
+    source: str,
+) -> Recorded:
+    """`soviet election import-paper ELECTION FILE --paper-voters N --as TELLER --as
+    TELLER…`: the paper ballots of a vote in a hall, counted by the tellers, the first of
+    whom acts; `source` is the hex SHA-256 of the file they were read from."""
+    actor = tellers[0] if tellers else ""
+    command = cmd.ImportPaper(
+        actor, election_id, tuple(tellers), tuple(ballots), paper_voters, source
+    )
+    return act(ws, command)

@@ -514,7 +514,9 @@ class LogCheck:
             state = Recording(self.replica.workspace(e.at))
             election = state.election(str(data["election"]))
             office = office_of(state, election.office)
-            ballots = state.ballots(election.id)
+            ballots = closing.with_paper(
+                state.ballots(election.id), state.paper_ballots(election.id)
+            )
             expected = closing.seed_of(election, office, ballots, root_before)
         except (SovietError, KeyError, ValueError) as error:
             report.fail("counts", f"the recount fails: {error}", e.seq, e.type)

@@ -239,6 +239,16 @@ def ballot_cast(w: Writes, e: Recorded, p: c.BallotCast) -> None:
     )
 
 
+def ballots_imported(w: Writes, e: Recorded, p: c.BallotsImported) -> None:
+    """The tellers' counted rows, in the order of the import."""
+    rows = [
+        dict(election=p.election, position=i, count=b.count, choice=dumps(b.choice), seq=e.seq)
+        for i, b in enumerate(p.ballots)
+    ]
+    if rows:
+        w.insert(t.paper_ballots, rows)
+
+
 def election_closed(w: Writes, e: Recorded, p: c.ElectionClosed) -> None:
     w.execute(
         update(t.elections)
@@ -329,6 +339,7 @@ PROJECTORS: Mapping[str, Projector] = dict(
         _on(c.CandidateWithdrew, withdrew),
         _on(c.ElectionStarted, election_started),
         _on(c.BallotCast, ballot_cast),
+        _on(c.BallotsImported, ballots_imported),
         _on(c.ElectionExtended, extended),
         _on(c.ElectionClosed, election_closed),
         _on(c.PetitionOpened, petition_opened),

@@ -182,6 +182,18 @@ ballots = Table(
     Column("seq", Seq, nullable=False),
 )
 
+# The paper ballots tellers imported, as counted rows in the order of the import; one
+# import per election, so the primary key holds it as well as the domain.
+paper_ballots = Table(
+    "paper_ballots",
+    metadata,
+    Column("election", String(32), ForeignKey("elections.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("count", Integer, nullable=False),
+    Column("choice", Text, nullable=False),  # JSON list of member ids, in order; [] blank
+    Column("seq", Seq, nullable=False),  # the seq of the `ballots.imported` event
+)
+
 mandates = Table(
     "mandates",
     metadata,
@@ -255,6 +267,7 @@ PROJECTIONS: tuple[Table, ...] = (
     candidates,
     rolls,
     ballots,
+    paper_ballots,
     mandates,
     petitions,
     signatures,

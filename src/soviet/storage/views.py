@@ -110,7 +110,10 @@ def mandates(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
 
 def elections(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
     candidates: dict[str, list[str]] = {}
-    standing = _only(select(t.candidates), t.candidates.c.election, only)
+    # a nominee who has not accepted, or who withdrew, is not a candidate
+    standing = _only(select(t.candidates), t.candidates.c.election, only).where(
+        t.candidates.c.status.is_(None) | (t.candidates.c.status == "standing")
+    )
     for row in conn.execute(standing.order_by(t.candidates.c.position)):
         candidates.setdefault(row.election, []).append(row.member)
     ballots: dict[str, int] = {}

@@ -162,6 +162,18 @@ class SqlProjections:
         rows = self.conn.execute(query.order_by(t.mandates.c.number))
         return [mandate_from_row(r) for r in rows]
 
+    def terms_ended(self, now: str) -> list[MandateRecord]:
+        rows = self.conn.execute(
+            select(t.mandates)
+            .where(
+                t.mandates.c.status == "active",
+                t.mandates.c.until.is_not(None),
+                t.mandates.c.until <= now,
+            )
+            .order_by(t.mandates.c.number)
+        )
+        return [mandate_from_row(r) for r in rows]
+
     def mandate(self, mandate_id: str) -> MandateRecord:
         row = self._one(select(t.mandates).where(t.mandates.c.id == mandate_id))
         if row is None:
@@ -225,6 +237,14 @@ class SqlProjections:
                 choice = choices[text] = tuple(json.loads(text))
             ballots.append((voter, choice))
         return ballots
+
+    def paper_ballots(self, election_id: str) -> list[tuple[int, tuple[str, ...]]]:
+        rows = self.conn.execute(
+            select(t.paper_ballots.c.count, t.paper_ballots.c.choice)
+            .where(t.paper_ballots.c.election == election_id)
+            .order_by(t.paper_ballots.c.position)
+        )
+        return [(int(count), tuple(json.loads(text))) for count, text in rows]
 
     def ballot_seq(self, election_id: str, voter: str) -> int | None:
         row = self._one(

@@ -10,10 +10,13 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from soviet.domain import commands as cmd
 from soviet.domain import events as ev
 from soviet.domain.clock import after_days, format_instant
+from soviet.domain.closing import lot_seed
 from soviet.domain.decider import decide
 from soviet.domain.events import Event, Recorded
 from soviet.domain.founding import found
@@ -736,3 +739,51 @@ def test_a_recall_vote_quorum_counts_exactly() -> None:
     closed = log.act(cmd.CloseRecallVote("a2-5", "P1"))
     assert closed[0].data["outcome"] == "failed"
     assert discrepancies(log.events) == []
+
+
+# -- fair lots -----------------------------------------------------------------------------
+
+CANDIDATES = ("a1-2", "a1-3", "a1-4")
+
+
+def _close_with(ballots: Sequence[Sequence[str]], unrelated_at: int | None) -> tuple[Log, Any]:
+    """a1 elects its deputy among three by IRV from `ballots`; with `unrelated_at`, a
+    member is admitted elsewhere before that ballot (or, past the last, before the close)."""
+    log = Log(federation())
+    log.act(cmd.OpenElection("a1-1", "a1.deputy"))
+    for candidate in CANDIDATES:
+        log.act(cmd.Nominate(candidate, "E1", candidate))
+    log.act(cmd.StartElection("a1-1", "E1"))
+    for number, choice in enumerate(ballots):
+        if number == unrelated_at:
+            log.act(cmd.AdmitMember("a1-1", "newcomer", "Newcomer", ("a2",)))
+        log.act(cmd.CastBallot(f"a1-{number + 1}", "E1", tuple(choice)))
+    if unrelated_at is not None and unrelated_at >= len(ballots):
+        log.act(cmd.AdmitMember("a1-1", "newcomer", "Newcomer", ("a2",)))
+    log.tick(RULES.voting_days)
+    closed = log.act(cmd.CloseElection("a1-1", "E1"))[0]
+    return log, closed
+
+
+@given(
+    ballots=st.lists(st.permutations(CANDIDATES).map(lambda r: r[:2]), min_size=1, max_size=6),
+    where=st.integers(0, 6),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_lot_never_changes_when_an_unrelated_act_is_inserted_before_the_close(
+    ballots: list[list[str]], where: int
+) -> None:
+    plain, alone = _close_with(ballots, None)
+    busy, crowded = _close_with(ballots, where)
+    assert plain.tree.root() != busy.tree.root()  # the log itself differs
+    for key in ("seed", "winners", "result"):
+        assert alone.data[key] == crowded.data[key], key
+
+
+def test_a_tie_is_decided_by_lot_from_the_election_s_own_record() -> None:
+    log, closed = _close_with([["a1-2"], ["a1-3"]], None)
+    election = log.state.election("E1")
+    expected = lot_seed("E1", commit(election.roll).hash, CANDIDATES, [["a1-2"], ["a1-3"]])
+    assert closed.data["seed"] == expected.hex()
+    ties = closed.data["result"]["ties"]
+    assert ties and all(t["broken_by"] == "lot" and t["seed"] == expected.hex() for t in ties)
