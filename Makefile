@@ -24,7 +24,7 @@ $(DEV): $(RUNTIME)
 	touch $(DEV)
 
 demo: $(RUNTIME)
-	$(BIN)/soviet demo
+	$(BIN)/soviet demo --force  # an earlier run's files are moved aside, not overwritten
 
 test: $(DEV)
 	$(BIN)/python -m pytest -n 2 -q
