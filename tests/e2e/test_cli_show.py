@@ -103,7 +103,7 @@ def test_audit_finds_every_vacant_unelected_and_provisional_power_and_schedule_o
 
     cli.tick(hours=1)
     scheduled = cli.run("audit", "--schedule", code=1)
-    assert "opened election" in scheduled.stdout
+    assert "opened regular election E1" in scheduled.stdout
     elections = cli.json("show", "elections")
     assert [(e["id"], e["office"], e["status"], e["seats"]) for e in elections] == [
         ("E1", "foundry.deputy", "nominating", 2),

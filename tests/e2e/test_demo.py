@@ -39,3 +39,30 @@ def test_the_demo_leaves_a_clean_database_with_recalled_and_lapsed_mandates(
     assert {"active", "recalled", "lapsed"} <= statuses
     clean = cli.run("audit", "--db", url, env=real_clock)
     assert "Clean" in clean.stdout
+
+
+def _demo(folder: Path, seed: str, cwd: Path) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    done = subprocess.run(
+        [sys.executable, "-m", "soviet", "demo", "--out", str(folder), "--seed", seed],
+        cwd=cwd,
+        env=environment | {"COLUMNS": "120"},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    story = done.stdout.replace(str(folder), "OUT")
+    return "\n".join(line for line in story.splitlines() if "demo finished in" not in line)
+
+
+def test_the_demo_tells_the_same_story_for_the_same_seed_with_its_turnout_and_lots(
+    tmp_path: Path,
+) -> None:
+    first = _demo(tmp_path / "one", "1917", tmp_path)
+    assert first == _demo(tmp_path / "two", "1917", tmp_path)
+    assert first != _demo(tmp_path / "three", "1905", tmp_path)
+    for told in ("withdraws", "extends the vote", "changes their vote", "blank", "abstained"):
+        assert told in first, told
+    assert "A resignation" in first and "decided by lot: the draw" in first

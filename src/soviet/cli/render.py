@@ -83,11 +83,15 @@ def _sentence(e: Recorded) -> str:
                 f"{holder} holds {office} seat {seat} from before the charter, without an "
                 f"election (mandate {mandate})"
             )
-        case c.ElectionOpened(election=election, office=office, seats=seats, cause=cause):
-            kind = "by-election" if cause is not None else "election"
+        case c.ElectionOpened(
+            election=election, office=office, seats=seats, cause=cause, kind=logged, reason=why
+        ):
+            known = logged or ("by-election" if cause is not None else "election")
+            kind = "regular election" if known == "regular" else known
+            term = " (a term ended)" if why == "term" else ""
             return (
                 f"{by} opened {kind} {election} for {office} "
-                f"({seats} seat{'s' if seats != 1 else ''}){_cause(cause)}"
+                f"({seats} seat{'s' if seats != 1 else ''}){term}{_cause(cause)}"
             )
         case c.CandidateNominated(election=election, candidate=candidate):
             return f"{by} nominated {candidate} in {election}"
