@@ -84,3 +84,19 @@ def test_an_exclusive_office_and_max_offices_limit_who_may_stand(cli: Cli) -> No
         (m["holder"], m["office"]) for m in cli.json("show", "mandates") if m["status"] == "active"
     )
     assert held == [("ann", "shop.chair"), ("bob", "shop.clerk"), ("bob", "shop.treasurer")]
+
+
+def test_an_election_left_without_a_candidate_stays_open_and_the_audit_says_so(
+    cli: Cli,
+) -> None:
+    cli.run("init", "--charter", str(LIMITS))
+    cli.tick(hours=1)
+    cli.run("election", "open", "shop.auditor", "--as", "ann")
+    assert "no-candidate" not in cli.run("audit", code=1).stdout  # its nominations run
+    cli.tick(days=3, minutes=1)
+    found = cli.run("audit", code=1).stdout
+    assert "no-candidate" in found and "election E1 has no candidate" in found
+    assert "stays open for nominations" in found
+    cli.run("election", "nominate", "E1", "cy", "--as", "cy")  # it still takes them
+    [election] = [e for e in cli.json("show", "elections") if e["id"] == "E1"]
+    assert (election["status"], election["candidates"]) == ("nominating", ["cy"])
