@@ -56,6 +56,13 @@ def is_live(mandate: MandateRecord, eligible: Collection[str], now: str) -> bool
     )
 
 
+def live_holders(
+    active: Sequence[MandateRecord], eligible: Collection[str], now: str
+) -> dict[str, int]:
+    """The holders of an office's live mandates, and the seat each holds."""
+    return {m.holder: m.seat for m in active if is_live(m, eligible, now)}
+
+
 def open_seats(
     office: Office, active: Sequence[MandateRecord], eligible: Collection[str], now: str
 ) -> list[int]:

@@ -2,7 +2,8 @@
 consequence out.
 
 `decide(state, command, now, seed=...)` checks the act with the rule functions of
-`elections`, `recall`, `admission` and `audit`, derives its event, and then runs the
+`elections`, `recall`, `mandates`, `admission` and `audit`, derives its event (a close's
+in `closes`; what the system takes of itself in `due`), and then runs the
 policies registered for that event's type (`soviet.domain.policies`); a policy derives
 further events, whose own policies run in turn, depth first — the order in which the log
 records them. Each derived event is applied to a trial of the state (`State.trial`) before
@@ -13,8 +14,9 @@ its caller).
 What the decider cannot do itself comes in as arguments or is left to the caller:
 
 - `now`, the instant of the act (every event of one act has it);
-- `seed`, the log's root hash before the act: the lot of a close is drawn from it and the
-  close records it;
+- `seed`, the log's root hash before the act: only a close in a log founded before fair
+  lots draws its lots from it (every other close draws them from the election's own
+  record, `soviet.domain.closing`);
 - the signed checkpoint a close logs when the log has a key: the decider derives a
   `checkpoint.logged` event whose `checkpoint` is `UNSIGNED`; the caller puts in the
   signed note of the tree at the size before that event (the events before it), and a
@@ -26,20 +28,18 @@ decider knows the seq each event will get, the state's size plus one for the fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from soviet.domain import admission, closing, ids, mandates, recall
+from soviet.domain import admission, closes, closing, ids, mandates, recall
 from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
 from soviet.domain import elections as rules
-from soviet.domain import events as ev
-from soviet.domain.audit import is_live, open_seats
+from soviet.domain.audit import live_holders, open_seats
 from soviet.domain.electorates import admitters, electorate, eligible, office_of
 from soviet.domain.events import Event, Recorded
-from soviet.domain.model import Member, Office
-from soviet.domain.policies import POLICIES, UNSIGNED, Derived, fill_vacancy
-from soviet.domain.records import ElectionRecord, PetitionRecord
+from soviet.domain.model import Member
+from soviet.domain.policies import POLICIES, UNSIGNED, Derived
 from soviet.domain.state import State, Trial
 from soviet.errors import NotFound, Refused
 
@@ -263,12 +263,6 @@ def _open(d: Decision, act: cmd.OpenElection) -> None:
     )
 
 
-def _live_holders(s: State, office: Office, can_stand: Collection[str], now: str) -> dict[str, int]:
-    return {
-        m.holder: m.seat for m in s.active_mandates(office=office.id) if is_live(m, can_stand, now)
-    }
-
-
 @handles(cmd.Nominate)
 def _nominate(d: Decision, act: cmd.Nominate) -> None:
     s = d.state
@@ -287,7 +281,7 @@ def _nominate(d: Decision, act: cmd.Nominate) -> None:
             electorate(s, office),
             act.candidate,
             can_stand,
-            _live_holders(s, office, can_stand, d.now),
+            live_holders(s.active_mandates(office=office.id), can_stand, d.now),
             holdings,
         )
     )
@@ -313,32 +307,10 @@ def _start(d: Decision, act: cmd.StartElection) -> None:
     office = office_of(s, election.office)
     seats = open_seats(office, s.active_mandates(office=office.id), eligible(s, office), d.now)
     started = rules.start(election, office, act.actor, electorate(s, office), len(seats), d.now)
-    if _unopposed(election, office, len(seats)):
-        d.emit(_returned_unopposed(election, act.actor))
+    if closes.unopposed(election, office, len(seats)):
+        d.emit(closes.returned_unopposed(election, act.actor))
         return
     d.emit(started)
-
-
-def _unopposed(election: ElectionRecord, office: Office, seats: int) -> bool:
-    """Whether the election's candidates are returned without a vote: no more of them than
-    seats, and a charter that says `uncontested = "elect"`."""
-    return office.procedure.uncontested == "elect" and 1 <= len(election.candidates) <= seats
-
-
-def _returned_unopposed(election: ElectionRecord, actor: str | None) -> Event:
-    names = ", ".join(election.candidates)
-    return Event(
-        ev.ELECTION_CLOSED,
-        actor,
-        {
-            "election": election.id,
-            "winners": list(election.candidates),
-            "seed": "",
-            "result": {},
-            "outcome": "unopposed",
-            "reason": f"returned unopposed: {names} for {election.seats} seat(s)",
-        },
-    )
 
 
 @alone(cmd.CastBallot)
@@ -405,29 +377,7 @@ def _close(d: Decision, act: cmd.CloseElection) -> None:
     election = s.election(act.election)
     paper = closing.paper_voters(s.paper_ballots(election.id))
     rules.may_close(election, act.actor, d.now, paper)
-    d.emit(_closed(d, election, act.actor))
-
-
-def _closed(d: Decision, election: ElectionRecord, actor: str | None) -> Event:
-    """The close of a vote: its count, or why it elects nobody."""
-    s = d.state
-    office = office_of(s, election.office)
-    ballots = closing.with_paper(s.ballots(election.id), s.paper_ballots(election.id))
-    seen = closing.turnout(len(election.roll), ballots)
-    data: dict[str, object] = {"election": election.id}
-    void = closing.void_reason(office, seen)
-    if void is not None:
-        data.update(winners=[], seed="", result={}, outcome="void", reason=void)
-    else:
-        can_stand = eligible(s, office)
-        seated = _live_holders(s, office, can_stand, d.now)
-        counted = closing.count(election, office, ballots, can_stand, seated, d.seed)
-        data.update(winners=counted.winners, seed=counted.seed.hex(), result=counted.result)
-        if not office.procedure.legacy:
-            data["outcome"] = "elected"
-    if not office.procedure.legacy:
-        data["turnout"] = seen.to_json()
-    return Event(ev.ELECTION_CLOSED, actor, data)
+    d.emit(closes.election_closed(d.state, election, act.actor, d.now, d.seed))
 
 
 # -- mandates ----------------------------------------------------------------------------
@@ -488,117 +438,8 @@ def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
     _require_member(s, act.actor)
     petition = s.petition(act.petition)
     recall.may_close(petition, act.actor, d.now)
-    d.emit(_recall_closed(d, petition, act.actor))
+    d.emit(closes.recall_closed(d.state, petition, act.actor))
 
 
-def _recall_closed(d: Decision, petition: PetitionRecord, actor: str | None) -> Event:
-    from soviet import tally  # numpy is loaded only when something is counted
-
-    office = office_of(d.state, d.state.mandate(petition.mandate).office)
-    order = {"yes": 0, "no": 1}
-    cast = [v for v in petition.votes.values() if v != "abstain"]
-    options: dict[str, object] = {"electorate": len(petition.roll), "quorum": office.recall_quorum}
-    if abstained := len(petition.votes) - len(cast):
-        options["abstained"] = abstained
-    profile = tally.Profile.from_ballots(
-        ("yes", "no"), [[order[v]] for v in cast], title=petition.id
-    )
-    result = tally.count(profile, "yes-no", 1, options=options)
-    passed = tuple(result.winners) == ("yes",)
-    return Event(
-        ev.RECALL_CLOSED,
-        actor,
-        {
-            "petition": petition.id,
-            "outcome": "recalled" if passed else "failed",
-            "result": result.to_json(),
-        },
-    )
-
-
-# -- what the system does by itself --------------------------------------------------------
-
-
-@handles(cmd.ScheduleAudit)
-def _schedule(d: Decision, act: cmd.ScheduleAudit) -> None:
-    """The purge: what is due, the terms that ended (in logs founded before terms ended
-    by themselves), then an election for every office with an open seat."""
-    _apply_due(d, purge=True)
-    for office in d.state.offices().values():
-        fill_vacancy(d, office, cause=None)
-
-
-@handles(cmd.ApplyDue)
-def _due(d: Decision, act: cmd.ApplyDue) -> None:
-    _apply_due(d, purge=False)
-
-
-def _apply_due(d: Decision, *, purge: bool) -> None:
-    """What the clock has made due, as consequences of nobody's act: terms that ended
-    (held over until the successor's election closes, where the charter says so),
-    uncontested elections whose nominations closed, votes whose period ended where the
-    charter closes them by themselves, and petitions that ran out of time."""
-    s = d.state
-    offices = s.offices()
-    ended: dict[str, None] = {}
-    for mandate in s.terms_ended(d.now):
-        office = offices[mandate.office]
-        if office.procedure.legacy and not purge:
-            continue
-        if office.procedure.holdover and not office.procedure.legacy:
-            ended[office.id] = None
-        elif s.mandate(mandate.id).active:  # a cascade may already have ended this one
-            d.emit(
-                Event(
-                    ev.MANDATE_EXPIRED,
-                    None,
-                    {
-                        "mandate": mandate.id,
-                        "reason": f"term ended at {mandate.until}",
-                        "cause": None,
-                    },
-                )
-            )
-    for ident in ended:
-        fill_vacancy(d, offices[ident], cause=None, reason="term")
-    for election in s.pending_elections():
-        procedure = offices[election.office].procedure
-        if procedure.legacy:
-            continue
-        if election.status == "nominating":
-            closes = election.nominations_end
-            if closes is not None and closes <= d.now:
-                seats = open_seats(
-                    offices[election.office],
-                    s.active_mandates(office=election.office),
-                    eligible(s, offices[election.office]),
-                    d.now,
-                )
-                if _unopposed(election, offices[election.office], len(seats)):
-                    d.emit(_returned_unopposed(election, None))
-        elif procedure.auto_close and election.voting_ends and election.voting_ends <= d.now:
-            d.emit(_closed(d, s.election(election.id), None))
-    for petition in s.live_petitions():
-        procedure = office_of(s, s.mandate(petition.mandate).office).procedure
-        if procedure.legacy:
-            continue
-        if petition.status == "open" and petition.expires and petition.expires <= d.now:
-            d.emit(
-                Event(
-                    ev.RECALL_CLOSED,
-                    None,
-                    {
-                        "petition": petition.id,
-                        "outcome": "expired",
-                        "reason": f"not signed to its threshold by {petition.expires}",
-                        "cause": None,
-                    },
-                )
-            )
-        elif (
-            petition.status == "voting"
-            and procedure.auto_close
-            and petition.voting_ends
-            and petition.voting_ends <= d.now
-        ):
-            d.emit(_recall_closed(d, petition, None))
+# The acts the system takes of itself register their handlers here too.
+from soviet.domain import due as _due  # noqa: E402, F401
