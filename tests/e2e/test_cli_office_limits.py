@@ -48,6 +48,8 @@ def test_a_lone_candidate_is_confirmed_by_a_vote_that_closes_by_itself(cli: Cli)
     }
     [mandate] = [m for m in cli.json("show", "mandates") if m["office"] == "shop.chair"]
     assert (mandate["holder"], mandate["status"]) == ("ann", "active")
+    # the close nobody took is re-derived like any act: the seed, the count, the grant
+    assert "Everything holds" in cli.run("verify").stdout
 
 
 def test_an_exclusive_office_and_max_offices_limit_who_may_stand(cli: Cli) -> None:
@@ -84,6 +86,7 @@ def test_an_exclusive_office_and_max_offices_limit_who_may_stand(cli: Cli) -> No
         (m["holder"], m["office"]) for m in cli.json("show", "mandates") if m["status"] == "active"
     )
     assert held == [("ann", "shop.chair"), ("bob", "shop.clerk"), ("bob", "shop.treasurer")]
+    assert "Everything holds" in cli.run("verify").stdout
 
 
 def test_an_election_left_without_a_candidate_stays_open_and_the_audit_says_so(

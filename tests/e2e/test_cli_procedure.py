@@ -78,6 +78,8 @@ def test_nominations_need_consent_close_before_the_vote_and_return_a_lone_candid
     cli.refused(
         "election", "withdraw", "E2", "--as", "cid", says=["E2", "withdraws only before the vote"]
     )
+    # every act above, and what the clock made due between them, re-derives
+    assert "Everything holds" in cli.run("verify").stdout
 
 
 def test_blank_ballots_abstentions_and_changed_votes_a_void_close_and_an_extension(
@@ -161,6 +163,8 @@ def test_blank_ballots_abstentions_and_changed_votes_a_void_close_and_an_extensi
         "member", "leave", "cid", "--body", "depot", "--as", "ben", says=["'ben' may not remove"]
     )
     cli.run("member", "leave", "cid", "--body", "depot", "--as", "cid")
+    # every act above, and what the clock made due between them, re-derives
+    assert "Everything holds" in cli.run("verify").stdout
 
 
 def test_a_holder_resigns_and_the_seat_and_the_council_seat_it_fed_are_refilled(
@@ -199,6 +203,8 @@ def test_a_holder_resigns_and_the_seat_and_the_council_seat_it_fed_are_refilled(
     assert resigned[2]["data"]["mandate"] == "M2"
     mandates = by_id(cli.json("show", "mandates"))
     assert (mandates["M1"]["status"], mandates["M2"]["status"]) == ("resigned", "lapsed")
+    # every act above, and what the clock made due between them, re-derives
+    assert "Everything holds" in cli.run("verify").stdout
 
 
 def test_a_petition_expires_a_failed_recall_bars_another_and_a_term_holds_over(
@@ -269,3 +275,5 @@ def test_a_petition_expires_a_failed_recall_bars_another_and_a_term_holds_over(
         "recall", "open", "M1", "--reason", "absent again", "--as", "cid", "--json"
     ).json_lines()
     assert third["data"]["petition"] == "P3"
+    # every act above, and what the clock made due between them, re-derives
+    assert "Everything holds" in cli.run("verify").stdout
