@@ -29,7 +29,9 @@ from soviet.storage.workspace import SqlWorkspace
 T = TypeVar("T")
 
 member_app = typer.Typer(help="Admit members to assemblies; join and leave them.")
-election_app = typer.Typer(help="Open, nominate, start and close elections.")
+election_app = typer.Typer(
+    help="Open, nominate, accept, withdraw, start, extend and close elections; paper ballots."
+)
 recall_app = typer.Typer(help="Petition to recall a mandate, vote on it, close the vote.")
 app.add_typer(member_app, name="member")
 app.add_typer(election_app, name="election")
@@ -196,8 +198,9 @@ def election_extend(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Extend a vote short of its quorum, once (any elector on its roll, if the charter
-    allows it).
+    """Extend a vote short of its quorum, once.
+
+    Any elector on its roll may, if the charter allows it, by up to the vote's length.
 
     Example: soviet election extend E2 --days 3 --as chen
     """
@@ -242,9 +245,11 @@ def election_import_paper(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Enter the paper ballots of a vote in a hall, counted by two or more tellers on the
-    roll: one ballot per paper voter, naming only the election's candidates (in a BLT, by
-    their member ids). Once per election; the close counts them with the online ballots.
+    """Enter the paper ballots of a vote held in a hall, counted by two or more tellers.
+
+    The tellers are electors on the roll; one ballot per paper voter, naming only the
+    election's candidates (in a BLT, by their member ids). Once per election; the close
+    counts them with the online ballots.
 
     Example: soviet election import-paper E2 hall.csv --paper-voters 12 --as chen --as silva
     """
@@ -281,8 +286,10 @@ def vote(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Cast a ballot: a ranking, an approval set, or one choice, by the office's method;
-    or a blank ballot, or an abstention. Voting again changes your vote.
+    """Cast a ballot (a ranking, a set or one choice), a blank ballot, or an abstention.
+
+    The ballot follows the office's method. Voting again changes your vote: the latest
+    ballot counts.
 
     Example: soviet vote E2 novak garcia --as chen
     """
@@ -304,8 +311,10 @@ def mandate_resign(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """Resign your mandate (its id, or OFFICE:HOLDER): the seat goes to a by-election at
-    once, and the seats that depended on it are lost as for any lost seat.
+    """Resign your mandate (its id, or OFFICE:HOLDER).
+
+    The seat goes to a by-election at once, and the seats that depended on it are lost
+    as for any lost seat.
 
     Example: soviet mandate resign M3 --as novak
     """

@@ -27,8 +27,10 @@ def demo(
         ),
     ] = False,
 ) -> None:
-    """Build the bundled federation into a fresh SQLite file and run its story. A folder
-    that holds an earlier run's database or key is refused unless --force.
+    """Build the bundled federation into a fresh SQLite file and run its story.
+
+    A folder that holds an earlier run's database or key is refused unless --force,
+    which moves those files aside.
 
     Example: soviet demo --out soviet-demo
     """

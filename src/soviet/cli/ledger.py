@@ -76,8 +76,9 @@ def checkpoint(
     db: Db = None,
     as_json: Json = False,
 ) -> None:
-    """The log's latest signed checkpoint (C2SP signed note), as its last act stored it: no
-    private key needed.
+    """The log's latest signed checkpoint (C2SP signed note), as its last act stored it.
+
+    No private key is needed.
 
     Example: soviet checkpoint > checkpoint.txt
     """
@@ -288,6 +289,7 @@ def verify(
     as_json: Json = False,
 ) -> None:
     """Recompute the log and check it: leaves, tree, signed checkpoints, replay, recounts.
+
     Exit 0 if everything holds, 1 at the first discrepancy.
 
     Example: soviet verify --export log.jsonl --key soviet.pub

@@ -109,8 +109,10 @@ def show(
         bool, typer.Option("--csv", help="Print CSV: a header row, then one row per record.")
     ] = False,
 ) -> None:
-    """List bodies, offices, mandates, elections, petitions or members; show one of them
-    in detail; or show who has voted in a vote.
+    """List bodies, offices, mandates, elections, petitions or members, or show one.
+
+    `show KIND ID` shows one record in detail; `show turnout VOTE` who has voted in a
+    vote and who has not.
 
     Example: soviet show mandates --office foundry.deputy --status active
     """
