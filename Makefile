@@ -41,6 +41,7 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/tally.py
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/ledger_events.py
+	$(BIN)/python benchmarks/signatures.py
 
 clean:
 	rm -rf $(VENV) soviet-demo .pytest_cache .mypy_cache .ruff_cache

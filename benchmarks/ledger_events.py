@@ -40,6 +40,7 @@ from soviet.domain import events as ev
 from soviet.domain import founding
 from soviet.domain.charter import parse_charter
 from soviet.domain.events import Event
+from soviet.keyring import Keyring
 from soviet.services import elections
 from soviet.storage import database, merkle, proving
 from soviet.storage.database import snapshot
@@ -72,7 +73,8 @@ def charter_text(members: int) -> tuple[str, str]:
     )
     toml = (
         'name = "Bench Works"\norigin = "bench.example.org/works"\nfounders = ["m0"]\n'
-        'members = "members.csv"\n\n[[bodies]]\nid = "works"\nname = "Works"\n'
+        'members = "members.csv"\n\n[rules]\nnominations = "open"\n\n'
+        '[[bodies]]\nid = "works"\nname = "Works"\n'
         f'kind = "assembly"\n\n{offices}'
     )
     rows = "".join(f"m{i},Member {i},works\n" for i in range(members))
@@ -80,9 +82,19 @@ def charter_text(members: int) -> tuple[str, str]:
 
 
 def open_soviet(folder: Path, now: str = START) -> Soviet:
+    """A new organization whose members' keys are held in memory, to sign their acts."""
     return Soviet(
-        Settings(f"sqlite:///{folder / 'soviet.db'}", now, folder / "soviet.key"), create=True
+        Settings(f"sqlite:///{folder / 'soviet.db'}", now, folder / "soviet.key"),
+        create=True,
+        signer=Keyring(),
+        codes_path=folder / "soviet.codes.csv",
     )
+
+
+def enroll_everyone(soviet: Soviet) -> None:
+    """Every charter member registers a key with their code."""
+    assert isinstance(soviet.signer, Keyring)
+    soviet.enroll(soviet.founding_codes, soviet.signer)
 
 
 def at(soviet: Soviet, minute: int) -> None:
@@ -115,6 +127,8 @@ def measure_appends(folder: Path, count: int, batch: int, votes: int) -> list[st
                 f"found: {members:,} admissions (Soviet.found, one transaction)", took, members + 1
             )
         )
+        at(soviet, 30)
+        enroll_everyone(soviet)
         at(soviet, 60)
         election = start_election(soviet, "works.committee")
         rng = random.Random(1)
@@ -164,7 +178,7 @@ def start_election(soviet: Soviet, office: str) -> str:
     with soviet.unit_of_work() as ws:
         election = str(elections.open_election(ws, office, "m0").data["election"])
         for c in range(CANDIDATES):
-            elections.nominate(ws, election, f"m{c}", "m0")
+            elections.nominate(ws, election, f"m{c}", f"m{c}")  # each stands themselves
         elections.start(ws, election, "m0")
     return election
 

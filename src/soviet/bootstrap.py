@@ -4,8 +4,9 @@ joins storage to the services."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,9 @@ from typing import IO
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from soviet import codes_file
+from soviet.codes_file import Code, CodesFile
+from soviet.domain import enrollment
 from soviet.domain.clock import (
     SET_CLOCK,
     behind_the_log,
@@ -24,10 +28,14 @@ from soviet.domain.clock import (
 )
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
-from soviet.errors import ClockError, DatabaseError, InputError, Refused
+from soviet.errors import ClockError, DatabaseError, InputError, Refused, SovietWarning
+from soviet.keyring import KeyFolder, Keyring, enrollment_of
 from soviet.services import exports
+from soviet.services.deciding import take
 from soviet.services.exports import Exported, ExportTarget
 from soviet.services.founding import adopt
+from soviet.services.keys import adopt_keys
+from soviet.services.ports import Signer
 from soviet.storage import database, log, merkle, proving
 from soviet.storage.export import FileTarget, StreamTarget, protected_files
 from soviet.storage.keys import KeyFile
@@ -99,10 +107,29 @@ def export_target(
 
 
 class Soviet:
-    """An opened organization: units of work and reads over one database."""
+    """An opened organization: units of work and reads over one database.
 
-    def __init__(self, settings: Settings, *, create: bool = False) -> None:
+    `signer` is the member's own side that signs the commands its units of work are given
+    (the CLI's key folder); without one, a member's act must come in as a signed
+    statement. Opening a database made before members held keys upgrades it, recording in
+    its log that every act from then on is signed, with an enrollment code for every
+    member, written to `codes_path` (`upgrade_codes` says where they went)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        create: bool = False,
+        signer: Signer | None = None,
+        codes_path: Path | None = None,
+    ) -> None:
         self.settings = settings
+        self.signer = signer
+        self._codes_path = codes_path
+        #: The file the upgrade to members' keys wrote the members' codes to, if it ran.
+        self.upgrade_codes: Path | None = None
+        #: The charter members' codes, once `found` has founded the organization.
+        self.founding_codes: list[Code] = []
         if create and database.in_memory(settings.db_url):
             raise DatabaseError(
                 f"{database.shown(settings.db_url)!r} is an in-memory database: it would be "
@@ -149,8 +176,48 @@ class Soviet:
                 return True
             database.check_revision(conn, revision)
             database.migrate(conn)
+            pending = self._adopt_keys(conn)
             self._sign_migrated(conn)
-            return False
+        if pending is not None:
+            pending.install()
+            self.upgrade_codes = pending.path
+            warnings.warn(
+                SovietWarning(
+                    "this database was made before members held keys and is upgraded: from "
+                    "now on every act is signed by its actor's key, and every member's "
+                    f"enrollment code is in {pending.path} (readable by you alone): hand each "
+                    "member their code, to enroll with `soviet key enroll CODE`"
+                ),
+                stacklevel=2,
+            )
+        return False
+
+    def _adopt_keys(self, conn: Connection) -> CodesFile | None:
+        """In the migration's transaction, record that a log founded before members held
+        keys takes them now, with a code for every member; the codes file is written now
+        and put in place once this commits."""
+        ws = SqlWorkspace(conn, self.now(), self.keys, self.settings.marker)
+        if not ws.is_founded() or ws.enrollment_days() is not None:
+            return None
+        target = CodesFile(codes_file.free(self._codes_path or self._codes_beside()))
+        codes = [
+            Code(member, ws.member(member).name, codes_file.draw(), "")
+            for member in sorted(ws.member_ids())
+        ]
+        recorded = adopt_keys(
+            ws, [(code.member, enrollment.code_hash(code.code)) for code in codes]
+        )
+        expires = {c["member"]: c["expires"] for c in recorded.data["codes"]}
+        target.write([code._replace(expires=expires[code.member]) for code in codes])
+        try:
+            ws.seal()
+        except BaseException:
+            target.discard()
+            raise
+        return target
+
+    def _codes_beside(self) -> Path:
+        return codes_file.beside(database.sqlite_path(self.settings.db_url))
 
     def _refuse_founded(self, conn: Connection) -> None:
         """Refuse to found an organization in a database whose log holds events, before
@@ -224,7 +291,7 @@ class Soviet:
         saying which event, when it was recorded, and how to go on."""
         now = self.now()
         try:
-            return SqlWorkspace(conn, now, self.keys, self.settings.marker)
+            return SqlWorkspace(conn, now, self.keys, self.settings.marker, self.signer)
         except ClockError:
             last = log.last_event(conn)
             if last is None or now >= last[1]:
@@ -233,24 +300,63 @@ class Soviet:
             real = self.settings.now is None
             raise behind_the_log(now, seq, at, real=real, marked=marker is not None) from None
 
+    def codes_path(self) -> Path:
+        """Where `init` writes the charter members' codes unless told: beside the database."""
+        return self._codes_path or self._codes_beside()
+
     def found(self, charter: Charter) -> list[Recorded]:
         """Adopt a charter into this empty database, with a new signing key for its log:
         the private key goes to its file beside the database, the verifier key into the
-        first event. The key files are put in place only once the founding is committed,
-        so a founding that fails or is killed leaves none to block the next one."""
+        first event; and an enrollment code for every charter member, whose hashes go into
+        their admissions and the codes themselves to the codes file (`codes_path`). The
+        files are put in place only once the founding is committed, so a founding that
+        fails or is killed leaves none to block the next one."""
+        target = CodesFile(self.codes_path())
+        target.check()
+        codes = [Code(m.id, m.name, codes_file.draw(), "") for m in charter.members]
+        hashes = {code.member: enrollment.code_hash(code.code) for code in codes}
         try:
             with self.unit_of_work() as ws:
                 verifier = None
                 if not ws.is_founded():  # else `adopt` refuses, naming the database
                     verifier = str(self.keys.create(charter.origin).verifier())
-                recorded = adopt(ws, charter, verifier)
+                recorded = adopt(ws, charter, verifier, hashes)
+                expires = {
+                    e.data["member"]: e.data.get("code_expires", "")
+                    for e in recorded
+                    if e.type == "member.admitted"
+                }
+                target.write([code._replace(expires=expires[code.member]) for code in codes])
         except BaseException:
+            target.discard()
             self.keys.discard()
             if self._new_file is not None and self._empty:
                 self.engine.dispose()
                 database.remove_sqlite_file(self._new_file)
             raise
         self.keys.install()
+        target.install()
+        self.founding_codes = [code._replace(expires=expires[code.member]) for code in codes]
+        return recorded
+
+    def enroll(self, codes: Sequence[Code], keyring: Keyring) -> list[Recorded]:
+        """Enroll a new key for each member with their code, in one unit of work: each
+        key pair is made here, each registration signed by its new key, and the private
+        keys go to `keyring` (a key folder writes them to their files once the unit of
+        work commits). For a rehearsal, the demo and the tests: a member enrolls alone,
+        with `soviet key enroll CODE`."""
+        recorded: list[Recorded] = []
+        with ExitStack() as files, self.unit_of_work() as ws:
+            origin = ws.origin()
+            if isinstance(keyring, KeyFolder):
+                keyring.origin = origin
+            for code in codes:
+                signed, private = enrollment_of(code.member, code.code, origin, ws.now)
+                recorded.extend(take(ws, signed))
+                if isinstance(keyring, KeyFolder):
+                    files.enter_context(keyring.writing(code.member, private))
+                else:
+                    keyring.add(code.member, private)
         return recorded
 
     @contextmanager

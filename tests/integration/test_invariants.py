@@ -11,13 +11,17 @@ empty database and compares every projection.
 from __future__ import annotations
 
 import itertools
+import secrets
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from fractions import Fraction
 from functools import partial
 from typing import Any, ClassVar
 
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -39,13 +43,20 @@ from integration.conftest import (
     office,
     server_url,
 )
+from integration.signed import verify
+from soviet import codes_file
+from soviet.domain import commands as cmd
+from soviet.domain import enrollment, statements, votes
 from soviet.domain import events as ev
-from soviet.domain import votes
 from soviet.domain.audit import is_live, open_seats
+from soviet.domain.clock import format_instant
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Rules
 from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.signatures import SignatureRefused
 from soviet.errors import NotFound, Refused
-from soviet.services import audit, elections, members, recall
+from soviet.keyring import enrollment_of
+from soviet.services import audit, elections, keys, members, recall
+from soviet.services.deciding import take
 from soviet.storage import log, merkle
 from soviet.storage import schema as t
 from soviet.storage.workspace import SqlWorkspace, mandate_from_row
@@ -940,3 +951,179 @@ def test_random_sequences_of_acts_keep_every_rule_and_replay_identically(
     ):
         assert tally[reached] > 0, f"no example reached {reached}"
     assert tally[ev.MANDATE_RECALLED] + tally[ev.MANDATE_LAPSED] > 0, "no mandate was lost"
+
+
+# -- members' keys ---------------------------------------------------------------------------
+
+# Fewer examples: the machine above already covers the rules; this one is about keys.
+KEY_SETTINGS = settings(
+    max_examples=6 if server_url() else 10,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def enroll_with(org: Organization, member: str, code: str) -> None:
+    """The member enrolls a new key with their code; their side keeps it."""
+    made: dict[str, Ed25519PrivateKey] = {}
+
+    def enrolling(ws: SqlWorkspace) -> None:
+        signed, private = enrollment_of(member, code, ws.origin(), ws.now)
+        made[member] = private
+        take(ws, signed)
+
+    org.act(enrolling)
+    org.keyring.add(member, made[member])
+
+
+def check_signatures(events: Sequence[ev.Recorded]) -> int:
+    """Every event with an actor carries that actor's statement, signed by the key the
+    actor held at that point of the log (an enrollment by the key it registers); every
+    event without one carries none. Returns how many signed events there are."""
+    held: dict[str, str] = {}
+    signed_events = 0
+    for e in events:
+        if e.actor is None:
+            assert e.signed is None, f"#{e.seq} {e.type} has no actor, yet a statement"
+        else:
+            assert e.signed is not None, f"#{e.seq} {e.type} by {e.actor} is not signed"
+            signed = statements.signed_from_json(e.signed)
+            assert signed.statement.actor == e.actor, f"#{e.seq}: {signed.statement.actor}"
+            enrolls = e.type == ev.MEMBER_KEY_REGISTERED and "previous" not in e.data
+            public = str(e.data["public_key"]) if enrolls else held.get(e.actor)
+            assert public is not None, f"#{e.seq} {e.type}: {e.actor} held no key"
+            assert signed.key == statements.key_id(public), f"#{e.seq} signed by another key"
+            assert statements.signature_verifies(signed, public), f"#{e.seq} does not verify"
+            signed_events += 1
+        if e.type == ev.MEMBER_KEY_REGISTERED:
+            held[str(e.data["member"])] = str(e.data["public_key"])
+        elif e.type == ev.MEMBER_KEY_RESET:
+            held.pop(str(e.data["member"]), None)
+    return signed_events
+
+
+class KeyedMachine(FederationMachine):
+    """The federation's acts, and among them members rotating their keys, keys reset by a
+    founder and enrolled again, acts signed with a key no longer in force, and statements
+    sent again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The keys each member held before the one in force.
+        self.retired: dict[str, list[Ed25519PrivateKey]] = {}
+
+    def retire(self, member: str) -> None:
+        self.retired.setdefault(member, []).append(self.o.keyring.key_of(member))
+
+    def signature_refused(self, signed: statements.Signed) -> SignatureRefused:
+        """Submit a statement that its signature checks must refuse, writing nothing."""
+        before = self.o.snapshot()
+        with pytest.raises(SignatureRefused) as refusal:
+            self.o.act(lambda ws: take(ws, signed))
+        assert self.o.snapshot() == before, "a refused statement wrote something"
+        return refusal.value
+
+    @rule(data=st.data())
+    def rotate_key(self, data: st.DataObject) -> None:
+        self.rotate(data.draw(st.sampled_from(self.v.members), label="rotates"))
+
+    def rotate(self, member: str) -> None:
+        """The member replaces their key; the old one is refused from then on."""
+        new = Ed25519PrivateKey.generate()
+        public = statements.public_key_text(new)
+        if self.attempt(lambda ws: keys.rotate(ws, member, public), valid=True):
+            self.retire(member)
+            self.o.keyring.add(member, new)
+            self.tally["rotated"] += 1
+            self.refuse_retired(member, self.retired[member][-1], sorted(self.v.offices)[0])
+
+    @rule(data=st.data())
+    def reset_key_and_enroll_again(self, data: st.DataObject) -> None:
+        member = data.draw(st.sampled_from(self.v.members), label="loses their key")
+        founder = data.draw(st.sampled_from(("a1-1", "a2-1")), label="resets it")
+        self.reset(member, founder)
+
+    def reset(self, member: str, founder: str) -> None:
+        """A founder resets the member's key, and the member enrolls with the new code."""
+        code = codes_file.draw()
+        hashed = enrollment.code_hash(code)
+        if not self.attempt(
+            lambda ws: keys.reset(ws, member, "key lost", hashed, founder),
+            valid=member != founder,  # a founder's own key is reset by the other founder
+        ):
+            return
+        self.retire(member)
+        enroll_with(self.o, member, code)
+        self.tally["reset"] += 1
+
+    def refuse_retired(self, member: str, old: Ed25519PrivateKey, of: str) -> None:
+        """An act signed with a key the member no longer holds is refused, naming the key
+        in force, and writes nothing."""
+        not_after = format_instant(self.o.clock + timedelta(minutes=10))
+        origin = self.o.read(lambda ws: ws.origin())
+        statement = statements.statement_of(
+            cmd.OpenElection(member, of), origin, secrets.token_hex(16), not_after
+        )
+        refusal = self.signature_refused(statements.sign(statement, old))
+        assert refusal.check == "key", str(refusal)
+        assert f"not {member!r}'s key in force (registered at seq" in str(refusal)
+        self.tally["retired key refused"] += 1
+
+    @precondition(lambda self: bool(self.retired))
+    @rule(data=st.data())
+    def act_with_a_retired_key(self, data: st.DataObject) -> None:
+        member = data.draw(st.sampled_from(sorted(self.retired)), label="member")
+        old = data.draw(st.sampled_from(self.retired[member]), label="old key")
+        of = data.draw(st.sampled_from(sorted(self.v.offices)), label="office")
+        self.refuse_retired(member, old, of)
+
+    @precondition(lambda self: any(e.signed is not None for e in self.seen))
+    @rule(data=st.data())
+    def send_a_statement_again(self, data: st.DataObject) -> None:
+        sent = [e for e in self.seen if e.signed is not None]
+        self.send_again(data.draw(st.sampled_from(sent[-8:]), label="statement"))
+
+    def send_again(self, event: ev.Recorded) -> None:
+        """A recorded statement sent again is refused: too late, or its nonce names the
+        act that recorded it."""
+        assert event.signed is not None
+        refusal = self.signature_refused(statements.signed_from_json(event.signed))
+        assert refusal.check in ("expired", "nonce"), str(refusal)
+        if refusal.check == "nonce":
+            assert f"recorded at seq {event.seq}" in str(refusal)
+        self.tally[f"sent again: {refusal.check}"] += 1
+
+    def teardown(self) -> None:
+        try:
+            if self.org is not None:
+                # whatever the sequence was, it ends with a rotation and a reset
+                self.rotate("a1-3")
+                self.reset("a1-2", "a1-1")
+                events = self.o.events()
+                self.send_again([e for e in events if e.signed is not None][-1])
+                self.tally["signed"] += check_signatures(events)
+                report = verify(self.o.url)
+                assert report.ok, report.discrepancies
+                assert report.signed == sum(1 for e in events if e.actor is not None)
+                self.tally["verified"] += 1
+        finally:
+            super().teardown()
+
+
+def test_after_any_sequence_of_acts_every_act_is_signed_by_its_actors_key_and_verifies(
+    databases: Databases,
+) -> None:
+    tally: Counter[str] = Counter()
+
+    class Machine(KeyedMachine):
+        pass
+
+    Machine.databases = databases
+    Machine.tally = tally
+    run_state_machine_as_test(Machine, settings=KEY_SETTINGS)
+    print(dict(tally))
+    assert tally["verified"] == tally["replayed"] == tally["examples"] > 0
+    for reached in ("rotated", "reset", "retired key refused", "refused", "signed"):
+        assert tally[reached] > 0, f"no example reached {reached}"
+    assert tally["sent again: expired"] + tally["sent again: nonce"] > 0

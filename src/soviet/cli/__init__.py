@@ -22,6 +22,7 @@ from soviet.errors import CharterErrors, NotFound, SovietError
 ORDER = (
     "demo",
     "init",
+    "key",
     "member",
     "election",
     "vote",
@@ -102,7 +103,7 @@ def _register(argv: list[str] | None = None) -> None:
         from soviet.cli import count
 
         return
-    from soviet.cli import acts, demo, ledger, reading  # noqa: F401
+    from soviet.cli import acts, demo, keys, ledger, reading  # noqa: F401
 
     if first is None or first.startswith("-"):
         from soviet.cli import count  # noqa: F401

@@ -32,7 +32,35 @@ Db = Annotated[
         callback=_remember_db,
     ),
 ]
-As = Annotated[str, typer.Option("--as", help="The member who acts.", show_default=False)]
+
+
+def _remember_key(value: str | None) -> str | None:
+    _given["key"] = value
+    return value
+
+
+def given_key() -> str | None:
+    """The key file the command at hand was given (None: the member's key folder)."""
+    return _given.get("key")
+
+
+As = Annotated[
+    str,
+    typer.Option(
+        "--as",
+        help="The member who acts: their key (in $SOVIET_KEYS) signs the act.",
+        show_default=False,
+    ),
+]
+Key = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        help="Sign with this key file instead of the one in the member's key folder.",
+        show_default=False,
+        callback=_remember_key,
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 
 #: The largest seq or tree size the log can hold (a signed 64-bit integer).

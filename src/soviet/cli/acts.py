@@ -10,17 +10,21 @@ from typing import Annotated, TypeVar
 import typer
 
 from soviet import ballots as ballot_files
+from soviet import codes_file
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
-from soviet.cli._options import As, Db, Json
-from soviet.cli._output import after_commit
+from soviet.cli._options import As, Db, Json, Key, given_key
+from soviet.cli._output import after_commit, tell
 from soviet.cli._records import print_closed
 from soviet.cli.render import console, plain, print_events, print_json
+from soviet.codes_file import Code, CodesFile
+from soviet.domain import enrollment
 from soviet.domain.audit import Finding
 from soviet.domain.charter import parse_charter
 from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
 from soviet.errors import BallotFileError, CharterError, InputError
+from soviet.keyring import KeyFolder
 from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
 from soviet.storage import database, views
@@ -40,9 +44,16 @@ mandate_app = typer.Typer(help="Resign a mandate you hold.")
 app.add_typer(mandate_app, name="mandate")
 
 
+def signer() -> KeyFolder:
+    """The member's side: their key folder ($SOVIET_KEYS), or the key file of --key."""
+    given = given_key()
+    return KeyFolder(file=Path(given) if given else None)
+
+
 def act(db: str | None, as_json: bool, handler: Callable[[SqlWorkspace], T]) -> T:
-    """Run one handler in one unit of work and print what it recorded."""
-    with Soviet(Settings.from_env(db)) as soviet:
+    """Run one handler in one unit of work, each act signed by its actor's key from their
+    key folder (or --key), and print what it recorded."""
+    with Soviet(Settings.from_env(db), signer=signer()) as soviet:
         with soviet.unit_of_work() as ws:
             value = handler(ws)
             recorded = list(ws.recorded)
@@ -62,9 +73,22 @@ def read_charter(path: Path) -> str:
 def init(
     charter: Annotated[Path, typer.Option("--charter", help="The TOML charter to adopt.")],
     db: Db = None,
+    codes: Annotated[
+        Path | None,
+        typer.Option(
+            "--codes",
+            help="Where to write the members' enrollment codes (default: beside the "
+            "database, soviet.db → soviet.codes.csv).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Found an organization: adopt a charter into a new, empty log.
+
+    Every charter member gets a one-time enrollment code, written to a new file (mode
+    0600) with the columns member,name,code,expires, for whoever founds to hand over:
+    each member then registers their own key with `soviet key enroll CODE`.
 
     Example: soviet init --charter examples/federation.toml
     """
@@ -75,7 +99,7 @@ def init(
 
     adopted = parse_charter(text, str(charter), read)
     settings = Settings.from_env(db)
-    with Soviet(settings, create=True) as soviet:
+    with Soviet(settings, create=True, codes_path=codes) as soviet:
         events = soviet.found(adopted)
     with after_commit(events):
         _founded(adopted, settings, soviet, events, as_json)
@@ -98,6 +122,13 @@ def _founded(
         "signs the checkpoints); its verifier key, for anyone, is in "
         f"{plain(soviet.keys.public_path)} and in the log's first event."
     )
+    expires = soviet.founding_codes[0].expires if soviet.founding_codes else ""
+    console.print(
+        f"Each member's enrollment code is in [bold]{plain(soviet.codes_path())}[/bold] "
+        f"(readable by you alone; good once, until {expires}): hand each member theirs, "
+        "to register their own key with `soviet key enroll CODE`. Every act is signed by "
+        "its actor's key."
+    )
 
 
 # -- members -----------------------------------------------------------------------------
@@ -109,14 +140,46 @@ def member_add(
     body: Annotated[list[str], typer.Option("--body", help="An assembly to join (repeat).")],
     actor: As,
     name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    codes: Annotated[
+        Path | None,
+        typer.Option(
+            "--codes",
+            help="Write the new member's enrollment code to this new file (else it is printed).",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Admit a member to one or more assemblies (needs the power to admit).
 
+    The new member gets a one-time enrollment code, printed (or written to --codes FILE)
+    for you to hand over; the log holds only its hash.
+
     Example: soviet member add kim --name "Kim Lee" --body bakery --as ivanova
     """
-    act(db, as_json, lambda ws: members.add(ws, member, name, body, actor))
+    target = CodesFile(codes) if codes is not None else None
+    if target is not None:
+        target.check()
+    code = codes_file.draw()
+    hashed = enrollment.code_hash(code)
+    admitted = act(db, as_json, lambda ws: members.add(ws, member, name, body, actor, code=hashed))
+    expires = str(admitted.data.get("code_expires") or "")
+    if not admitted.data.get("code"):  # a log whose acts are not signed: no code
+        return
+    given = Code(member, str(admitted.data["name"]), code, expires)
+    if target is not None:
+        target.write([given])
+        target.install()
+        tell(f"{member}'s enrollment code is in {target.path} (good once, until {expires})")
+    else:
+        with after_commit([admitted]):
+            say = tell if as_json else console.print
+            say(
+                f"Enrollment code for {member}: {code} (good once, until {expires}). Hand it "
+                "over: it is shown only now, and the log holds only its hash."
+            )
 
 
 @member_app.command("join")
@@ -125,6 +188,7 @@ def member_join(
     body: Annotated[str, typer.Option("--body", help="The assembly to join.")],
     actor: As,
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Add an existing member to another assembly (needs the power to admit).
@@ -140,6 +204,7 @@ def member_leave(
     body: Annotated[str, typer.Option("--body", help="The assembly to leave.")],
     actor: As,
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Take a member out of an assembly; mandates that needed it lapse.
@@ -153,7 +218,9 @@ def member_leave(
 
 
 @election_app.command("open")
-def election_open(office: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def election_open(
+    office: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Open an election for an office's open seats (any elector).
 
     Example: soviet election open bakery.deputy --as novak
@@ -163,7 +230,7 @@ def election_open(office: str, actor: As, db: Db = None, as_json: Json = False) 
 
 @election_app.command("nominate")
 def election_nominate(
-    election: str, candidate: str, actor: As, db: Db = None, as_json: Json = False
+    election: str, candidate: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
 ) -> None:
     """Nominate an eligible candidate (any elector; yourself included).
 
@@ -173,7 +240,9 @@ def election_nominate(
 
 
 @election_app.command("accept")
-def election_accept(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def election_accept(
+    election: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Accept your nomination by someone else: until you do, you are not a candidate.
 
     Example: soviet election accept E2 --as novak
@@ -182,7 +251,9 @@ def election_accept(election: str, actor: As, db: Db = None, as_json: Json = Fal
 
 
 @election_app.command("withdraw")
-def election_withdraw(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def election_withdraw(
+    election: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Withdraw your candidacy (or decline a nomination) until the vote starts.
 
     Example: soviet election withdraw E2 --as novak
@@ -196,6 +267,7 @@ def election_extend(
     actor: As,
     days: Annotated[int, typer.Option("--days", help="Days to add, up to the vote's length.")],
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Extend a vote short of its quorum, once.
@@ -208,7 +280,9 @@ def election_extend(
 
 
 @election_app.command("start")
-def election_start(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def election_start(
+    election: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Start the vote: the roll is frozen now.
 
     Example: soviet election start E2 --as novak
@@ -217,7 +291,9 @@ def election_start(election: str, actor: As, db: Db = None, as_json: Json = Fals
 
 
 @election_app.command("close")
-def election_close(election: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def election_close(
+    election: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Close the vote, count it and grant the mandates (early only once all have voted).
 
     Example: soviet election close E2 --as chen
@@ -243,6 +319,7 @@ def election_import_paper(
         typer.Option("--paper-voters", help="How many electors on the roll voted on paper."),
     ],
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Enter the paper ballots of a vote held in a hall, counted by two or more tellers.
@@ -284,6 +361,7 @@ def vote(
         bool, typer.Option("--abstain", help="Abstain (counts in turnout).")
     ] = False,
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Cast a ballot (a ranking, a set or one choice), a blank ballot, or an abstention.
@@ -309,6 +387,7 @@ def mandate_resign(
     actor: As,
     reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")] = "",
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Resign your mandate (its id, or OFFICE:HOLDER).
@@ -336,6 +415,7 @@ def recall_open(
     actor: As,
     reason: Annotated[str, typer.Option("--reason", help="Why the holder should go.")],
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Open a petition to recall a mandate (any elector of its office; you sign first).
@@ -350,7 +430,9 @@ def recall_open(
 
 
 @recall_app.command("sign")
-def recall_sign(petition: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def recall_sign(
+    petition: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Sign a recall petition.
 
     Example: soviet recall sign P1 --as garcia
@@ -364,6 +446,7 @@ def recall_vote(
     choice: Annotated[str, typer.Argument(help="yes, no or abstain", metavar="yes|no|abstain")],
     actor: As,
     db: Db = None,
+    key: Key = None,
     as_json: Json = False,
 ) -> None:
     """Vote in a recall vote.
@@ -374,7 +457,9 @@ def recall_vote(
 
 
 @recall_app.command("close")
-def recall_close(petition: str, actor: As, db: Db = None, as_json: Json = False) -> None:
+def recall_close(
+    petition: str, actor: As, db: Db = None, key: Key = None, as_json: Json = False
+) -> None:
     """Close a recall vote (early only once all on its roll have voted).
 
     Example: soviet recall close P1 --as murphy

@@ -12,10 +12,14 @@ from pathlib import Path
 from soviet.errors import InputError
 
 DATABASE = "soviet.db"
+#: The charter members' enrollment codes, and the folder of the keys they enrolled.
+CODES = "soviet.codes.csv"
+KEYS = "keys"
 #: The files SQLite keeps beside a database, by how their names end.
 COMPANIONS = ("-wal", "-shm", "-journal")
 #: Every file a run of the demo writes into its folder: the database (with the files
-#: SQLite keeps beside it), the log's key pair, the charter and its members.
+#: SQLite keeps beside it), the log's key pair, the charter and its members, the members'
+#: enrollment codes and the folder of their keys.
 WRITTEN = (
     DATABASE,
     *(DATABASE + suffix for suffix in COMPANIONS),
@@ -23,6 +27,8 @@ WRITTEN = (
     "soviet.pub",
     "charter.toml",
     "members.csv",
+    CODES,
+    KEYS,
 )
 
 

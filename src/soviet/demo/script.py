@@ -19,15 +19,19 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from soviet import codes_file
 from soviet.bootstrap import Settings, Soviet
+from soviet.codes_file import Code
 from soviet.demo import federation, folders
 from soviet.domain import catalogue as c
 from soviet.domain import electorates
 from soviet.domain import events as ev
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
+from soviet.domain.enrollment import code_hash
 from soviet.domain.records import ElectionRecord
-from soviet.services import audit, elections, recall
+from soviet.keyring import KeyFolder
+from soviet.services import audit, elections, keys, recall
 from soviet.storage.workspace import SqlWorkspace
 
 #: How far back the story starts: it spans about three weeks of simulated time and must
@@ -102,11 +106,12 @@ class Demo:
         self.elect_offices(["city.chair", "city.executive"])
         self.say("\n[bold]6. The purge again[/bold]")
         self.audit(schedule=False)
+        self.lose_key()
         self.recall_chair()
         self.resign_one()
-        self.say("\n[bold]10. By-elections fill every lost seat, bottom up[/bold]")
+        self.say("\n[bold]11. By-elections fill every lost seat, bottom up[/bold]")
         self.by_elections()
-        self.say("\n[bold]11. The purge finds nothing[/bold]")
+        self.say("\n[bold]12. The purge finds nothing[/bold]")
         self.audit(schedule=False)
         self.final_state()
 
@@ -134,13 +139,28 @@ class Demo:
             set_clock=True,
             allow_clock=True,
         )
-        self.soviet = Soviet(settings, create=True)
+        # Every member's key goes to the demo's own key folder, so that whoever runs it
+        # can go on acting as any member afterwards (SOVIET_KEYS=<folder>/keys).
+        keys = KeyFolder(folder=self.folder / folders.KEYS)
+        self.soviet = Soviet(
+            settings, create=True, signer=keys, codes_path=self.folder / folders.CODES
+        )
         self.soviet.found(charter)  # a new signing key: every close logs a checkpoint
         self.say(
             f"[bold]1. {charter.name}[/bold] adopts its charter ({charter_path}): "
             f"{len(charter.bodies)} bodies, {len(charter.offices)} offices, "
             f"{len(charter.members)} members. Founders, acting provisionally: "
             f"{', '.join(charter.founders)}."
+        )
+        codes = self.soviet.founding_codes
+        self.tick(1)
+        self.soviet.settings = replace(self.soviet.settings, now=format_instant(self.clock))
+        enrolled = self.soviet.enroll(codes, keys)
+        self.say(
+            f"   Each member gets a one-time enrollment code ({self.folder / folders.CODES}) "
+            f"and registers a key of their own with it: {len(enrolled)} keys, whose private "
+            f"halves stay in {self.folder / folders.KEYS}. From here on every act is signed "
+            "by the member who takes it."
         )
 
     def audit(self, *, schedule: bool) -> None:
@@ -293,6 +313,44 @@ class Demo:
             "the counted ballots"
         )
 
+    def lose_key(self) -> None:
+        """A member loses their key: an elected officer with the power to admit revokes it
+        and issues a new code, with a reason; the member enrolls a new key with it."""
+        assert self.soviet is not None
+        with self.soviet.reading() as reads:
+            mandates = [m for m in reads.view("mandates") if m["status"] == "active"]
+            members = reads.view("members")
+        officer = next(m["holder"] for m in mandates if m["office"] == "city.executive")
+        holders = {m["holder"] for m in mandates}
+        member = next(m for m in members if m["id"] not in holders)
+        code = codes_file.draw()
+        self.say(
+            f"\n[bold]7. A lost key:[/bold] {member['id']} loses the laptop that held their "
+            f"key; {officer}, elected to the city executive, which may admit members, "
+            "revokes it and issues a new code"
+        )
+        self.tick(2)
+
+        def reset(ws: SqlWorkspace) -> None:
+            recorded = keys.reset(
+                ws, member["id"], "lost the laptop that held the key", code_hash(code), officer
+            )
+            reset = c.decode_as(c.MemberKeyReset, recorded.data)
+            self.say(
+                f"   key {reset.revoked} revoked (#{recorded.seq}); the new code is good "
+                f"until {reset.code_expires}"
+            )
+
+        self.work(reset)
+        self.tick(1)
+        self.soviet.settings = replace(self.soviet.settings, now=format_instant(self.clock))
+        assert isinstance(self.soviet.signer, KeyFolder)
+        (enrolled,) = self.soviet.enroll(
+            [Code(member["id"], member["name"], code, "")], self.soviet.signer
+        )
+        key = c.decode_as(c.MemberKeyRegistered, enrolled.data).key
+        self.say(f"   {member['id']} enrolls key {key} with it (#{enrolled.seq})")
+
     def recall_chair(self) -> None:
         assert self.soviet is not None
         with self.soviet.reading() as reads:
@@ -305,7 +363,7 @@ class Demo:
             if m["holder"] == holder and m["office"].split(".")[0] not in DISTRICT_LEVEL
         )
         self.say(
-            f"\n[bold]7. A recall:[/bold] {holder} chairs the city council, sits for "
+            f"\n[bold]8. A recall:[/bold] {holder} chairs the city council, sits for "
             f"their district in it, and for {base['office'].split('.')[0]} in the district"
             f" council (mandate {base['id']}). Their workplace petitions to recall them."
         )
@@ -352,7 +410,7 @@ class Demo:
         def close(ws: SqlWorkspace) -> None:
             record = ws.petition(petition["id"])
             recall.close(ws, record.id, sorted(record.roll)[0])
-            self.say("\n[bold]8. The recall passes, and the lost seat cascades upward[/bold]")
+            self.say("\n[bold]9. The recall passes, and the lost seat cascades upward[/bold]")
             for e in ws.recorded[1:]:
                 change = e.type.split(".")[1]
                 match c.decode(e.type, e.data):
@@ -382,7 +440,7 @@ class Demo:
             mandates = [m for m in reads.view("mandates") if m["status"] == "active"]
         mandate = next(m for m in mandates if m["office"].split(".")[0] not in DISTRICT_LEVEL)
         self.say(
-            f"\n[bold]9. A resignation:[/bold] {mandate['holder']} gives up mandate "
+            f"\n[bold]10. A resignation:[/bold] {mandate['holder']} gives up mandate "
             f"{mandate['id']} ({mandate['office']})"
         )
         self.tick(24)
@@ -428,7 +486,7 @@ class Demo:
         )
         self.say(
             f"\nThe database is [bold]{self.db_path}[/bold]. Look around:\n"
-            f"  export SOVIET_DB={self.url}\n"
+            f"  export SOVIET_DB={self.url} SOVIET_KEYS={self.folder / folders.KEYS}\n"
             "  soviet show offices; soviet show mandates; soviet show elections\n"
             "  soviet audit; soviet log"
         )

@@ -156,6 +156,9 @@ class OrganizationFounded(Payload):
     offices: tuple[OfficeData, ...]
     founders: tuple[str, ...]
     verifier_key: str | None
+    #: The days an enrollment code is good for; present exactly when every act of the log
+    #: is signed by its actor (absent from foundings logged before members held keys).
+    enrollment_days: int | None = optional()
 
 
 @event_type
@@ -166,6 +169,68 @@ class MemberAdmitted(Payload):
     name: str
     bodies: tuple[str, ...]
     cause: int | None = optional()
+    #: The hash of the member's enrollment code and when it expires (absent from
+    #: admissions logged before members held keys).
+    code: str | None = optional()
+    code_expires: str | None = optional()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeData:
+    """One enrollment code issued: for whom, its hash, until when."""
+
+    member: str
+    code: str
+    expires: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberKeyRegistered(Payload):
+    """A member's key: registered with an enrollment code (`code`, the seq of the event
+    that issued it, and the code's `proof`), or in place of the key `previous`."""
+
+    TYPE: ClassVar[str] = "member.key_registered"
+    member: str
+    key: str
+    public_key: str
+    code: int | None = optional()
+    proof: str | None = optional()
+    previous: str | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberKeyReset(Payload):
+    """A lost key revoked (`revoked`, None if the member held none) and a new code issued,
+    by an officer with the power to admit, for a reason."""
+
+    TYPE: ClassVar[str] = "member.key_reset"
+    member: str
+    reason: str
+    revoked: str | None
+    code: str
+    code_expires: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CodesIssued(Payload):
+    """New enrollment codes for members who hold no key yet."""
+
+    TYPE: ClassVar[str] = "member.codes_issued"
+    codes: tuple[CodeData, ...]
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class KeysAdopted(Payload):
+    """A log founded before members held keys takes them: from here on every act is
+    signed by its actor; every member then in the log gets an enrollment code."""
+
+    TYPE: ClassVar[str] = "organization.keys_adopted"
+    enrollment_days: int
+    codes: tuple[CodeData, ...]
 
 
 @event_type

@@ -25,6 +25,10 @@ class AdmitMember:
     member: str
     name: str
     bodies: tuple[str, ...]
+    #: The hash of the new member's enrollment code (`soviet.domain.enrollment`): the
+    #: admitting officer draws the code and hands it over; only its hash is logged. Empty
+    #: in a log founded before members held keys.
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,47 @@ class LeaveBody:
     actor: str
     member: str
     body: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollKey:
+    """`soviet key enroll CODE`: register the member's first key (or the one after a
+    reset) with their enrollment code, signed by the new key itself. `proof` is the code's
+    proof (`soviet.domain.enrollment.proof`), whose hash the log holds."""
+
+    actor: str
+    public_key: str
+    proof: str
+
+
+@dataclass(frozen=True, slots=True)
+class RotateKey:
+    """`soviet key rotate --as MEMBER`: replace the member's key by a new one, signed by
+    the key it replaces."""
+
+    actor: str
+    public_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResetKey:
+    """`soviet member reset-key MEMBER --reason TEXT --as OFFICER`: revoke a lost key and
+    issue a new enrollment code (`code`, its hash), by an officer with the power to admit
+    over one of the member's bodies."""
+
+    actor: str
+    member: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCodes:
+    """`soviet member codes --out FILE --as OFFICER`: new enrollment codes, as (member,
+    hash), for members who hold no key yet; each replaces the member's earlier code."""
+
+    actor: str
+    codes: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +232,10 @@ Command = (
     AdmitMember
     | JoinBody
     | LeaveBody
+    | EnrollKey
+    | RotateKey
+    | ResetKey
+    | IssueCodes
     | OpenElection
     | Nominate
     | AcceptNomination
@@ -226,7 +275,18 @@ def command_of_payload(payload: c.Payload, actor: str | None) -> Command | None:
 # The command each type of act reads back as, found by the payload's class: a log is
 # mostly ballots, which a match of every pattern in turn would reach only seventh.
 _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
-    c.MemberAdmitted: lambda p, actor: AdmitMember(actor, p.member, p.name, tuple(p.bodies)),
+    c.MemberAdmitted: lambda p, actor: AdmitMember(
+        actor, p.member, p.name, tuple(p.bodies), p.code or ""
+    ),
+    c.MemberKeyRegistered: lambda p, actor: (
+        RotateKey(actor, p.public_key)
+        if p.previous is not None
+        else EnrollKey(actor, p.public_key, p.proof or "")
+    ),
+    c.MemberKeyReset: lambda p, actor: ResetKey(actor, p.member, p.reason, p.code),
+    c.CodesIssued: lambda p, actor: IssueCodes(
+        actor, tuple((code.member, code.code) for code in p.codes)
+    ),
     c.MemberJoined: lambda p, actor: JoinBody(actor, p.member, p.body),
     c.MemberLeft: lambda p, actor: LeaveBody(actor, p.member, p.body),
     c.ElectionOpened: lambda p, actor: OpenElection(actor, p.office),

@@ -36,6 +36,7 @@ from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
 from soviet.domain import elections as rules
 from soviet.domain.audit import live_holders, open_seats
+from soviet.domain.clock import after_days
 from soviet.domain.electorates import admitters, electorate, eligible, office_of
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Member
@@ -216,7 +217,15 @@ def _admit(d: Decision, act: cmd.AdmitMember) -> None:
     for body in act.bodies:
         _require_admitter(d, act.actor, body)
     member = Member(act.member, name, tuple(act.bodies))
-    d.emit(admission.admit(member, act.actor, d.state.bodies()))
+    event = admission.admit(member, act.actor, d.state.bodies())
+    days = d.state.enrollment_days()
+    if days is not None:  # the new member's enrollment code, by its hash
+        keys.require_code_hash(act.code, "member add: the new member's code")
+        code = {"code": act.code, "code_expires": after_days(d.now, days)}
+        event = Event(event.type, event.actor, {**event.data, **code})
+    elif act.code:
+        raise Refused("this log was founded before members held keys: an admission takes no code")
+    d.emit(event)
 
 
 @handles(cmd.JoinBody)
@@ -441,5 +450,6 @@ def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
     d.emit(closes.recall_closed(d.state, petition, act.actor))
 
 
-# The acts the system takes of itself register their handlers here too.
+# The acts the system takes of itself, and the acts of keys, register their handlers here.
 from soviet.domain import due as _due  # noqa: E402, F401
+from soviet.domain import keys  # noqa: E402

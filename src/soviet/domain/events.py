@@ -37,6 +37,10 @@ RECALL_VOTE_OPENED = "recall.vote_opened"
 RECALL_BALLOT_CAST = "recall.ballot_cast"
 RECALL_CLOSED = "recall.closed"
 CHECKPOINT_LOGGED = "checkpoint.logged"
+MEMBER_KEY_REGISTERED = "member.key_registered"
+MEMBER_KEY_RESET = "member.key_reset"
+CODES_ISSUED = "member.codes_issued"
+KEYS_ADOPTED = "organization.keys_adopted"
 
 #: The status a mandate takes from each event that ends it.
 MANDATE_ENDINGS: Mapping[str, str] = {
@@ -54,6 +58,9 @@ class Event:
     type: str
     actor: str | None
     data: Mapping[str, Any] = field(default_factory=dict)
+    #: The signed statement of the act this event records (`Signed.to_json()`): the
+    #: act's own event carries it; consequences, and acts logged before keys, do not.
+    signed: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,13 @@ class Recorded:
     #: "set" for an event recorded while a set clock (SOVIET_NOW) was in force, else None:
     #: part of the envelope and of the leaf, not of the rules.
     clock: str | None = None
+    #: The signed statement of the act (`Event.signed`): part of the envelope and of the
+    #: leaf, not of the rules.
+    signed: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The event as the JSON object of the log: {seq, at, type, actor, data}, and
-        `clock` when it was recorded under a set clock."""
+        """The event as the JSON object of the log: {seq, at, type, actor, data}, `clock`
+        when it was recorded under a set clock, and `signed` when a member signed it."""
         value: dict[str, Any] = {
             "seq": self.seq,
             "at": self.at,
@@ -81,4 +91,6 @@ class Recorded:
         }
         if self.clock is not None:
             value["clock"] = self.clock
+        if self.signed is not None:
+            value["signed"] = dict(self.signed)
         return value

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from fractions import Fraction
 from typing import Any
 
 from soviet.domain import events as ev
+from soviet.domain.clock import after_days
 from soviet.domain.model import Charter, Office, Rules
 
 
@@ -34,10 +36,19 @@ def office_to_json(office: Office) -> dict[str, Any]:
     return data
 
 
-def found(charter: Charter, verifier_key: str | None) -> list[ev.Event]:
+def found(
+    charter: Charter,
+    verifier_key: str | None,
+    codes: Mapping[str, str] | None = None,
+    now: str | None = None,
+) -> list[ev.Event]:
     """The founding event, then one admission per member, then each imported holder.
 
-    Admissions and imports are consequences of the founding (actor None, cause 1).
+    Admissions and imports are consequences of the founding (actor None, cause 1). With
+    `codes` (each member's enrollment code, by its hash) and `now`, every act of the log
+    will be signed by its actor: the founding says for how many days a code is good, and
+    each admission carries the member's code and its expiry. Without them (as logs were
+    founded before members held keys) acts are not signed.
     """
     founded = ev.Event(
         ev.ORGANIZATION_FOUNDED,
@@ -52,14 +63,23 @@ def found(charter: Charter, verifier_key: str | None) -> list[ev.Event]:
             "verifier_key": verifier_key,
         },
     )
-    admissions = [
-        ev.Event(
-            ev.MEMBER_ADMITTED,
-            None,
-            {"member": m.id, "name": m.name, "bodies": list(m.bodies), "cause": 1},
-        )
-        for m in charter.members
-    ]
+    if codes is not None:
+        founded.data["enrollment_days"] = charter.rules.enrollment_days  # type: ignore[index]
+        if now is None:
+            raise ValueError("a founding with codes needs its instant")
+        expires = after_days(now, charter.rules.enrollment_days)
+    admissions = []
+    for m in charter.members:
+        data: dict[str, Any] = {
+            "member": m.id,
+            "name": m.name,
+            "bodies": list(m.bodies),
+            "cause": 1,
+        }
+        if codes is not None:
+            data["code"] = codes[m.id]
+            data["code_expires"] = expires
+        admissions.append(ev.Event(ev.MEMBER_ADMITTED, None, data))
     seats: dict[str, int] = {}
     imports = []
     for number, holding in enumerate(charter.holdings, start=1):

@@ -124,6 +124,8 @@ class Rules:
     recall_immediate: Fraction = Fraction(1, 2)
     recall_quorum: Fraction = Fraction(1, 3)
     procedure: Procedure = Procedure()
+    #: The days an enrollment code is good for (the organization's, not an office's).
+    enrollment_days: int = 30
 
 
 @dataclass(frozen=True)

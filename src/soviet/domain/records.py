@@ -63,3 +63,25 @@ class PetitionRecord:
     votes: Mapping[str, str] = field(default_factory=dict)
     voting_ends: str | None = None
     expires: str | None = None  # when it stops taking signatures short of its threshold
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """The key a member signs with: its id, its public half (base64), and the seq of the
+    event that registered it."""
+
+    member: str
+    key: str
+    public_key: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class CodeRecord:
+    """A member's outstanding enrollment code: its hash, its expiry, and the seq of the
+    event that issued it."""
+
+    member: str
+    hash: str
+    expires: str
+    seq: int

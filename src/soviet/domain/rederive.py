@@ -35,7 +35,7 @@ from typing import Any
 
 from soviet.domain import catalogue as c
 from soviet.domain import events as ev
-from soviet.domain import votes
+from soviet.domain import signatures, votes
 from soviet.domain.commands import (
     ApplyDue,
     CloseElection,
@@ -46,7 +46,9 @@ from soviet.domain.commands import (
 )
 from soviet.domain.decider import Logged, derive, derive_alone
 from soviet.domain.events import Event, Recorded
+from soviet.domain.signatures import SignatureRefused
 from soviet.domain.state import MemoryState
+from soviet.domain.statements import StatementError, signed_from_json
 from soviet.errors import SovietError
 from soviet.ledger.compact import Range
 from soviet.ledger.entries import encode_entry, parse_canonical_value
@@ -65,8 +67,10 @@ class Discrepancy:
 
     `kind`: `refused` (the rules refuse the act), `missing` (a derived consequence the log
     lacks; `seq` is where it belongs), `extra` (a logged event nothing derives), `differs`
-    (a field differs), `unreadable` (its data does not fit its type) or `unappliable` (it
-    names what does not exist)."""
+    (a field differs), `unreadable` (its data does not fit its type), `unappliable` (it
+    names what does not exist), `unsigned` (a member's act without the statement its actor
+    signed) or `signature` (its statement fails a check: the detail names the actor and
+    the check)."""
 
     seq: int
     type: str | None
@@ -115,6 +119,9 @@ class Rederivation:
         self.tree: Range | None = Range() if track_root else None
         self.acts = 0
         self.events = 0
+        #: The acts that carry a signed statement, and those logged before keys (unsigned).
+        self.signed = 0
+        self.unsigned_before_keys = 0
         self._act: _Act | None = None
         #: The data of the event fed last, decoded as logged (None if it does not decode
         #: or was read otherwise, as an inline roll is): for a caller that needs it too.
@@ -130,7 +137,9 @@ class Rederivation:
             # an inline roll, as older logs kept it, is judged as its commitment
             data = votes.inline_roll(event.data)
             if data is not event.data:
-                event = Recorded(event.seq, event.at, event.type, event.actor, data)
+                event = Recorded(
+                    event.seq, event.at, event.type, event.actor, data, event.clock, event.signed
+                )
         try:
             payload: c.Payload | None = c.decode(event.type, event.data)
         except c.EventFormatError as error:
@@ -139,6 +148,23 @@ class Rederivation:
         if event is logged:
             self.payload = payload
         starts, command = self._starts(event, payload)
+        if starts and command is not None and event.actor is not None:
+            command = self._authenticate(event, command, found)
+        elif event.signed is not None and (event.actor is None or command is None):
+            found.append(
+                Discrepancy(
+                    event.seq,
+                    event.type,
+                    "signature",
+                    "a signed statement on an event that records no member's act",
+                )
+            )
+        if isinstance(payload, c.KeysAdopted) and self.state.enrollment_days() is not None:
+            found.append(
+                Discrepancy(
+                    event.seq, event.type, "refused", "the log had taken members' keys already"
+                )
+            )
         act = self._act
         if starts or act is None:
             if act is not None:
@@ -150,14 +176,71 @@ class Rederivation:
             self._apply(event, payload, found)
         if self.tree is not None:
             text = parse_canonical_value(dict(logged.data))[1]
+            signed = None
+            if logged.signed is not None:
+                signed = parse_canonical_value(dict(logged.signed))[1]
             self.tree.append(
                 leaf_hash(
                     encode_entry(
-                        logged.seq, logged.at, logged.type, logged.actor, text, logged.clock
+                        logged.seq,
+                        logged.at,
+                        logged.type,
+                        logged.actor,
+                        text,
+                        logged.clock,
+                        signed,
                     )
                 )
             )
         return found
+
+    def _authenticate(self, e: Recorded, command: Command, found: list[Discrepancy]) -> Command:
+        """The command to re-derive a logged act from: its signed statement's, once the
+        statement passes the checks of `soviet.domain.signatures` on the state before it
+        (and is the event's actor's), so that an event that records anything else than
+        what was signed differs from what is derived. An act without a statement is
+        counted if the log did not sign acts yet, else it is a discrepancy; an act whose
+        statement fails is one too, and is re-derived from what its event records."""
+        if e.signed is None:
+            if self.state.enrollment_days() is None:
+                self.unsigned_before_keys += 1
+                return command
+            found.append(
+                Discrepancy(
+                    e.seq,
+                    e.type,
+                    "unsigned",
+                    f"{e.actor!r}'s act carries no signed statement, and every act of this "
+                    "log is signed by its actor",
+                )
+            )
+            return command
+        self.signed += 1
+        try:
+            signed = signed_from_json(e.signed)
+            if signed.statement.actor != e.actor:
+                raise SignatureRefused(
+                    "actor", f"the statement is {signed.statement.actor!r}'s, not {e.actor!r}'s"
+                )
+            stated = signatures.check(self.state, signed, e.at)
+        except (SignatureRefused, StatementError) as error:
+            which = error.check if isinstance(error, SignatureRefused) else "format"
+            found.append(
+                Discrepancy(e.seq, e.type, "signature", f"actor {e.actor!r}: {which}: {error}")
+            )
+            return command
+        if type(stated) is not type(command):
+            found.append(
+                Discrepancy(
+                    e.seq,
+                    e.type,
+                    "signature",
+                    f"actor {e.actor!r}: act: the statement signs {signed.statement.type}, "
+                    f"which does not record a {e.type} event",
+                )
+            )
+            return command
+        return stated
 
     def finish(self) -> list[Discrepancy]:
         """The discrepancies of the last act."""
@@ -171,7 +254,7 @@ class Rederivation:
         """Whether an event begins an act (or the founding), and the act's command."""
         if payload is None:
             return e.actor is not None, None
-        if isinstance(payload, c.OrganizationFounded):
+        if isinstance(payload, (c.OrganizationFounded, c.KeysAdopted)):
             return True, None
         if e.actor is not None:
             command = command_of_payload(payload, e.actor)

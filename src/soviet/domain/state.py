@@ -25,11 +25,17 @@ from typing import Any, Literal, Protocol
 
 from soviet.domain import catalogue as c
 from soviet.domain import events as ev
-from soviet.domain._journal import Journalled
+from soviet.domain._key_state import KeyState
 from soviet.domain._rows import ElectionRow, PetitionRow
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Member, Office, Procedure
-from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.records import (
+    CodeRecord,
+    ElectionRecord,
+    KeyRecord,
+    MandateRecord,
+    PetitionRecord,
+)
 from soviet.errors import NotFound
 
 IdKind = Literal["election", "mandate", "petition"]
@@ -133,6 +139,29 @@ class State(Protocol):
         """The id the next election, mandate or petition opened will get."""
         ...
 
+    # -- members' keys ---------------------------------------------------------------------
+
+    def origin(self) -> str:
+        """The organization's origin: every statement it records names it."""
+        ...
+
+    def enrollment_days(self) -> int | None:
+        """The days an enrollment code is good for; None for a log whose acts are not
+        signed (founded before members held keys, and not since adopted them)."""
+        ...
+
+    def key_of(self, member: str) -> KeyRecord | None:
+        """The key the member signs with now; None if they hold none."""
+        ...
+
+    def code_of(self, member: str) -> CodeRecord | None:
+        """The member's latest enrollment code, if it is not used yet."""
+        ...
+
+    def nonce_seq(self, member: str, nonce: str) -> int | None:
+        """The seq of the act the member signed with this nonce, if any."""
+        ...
+
     def trial(self) -> AbstractContextManager[Trial]:
         """A view of this state that derived events can be applied to; when it ends, this
         state is as it was."""
@@ -161,7 +190,7 @@ def _number(ident: str) -> int:
     return int(digits) if digits.isascii() and digits.isdigit() else 0
 
 
-class MemoryState(Journalled):
+class MemoryState(KeyState):
     """The state of a log, kept in memory and advanced one recorded event at a time.
 
     Besides `trial`, the rederivation of a log opens a trial with `begin_trial` and settles
@@ -201,10 +230,14 @@ class MemoryState(Journalled):
         """Apply one event whose data is already decoded; within a trial, journalled."""
         if self._journal is None:  # replaying a log: as few calls as an event can take
             _APPLY[event.type](self, event, payload)
+            if event.signed is not None:
+                self._note_statement(event)
             self._size = event.seq
             return
         self._mark()
         _APPLY[event.type](self, event, payload)
+        if event.signed is not None:
+            self._note_statement(event)
         self._set_attr(self, "_size", event.seq)
 
     def skip(self, event: Recorded) -> None:
@@ -232,6 +265,7 @@ class MemoryState(Journalled):
     # -- one function per event type ---------------------------------------------------------
 
     def _founded(self, e: Recorded, p: c.OrganizationFounded) -> None:
+        self._keys_founded(p)
         self._set_attr(self, "_signed", p.verifier_key is not None)
         self._set_attr(self, "_founders", tuple(p.founders))
         for b in p.bodies:
@@ -259,6 +293,7 @@ class MemoryState(Journalled):
             )
 
     def _admitted(self, e: Recorded, p: c.MemberAdmitted) -> None:
+        self._code_admitted(e, p)
         self._put(self._names, p.member, p.name)
         if p.member not in self._bodies_of:
             self._put(self._bodies_of, p.member, set())
@@ -581,4 +616,8 @@ _APPLY: Mapping[str, Apply] = {
     ev.RECALL_BALLOT_CAST: MemoryState._recall_ballot,
     ev.RECALL_CLOSED: MemoryState._recall_closed,
     ev.CHECKPOINT_LOGGED: MemoryState._nothing,
+    ev.MEMBER_KEY_REGISTERED: MemoryState._key_registered,
+    ev.MEMBER_KEY_RESET: MemoryState._key_reset,
+    ev.CODES_ISSUED: MemoryState._codes_issued,
+    ev.KEYS_ADOPTED: MemoryState._keys_adopted,
 }

@@ -89,21 +89,31 @@ def encode_event(
     actor: str | None,
     data: Mapping[str, Any],
     clock: str | None = None,
+    signed: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The log entry of one event: the canonical JSON of {seq, at, type, actor, data}, with
-    `clock` when the event was recorded under a set clock (absent otherwise, so the entry
-    of every other event is what it always was)."""
-    return encode_entry(seq, at, type, actor, canonical(dict(data)), clock)
+    `clock` when the event was recorded under a set clock and `signed`, the member's
+    signed statement, when the event records a signed act (each absent otherwise, so the
+    entry of every other event is what it always was)."""
+    signature = None if signed is None else canonical(dict(signed))
+    return encode_entry(seq, at, type, actor, canonical(dict(data)), clock, signature)
 
 
 def encode_entry(
-    seq: int, at: str, type: str, actor: str | None, data: bytes, clock: str | None = None
+    seq: int,
+    at: str,
+    type: str,
+    actor: str | None,
+    data: bytes,
+    clock: str | None = None,
+    signed: bytes | None = None,
 ) -> bytes:
-    """The log entry of one event whose data is already canonical JSON, `data`.
+    """The log entry of one event whose data (and signed statement) are already canonical
+    JSON, `data` (and `signed`).
 
     The same bytes as `encode_event`, without serializing the data a second time: RFC 8785
-    writes an object's members sorted by key (actor, at, clock, data, seq, type), each as
-    its canonical key, a colon and its canonical value, joined by commas, in braces.
+    writes an object's members sorted by key (actor, at, clock, data, seq, signed, type),
+    each as its canonical key, a colon and its canonical value, joined by commas, in braces.
     """
     return b"".join(
         (
@@ -116,6 +126,7 @@ def encode_entry(
             data,
             b',"seq":',
             str(seq).encode() if seq.__class__ is int and 0 <= seq <= _SAFE else canonical(seq),
+            b"" if signed is None else b',"signed":' + signed,
             b',"type":',
             _text(type),
             b"}",

@@ -1,4 +1,4 @@
-"""Taking an act: load the state, decide, record.
+"""Taking an act: check its signature, load the state, decide, record.
 
 `take(ws, command)` runs the decider (`soviet.domain.decider`) on the unit of work itself:
 `Recording` is the decider's trial over the projections, and every event the decider
@@ -7,6 +7,13 @@ so the next rule reads the projections as that event left them. An act the rules
 raises before its first event; anything that fails later ends the unit of work, which
 then writes nothing. What the decider leaves to its caller is done here: the lot's seed
 (the log's root before a close) and the signature of a logged checkpoint.
+
+A member's act comes in as a statement the member signed (`Signed`), or as a command
+that the unit of work's `signer` — the member's own side, holding their key — signs.
+Either way the statement is checked in the unit of work (`soviet.domain.signatures`):
+its origin, its expiry, its nonce, and its signature under the key the actor holds at
+this point of the log. The act's own event stores the statement and its signature. Only
+in a log founded before members held keys (and not upgraded since) are acts unsigned.
 """
 
 from __future__ import annotations
@@ -17,12 +24,21 @@ from contextlib import AbstractContextManager
 
 from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
+from soviet.domain import signatures
 from soviet.domain.decider import UNSIGNED, derive
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office
-from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.records import (
+    CodeRecord,
+    ElectionRecord,
+    KeyRecord,
+    MandateRecord,
+    PetitionRecord,
+)
 from soviet.domain.state import IdKind
-from soviet.services.ports import Workspace
+from soviet.domain.statements import Signed
+from soviet.errors import Refused
+from soviet.services.ports import Signer, Workspace
 
 
 class Recording:
@@ -34,13 +50,18 @@ class Recording:
         self._size = ws.next_seq() - 1
         #: The events recorded, in order.
         self.recorded: list[Recorded] = []
+        #: The signed statement the next event recorded stores: the act's own.
+        self.statement: Signed | None = None
 
     # -- the trial -------------------------------------------------------------------------
 
     def stage(self, event: Recorded, payload: c.Payload) -> None:
         """Record the derived event; a logged checkpoint is signed now, of the tree of
         every event before it."""
-        derived = Event(event.type, event.actor, event.data)
+        signed = None
+        if self.statement is not None:
+            signed, self.statement = self.statement.to_json(), None
+        derived = Event(event.type, event.actor, event.data, signed)
         if isinstance(payload, c.CheckpointLogged) and payload.checkpoint == UNSIGNED:
             note = self._ws.checkpoint()
             assert note is not None, "only a log with a key logs checkpoints"
@@ -132,21 +153,62 @@ class Recording:
     def next_id(self, kind: IdKind) -> str:
         return self._ws.next_id(kind)
 
+    def origin(self) -> str:
+        return self._ws.origin()
 
-def take(ws: Workspace, command: cmd.Command) -> list[Recorded]:
+    def enrollment_days(self) -> int | None:
+        return self._ws.enrollment_days()
+
+    def key_of(self, member: str) -> KeyRecord | None:
+        return self._ws.key_of(member)
+
+    def code_of(self, member: str) -> CodeRecord | None:
+        return self._ws.code_of(member)
+
+    def nonce_seq(self, member: str, nonce: str) -> int | None:
+        return self._ws.nonce_seq(member, nonce)
+
+
+def take(ws: Workspace, act: cmd.Command | Signed) -> list[Recorded]:
     """Decide an act on the unit of work's state and record its events and every
-    consequence; Refused, NotFound or InputError, recording nothing, if the rules do not
-    allow it."""
+    consequence; Refused, NotFound or InputError, recording nothing, if its signature or
+    the rules do not allow it. A member's act is a signed statement, or a command the unit
+    of work's signer signs."""
     recording = Recording(ws)
     # First what the clock has made due, as nobody's act; then the act itself.
     derive(recording, cmd.ApplyDue(), ws.now)
     due = len(recording.recorded)
+    signed = act if isinstance(act, Signed) else _signed(ws, act)
+    if signed is not None:
+        command = signatures.check(recording, signed, ws.now)
+        recording.statement = signed
+    else:
+        assert not isinstance(act, Signed)
+        command = act
     # A close in a log founded before fair lots draws its lots from the log's root.
     seed = ws.root_hash() if isinstance(command, cmd.CloseElection) else b""
     derive(recording, command, ws.now, seed=seed)
+    if recording.statement is not None:  # pragma: no cover - every act records an event
+        raise AssertionError("a signed act recorded no event")
     return recording.recorded[due:]
 
 
-def act(ws: Workspace, command: cmd.Command) -> Recorded:
+def _signed(ws: Workspace, command: cmd.Command) -> Signed | None:
+    """The statement of a member's act, signed by the unit of work's signer; None for an
+    act nobody takes (what the clock made due, the purge) or in a log whose acts are not
+    signed. Refused for a member's act without a signer."""
+    actor = getattr(command, "actor", None)
+    if actor is None or ws.enrollment_days() is None:
+        return None
+    signer: Signer | None = ws.signer
+    if signer is None:
+        raise Refused(
+            f"an act must be signed by its actor, {actor!r}: nobody holds their key here "
+            "(the CLI signs with --as MEMBER from the key folder, or --key FILE)"
+        )
+    return signer.sign(command, ws.origin(), ws.now)
+
+
+def act(ws: Workspace, command: cmd.Command | Signed) -> Recorded:
     """`take`, returning the act's own event (the first it records)."""
     return take(ws, command)[0]

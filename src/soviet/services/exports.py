@@ -72,7 +72,15 @@ def write(log: LogReading, out: IO[bytes], size: int, checkpoint: str | None) ->
     written = 0
     for event in log.events(1, size + 1):
         out.write(
-            encode_event(event.seq, event.at, event.type, event.actor, event.data, event.clock)
+            encode_event(
+                event.seq,
+                event.at,
+                event.type,
+                event.actor,
+                event.data,
+                event.clock,
+                event.signed,
+            )
         )
         out.write(b"\n")
         written += 1

@@ -11,10 +11,20 @@ from soviet.services.deciding import act
 from soviet.services.ports import Workspace
 
 
-def add(ws: Workspace, member_id: str, name: str, bodies: Sequence[str], actor: str) -> Recorded:
+def add(
+    ws: Workspace,
+    member_id: str,
+    name: str,
+    bodies: Sequence[str],
+    actor: str,
+    *,
+    code: str = "",
+) -> Recorded:
     """`soviet member add ID --name NAME --body BODY… --as MEMBER`: the id follows the
-    pattern of `soviet.domain.ids`, and the name (the id when none is given) is plain text."""
-    return act(ws, cmd.AdmitMember(actor, member_id, name, tuple(bodies)))
+    pattern of `soviet.domain.ids`, and the name (the id when none is given) is plain text.
+    `code` is the hash of the new member's enrollment code, which the admitting officer
+    draws and hands over (`soviet.domain.enrollment`)."""
+    return act(ws, cmd.AdmitMember(actor, member_id, name, tuple(bodies), code))
 
 
 def join(ws: Workspace, member_id: str, body: str, actor: str) -> Recorded:

@@ -7,10 +7,18 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from typing import Protocol
 
+from soviet.domain.commands import Command
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office
-from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.records import (
+    CodeRecord,
+    ElectionRecord,
+    KeyRecord,
+    MandateRecord,
+    PetitionRecord,
+)
 from soviet.domain.state import IdKind
+from soviet.domain.statements import Signed
 
 
 class Projections(Protocol):
@@ -81,9 +89,32 @@ class Projections(Protocol):
         """The mandate's petition that is open or voting, if any."""
         ...
 
+    def origin(self) -> str: ...
+
+    def enrollment_days(self) -> int | None: ...
+
+    def key_of(self, member: str) -> KeyRecord | None: ...
+
+    def code_of(self, member: str) -> CodeRecord | None: ...
+
+    def nonce_seq(self, member: str, nonce: str) -> int | None: ...
+
+
+class Signer(Protocol):
+    """A member's own side: signs the statement of an act with the actor's key."""
+
+    def sign(self, command: Command, origin: str, now: str) -> Signed:
+        """The act's statement for `origin`, signed by its actor's key, good for a while
+        after `now`; InputError if this signer holds no key of the actor."""
+        ...
+
 
 class Workspace(Projections, Protocol):
     """One unit of work: reads see every event recorded in it so far."""
+
+    #: Who signs the commands given to this unit of work: the member's own side (the
+    #: CLI's key folder); None where only statements signed elsewhere come in.
+    signer: Signer | None
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the log and apply it to the projections."""

@@ -81,13 +81,16 @@ def _consistency(proof: ConsistencyProof, checkpoints: Sequence[Checkpoint]) -> 
 
 def event_entry(event: Mapping[str, Any]) -> bytes:
     """The log entry of an event given as JSON, or InputError if it is not one."""
-    if not isinstance(event, Mapping) or sorted(set(event) - {"clock"}) != sorted(EVENT_FIELDS):
+    if not isinstance(event, Mapping) or sorted(set(event) - {"clock", "signed"}) != sorted(
+        EVENT_FIELDS
+    ):
         raise InputError(
             "the event must be a JSON object with exactly seq, at, type, actor "
-            "and data (and clock, if it has one), as `soviet log --json` prints it"
+            "and data (and clock and signed, if it has them), as `soviet log --json` prints it"
         )
     seq, at, type_, actor, data = (event[f] for f in EVENT_FIELDS)
     clock = event.get("clock")
+    signed = event.get("signed")
     if (
         type(seq) is not int
         or not isinstance(at, str)
@@ -95,9 +98,11 @@ def event_entry(event: Mapping[str, Any]) -> bytes:
         or not (actor is None or isinstance(actor, str))
         or not isinstance(data, dict)
         or not (clock is None or isinstance(clock, str))
+        or not (signed is None or isinstance(signed, dict))
     ):
         raise InputError(
             "the event's fields are not of the right kinds (seq a number; at, "
-            "type a string; actor a string or null; data an object; clock a string)"
+            "type a string; actor a string or null; data an object; clock a string; "
+            "signed an object)"
         )
-    return encode_event(seq, at, type_, actor, data, clock)
+    return encode_event(seq, at, type_, actor, data, clock, signed)

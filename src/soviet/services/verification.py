@@ -84,6 +84,9 @@ class Entry:
     leaf: bytes | None = None
     canonical: bytes | None = None
     clock: str | None = None
+    #: The signed statement of a member's act, and the text it was stored as (if it was).
+    signed: Mapping[str, Any] | None = None
+    signed_text: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ CHECKS = (
     "since",
     "replay",
     "counts",
+    "signatures",
     "rules",
     "projections",
 )
@@ -155,6 +159,10 @@ class Report:
     notes: list[str] = field(default_factory=list)
     #: How many events were recorded under a set clock (SOVIET_NOW): told, never failed.
     clock_set: int = 0
+    #: How many acts carry their actor's signed statement, and how many were logged
+    #: before the log took members' keys (unsigned, counted, never a failure).
+    signed: int = 0
+    unsigned_before_keys: int = 0
 
     def fail(
         self, check: str, detail: str, seq: int | None = None, type: str | None = None
@@ -190,6 +198,8 @@ class Report:
             "root": self.root.hex(),
             "key": self.key,
             "clock_set": self.clock_set,
+            "signed": self.signed,
+            "unsigned_before_keys": self.unsigned_before_keys,
             "checks": [c.to_json() for c in self.checks.values()],
             "first_discrepancy": None if first is None else first.to_json(),
             "discrepancies": [d.to_json() for d in self.discrepancies],
@@ -335,10 +345,16 @@ class LogCheck:
     def _rederive(self, e: Entry, root_before: bytes) -> None:
         if self.rules is None:
             return
-        event = Recorded(e.seq, e.at, e.type, e.actor, e.data)
+        event = Recorded(e.seq, e.at, e.type, e.actor, e.data, e.clock, e.signed)
         seed = root_before if e.type == ev.ELECTION_CLOSED else None
         for found in self.rules.feed(event, seed):
-            self.report.fail("rules", f"{found.kind}: {found.detail}", found.seq, found.type)
+            self._rules_failed(found)
+
+    def _rules_failed(self, found: rederive.Discrepancy) -> None:
+        """A discrepancy of the re-derivation, under its check: a signed statement's under
+        `signatures`, every other under `rules`."""
+        check = "signatures" if found.kind in ("signature", "unsigned") else "rules"
+        self.report.fail(check, f"{found.kind}: {found.detail}", found.seq, found.type)
 
     def skip(self, seq: int, type: str | None, leaf: bytes | None, detail: str) -> None:
         """An event that cannot be read: counted as a discrepancy, its stored leaf (if any)
@@ -366,7 +382,7 @@ class LogCheck:
         report = self.report
         if self.rules is not None:
             for found in self.rules.finish():
-                report.fail("rules", f"{found.kind}: {found.detail}", found.seq, found.type)
+                self._rules_failed(found)
         report.size = self.tree.end
         report.root = self.tree.root()
         checks = report.checks
@@ -389,7 +405,22 @@ class LogCheck:
         if self.rules is None:
             checks["rules"].ran = False
             checks["rules"].summary = "not asked for"
+            checks["signatures"].ran = False
+            checks["signatures"].summary = "not asked for (signatures are checked with the rules)"
         else:
+            report.signed = self.rules.signed
+            report.unsigned_before_keys = self.rules.unsigned_before_keys
+            unsigned = report.unsigned_before_keys
+            before = f"{unsigned:,} acts unsigned, taken before its members held keys"
+            checks["signatures"].summary = (
+                f"{report.signed:,} signed acts: each statement verifies under the key its "
+                "actor held at that seq, names this origin, was recorded in time, and its "
+                "nonce was never used before" + (f"; {before}" if unsigned else "")
+                if report.signed
+                else f"no signed acts: {before}"
+                if unsigned
+                else "no acts of members to check"
+            )
             checks["rules"].summary = (
                 f"{self.rules.acts:,} acts decided again on the state before each: every "
                 "consequence the log holds is the one the rules derive, and none is missing"
@@ -418,7 +449,15 @@ class LogCheck:
 
     def _leaf(self, e: Entry) -> bytes:
         data = e.canonical if e.canonical is not None else canonical(dict(e.data))
-        entry = encode_entry(e.seq, e.at, e.type, e.actor, data, e.clock)
+        signed = None if e.signed is None else canonical(dict(e.signed))
+        if e.signed_text is not None and e.signed_text != signed:
+            self.report.fail(
+                "leaves",
+                "its signed statement is not stored in canonical (RFC 8785) form",
+                e.seq,
+                e.type,
+            )
+        entry = encode_entry(e.seq, e.at, e.type, e.actor, data, e.clock, signed)
         if e.line is not None and e.line != entry:
             self.report.fail(
                 "leaves", "the line is not the event's canonical (RFC 8785) form", e.seq, e.type
@@ -571,7 +610,9 @@ class LogCheck:
             return
         try:
             payload = self.rules.payload if self.rules is not None else None
-            self.replica.project(Recorded(e.seq, e.at, e.type, e.actor, e.data, e.clock), payload)
+            self.replica.project(
+                Recorded(e.seq, e.at, e.type, e.actor, e.data, e.clock, e.signed), payload
+            )
         except ReplayError as error:
             self._replay_failed(error, error.seq, error.type)
         except SovietError as error:

@@ -49,7 +49,9 @@ _WRITERS: Mapping[str, tuple[frozenset[str], str, str]] = {
     "recall_rolls": (frozenset({ev.RECALL_VOTE_OPENED}), "petition", "petition"),
 }
 #: Tables whose rows carry the seq of the event that wrote them.
-_SEQ_COLUMN = frozenset({"ballots", "signatures", "recall_ballots"})
+_SEQ_COLUMN = frozenset(
+    {"ballots", "signatures", "recall_ballots", "member_keys", "enrollment_codes", "nonces"}
+)
 _BY_TYPE: dict[str, list[tuple[str, str]]] = {}
 for _table, (_types, _field, _) in _WRITERS.items():
     for _type in _types:

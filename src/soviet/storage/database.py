@@ -28,7 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from soviet.errors import DatabaseError
 
 #: The Alembic revision this code writes; a database at another revision is upgraded.
-HEAD = "0006"
+HEAD = "0007"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The advisory lock every PostgreSQL writer holds for its transaction.
@@ -197,6 +197,18 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             conn.execution_options(**{READ_ONLY: True})
         with conn.begin():
             yield conn
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names (as given, not resolved); None for any other database."""
+    try:
+        parsed = sa.make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return Path(name)
 
 
 def new_sqlite_file(url: str) -> Path | None:

@@ -32,6 +32,8 @@ from soviet.services.exports import CHECKPOINT
 #: event recorded under a set clock.
 EVENT_KEYS = frozenset({"seq", "at", "type", "actor", "data"})
 CLOCK = "clock"
+#: And the signed statement of a member's act.
+SIGNED = "signed"
 
 
 def shown(name: str | Path) -> str:
@@ -246,7 +248,7 @@ def _line(number: int, raw: bytes) -> Line:
         value = json.loads(raw)
     except ValueError as error:
         return Line(number, raw, None, f"line {number} is not JSON ({error})")
-    if not isinstance(value, dict) or set(value) - {CLOCK} != EVENT_KEYS:
+    if not isinstance(value, dict) or set(value) - {CLOCK, SIGNED} != EVENT_KEYS:
         return Line(
             number, raw, None, f"line {number} is not an event {{seq, at, type, actor, data}}"
         )
@@ -257,6 +259,7 @@ def _line(number: int, raw: bytes) -> Line:
         and isinstance(value["data"], dict)
         and (value["actor"] is None or isinstance(value["actor"], str))
         and isinstance(value.get(CLOCK, ""), str)
+        and isinstance(value.get(SIGNED, {}), dict)
     )
     if not kinds:
         return Line(number, raw, None, f"line {number} has a field of the wrong kind")

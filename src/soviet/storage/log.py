@@ -52,7 +52,11 @@ def row_for(
     `clock` is the marker of an event recorded under a set clock, in its entry too."""
     data: Mapping[str, Any]
     data, text = parse_canonical_value(dict(event.data))  # as it reads back from the log
-    entry = encode_entry(seq, at, event.type, event.actor, text, clock)
+    signed: Mapping[str, Any] | None = None
+    signed_text: bytes | None = None
+    if event.signed is not None:
+        signed, signed_text = parse_canonical_value(dict(event.signed))
+    entry = encode_entry(seq, at, event.type, event.actor, text, clock, signed_text)
     row = {
         "seq": seq,
         "at": at,
@@ -61,8 +65,9 @@ def row_for(
         "data": text.decode("utf-8"),
         "leaf": leaf_hash(entry),
         "clock": clock,
+        "signed": None if signed_text is None else signed_text.decode("utf-8"),
     }
-    return row, Recorded(seq, at, event.type, event.actor, data, clock)
+    return row, Recorded(seq, at, event.type, event.actor, data, clock, signed)
 
 
 def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[Recorded]:
@@ -71,4 +76,7 @@ def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[
     if stop is not None:
         query = query.where(t.events.c.seq < stop)
     for row in conn.execute(query.execution_options(yield_per=5000)):
-        yield Recorded(row.seq, row.at, row.type, row.actor, json.loads(row.data), row.clock)
+        signed = None if row.signed is None else json.loads(row.signed)
+        yield Recorded(
+            row.seq, row.at, row.type, row.actor, json.loads(row.data), row.clock, signed
+        )

@@ -49,6 +49,7 @@ def founded(w: Writes, e: Recorded, p: c.OrganizationFounded) -> None:
             founders=dumps(p.founders),
             verifier_key=p.verifier_key,
             founded_at=e.at,
+            enrollment_days=p.enrollment_days,
         ),
     )
     bodies = [
@@ -89,6 +90,40 @@ def _present(data: dict[str, Any]) -> dict[str, Any]:
 def admitted(w: Writes, e: Recorded, p: c.MemberAdmitted) -> None:
     w.insert(t.members, dict(id=p.member, name=p.name, admitted_at=e.at))
     w.insert(t.memberships, [{"member": p.member, "body": b} for b in p.bodies])
+    if p.code is not None and p.code_expires is not None:
+        w.insert(
+            t.enrollment_codes,
+            dict(member=p.member, hash=p.code, expires=p.code_expires, seq=e.seq),
+        )
+
+
+def _code(w: Writes, member: str, code: str, expires: str, seq: int) -> None:
+    """A member's new code, in place of any earlier one."""
+    w.execute(t.enrollment_codes.delete().where(t.enrollment_codes.c.member == member))
+    w.insert(t.enrollment_codes, dict(member=member, hash=code, expires=expires, seq=seq))
+
+
+def key_registered(w: Writes, e: Recorded, p: c.MemberKeyRegistered) -> None:
+    w.execute(t.member_keys.delete().where(t.member_keys.c.member == p.member))
+    if p.previous is None:  # a code is good once
+        w.execute(t.enrollment_codes.delete().where(t.enrollment_codes.c.member == p.member))
+    w.insert(t.member_keys, dict(member=p.member, key=p.key, public_key=p.public_key, seq=e.seq))
+
+
+def key_reset(w: Writes, e: Recorded, p: c.MemberKeyReset) -> None:
+    w.execute(t.member_keys.delete().where(t.member_keys.c.member == p.member))
+    _code(w, p.member, p.code, p.code_expires, e.seq)
+
+
+def codes_issued(w: Writes, e: Recorded, p: c.CodesIssued) -> None:
+    for code in p.codes:
+        _code(w, code.member, code.code, code.expires, e.seq)
+
+
+def keys_adopted(w: Writes, e: Recorded, p: c.KeysAdopted) -> None:
+    w.execute(t.organization.update().values(enrollment_days=p.enrollment_days))
+    for code in p.codes:
+        _code(w, code.member, code.code, code.expires, e.seq)
 
 
 def joined(w: Writes, e: Recorded, p: c.MemberJoined) -> None:
@@ -348,6 +383,10 @@ PROJECTORS: Mapping[str, Projector] = dict(
         _on(c.RecallBallotCast, recall_ballot_cast),
         _on(c.RecallClosed, recall_closed),
         _on(c.CheckpointLogged, nothing),
+        _on(c.MemberKeyRegistered, key_registered),
+        _on(c.MemberKeyReset, key_reset),
+        _on(c.CodesIssued, codes_issued),
+        _on(c.KeysAdopted, keys_adopted),
     ]
 )
 
@@ -358,3 +397,14 @@ def project(w: Writes, event: Recorded, payload: c.Payload | None = None) -> Non
     if payload is None:
         payload = c.decode(event.type, event.data)
     PROJECTORS[event.type](w, event, payload)
+    if event.signed is not None:
+        _nonce(w, event)
+
+
+def _nonce(w: Writes, event: Recorded) -> None:
+    """The nonce of a signed act: its primary key refuses the same statement twice."""
+    statement = event.signed.get("statement") if event.signed is not None else None
+    if isinstance(statement, dict):
+        actor, nonce = statement.get("actor"), statement.get("nonce")
+        if isinstance(actor, str) and isinstance(nonce, str):
+            w.insert(t.nonces, dict(member=actor, nonce=nonce, seq=event.seq))

@@ -54,7 +54,10 @@ def replay(source: Connection, target: Connection, *, batch: int = BATCH) -> int
                     f"the log has no entry {count + len(leaves) + 1}: the next is {event.seq}"
                 )
             row, recorded = log.row_for(
-                event.seq, event.at, Event(event.type, event.actor, event.data), event.clock
+                event.seq,
+                event.at,
+                Event(event.type, event.actor, event.data, event.signed),
+                event.clock,
             )
             try:
                 payload = c.decode(recorded.type, recorded.data)

@@ -48,6 +48,9 @@ events = Table(
     Column("leaf", LargeBinary(32), nullable=False),  # SHA-256(0x00 || RFC 8785 entry)
     # "set" for an event recorded under a set clock (SOVIET_NOW), in its entry too; else NULL
     Column("clock", String(8), nullable=True),
+    # the member's signed statement of the act ({statement, key, signature}), canonical
+    # JSON, in its entry too; NULL for a consequence and for acts logged before keys
+    Column("signed", Text, nullable=True),
 )
 
 # Interior nodes of complete subtrees: node (level, index) covers leaves
@@ -82,6 +85,8 @@ organization = Table(
     Column("founders", Text, nullable=False),  # JSON list of member ids
     Column("verifier_key", Text, nullable=True),
     Column("founded_at", String(32), nullable=False),
+    # the days an enrollment code is good for; NULL while the log's acts are not signed
+    Column("enrollment_days", Integer, nullable=True),
 )
 
 bodies = Table(
@@ -256,6 +261,36 @@ recall_ballots = Table(
     Column("seq", Seq, nullable=False),
 )
 
+# The key each member signs with now (the log holds every key they held).
+member_keys = Table(
+    "member_keys",
+    metadata,
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("key", String(16), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("seq", Seq, nullable=False),
+)
+
+# Each member's enrollment code not yet used: its hash only, never the code.
+enrollment_codes = Table(
+    "enrollment_codes",
+    metadata,
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("expires", String(32), nullable=False),
+    Column("seq", Seq, nullable=False),
+)
+
+# Every nonce each member has signed an act with, and the seq of that act: the primary
+# key refuses a statement recorded twice, even by two writers at once.
+nonces = Table(
+    "nonces",
+    metadata,
+    Column("member", String(128), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("seq", Seq, nullable=False),
+)
+
 #: The projection tables, in an order that respects their foreign keys.
 PROJECTIONS: tuple[Table, ...] = (
     organization,
@@ -273,4 +308,7 @@ PROJECTIONS: tuple[Table, ...] = (
     signatures,
     recall_rolls,
     recall_ballots,
+    member_keys,
+    enrollment_codes,
+    nonces,
 )

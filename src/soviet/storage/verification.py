@@ -11,8 +11,10 @@ too). `unsigned_tail` accepts events no signature covers, noting them instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from rfc8785 import CanonicalizationError
@@ -191,6 +193,7 @@ def verify_database(
                         stored,
                         canonical,
                         row.clock,
+                        *_signed(row.signed),
                     )
                 )
                 writes.note(row.seq, row.type, data)
@@ -210,6 +213,18 @@ def verify_database(
     finally:
         replica.close()
     return report
+
+
+def _signed(text: str | None) -> tuple[dict[str, Any] | None, bytes | None]:
+    """A stored signed statement and its stored text; one that is not a JSON object is
+    kept as its text alone, so that its leaf no longer matches."""
+    if text is None:
+        return None, None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    return (value if isinstance(value, dict) else {"unreadable": text}), text.encode("utf-8")
 
 
 def verify_export(
@@ -255,6 +270,7 @@ def verify_export(
                         line.raw,
                         None,
                         clock=event.get("clock"),
+                        signed=event.get("signed"),
                     )
                 )
             if progress is not None and done % STEP == 0:

@@ -7,13 +7,19 @@ from __future__ import annotations
 import json
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office, Procedure
-from soviet.domain.records import ElectionRecord, MandateRecord, PetitionRecord
+from soviet.domain.records import (
+    CodeRecord,
+    ElectionRecord,
+    KeyRecord,
+    MandateRecord,
+    PetitionRecord,
+)
 from soviet.domain.state import IdKind
 from soviet.errors import ClockError, NotFound
 from soviet.ledger.hashing import EMPTY_ROOT
@@ -23,6 +29,9 @@ from soviet.storage.database import lock_writers
 from soviet.storage.keys import KeyFile
 from soviet.storage.sets import StoredSet
 from soviet.storage.writes import Writes
+
+if TYPE_CHECKING:
+    from soviet.services.ports import Signer
 
 _PREFIX: dict[IdKind, tuple[str, Any]] = {
     "election": ("E", t.elections),
@@ -312,6 +321,30 @@ class SqlProjections:
             raise NotFound("petition", petition_id)
         return self._petition(row)
 
+    # -- members' keys -----------------------------------------------------------------
+
+    def origin(self) -> str:
+        row = self._one(select(t.organization.c.origin))
+        return "" if row is None else str(row.origin)
+
+    def enrollment_days(self) -> int | None:
+        row = self._one(select(t.organization.c.enrollment_days))
+        return None if row is None or row.enrollment_days is None else int(row.enrollment_days)
+
+    def key_of(self, member: str) -> KeyRecord | None:
+        row = self._one(select(t.member_keys).where(t.member_keys.c.member == member))
+        return None if row is None else KeyRecord(member, row.key, row.public_key, row.seq)
+
+    def code_of(self, member: str) -> CodeRecord | None:
+        c = t.enrollment_codes.c
+        row = self._one(select(t.enrollment_codes).where(c.member == member))
+        return None if row is None else CodeRecord(member, row.hash, row.expires, row.seq)
+
+    def nonce_seq(self, member: str, nonce: str) -> int | None:
+        n = t.nonces.c
+        row = self._one(select(n.seq).where(n.member == member, n.nonce == nonce))
+        return None if row is None else int(row.seq)
+
     def live_petition(self, mandate_id: str) -> PetitionRecord | None:
         row = self._one(
             select(t.petitions).where(
@@ -329,8 +362,14 @@ class SqlWorkspace(SqlProjections):
     `clock` is the marker its events carry when `now` is a set clock (SOVIET_NOW)."""
 
     def __init__(
-        self, conn: Connection, now: str, keys: KeyFile | None = None, clock: str | None = None
+        self,
+        conn: Connection,
+        now: str,
+        keys: KeyFile | None = None,
+        clock: str | None = None,
+        signer: Signer | None = None,
     ) -> None:
+        self.signer = signer
         self._writes = Writes(conn)
         self._keys = keys
         self._clock = clock

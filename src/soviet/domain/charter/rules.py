@@ -7,6 +7,7 @@ not the binary float nearest it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from fractions import Fraction
 
@@ -46,7 +47,7 @@ RULE_KEYS = (
     *PROCEDURE_KEYS,
 )
 #: Keys only `[rules]` writes, and only an office's table.
-ORGANIZATION_KEYS = ("max_offices",)
+ORGANIZATION_KEYS = ("max_offices", "enrollment_days")
 OFFICE_KEYS = ("exclusive",)
 #: Each share's lowest value, whether that value is allowed, and the range as written.
 _SHARE_RANGES = {
@@ -65,7 +66,11 @@ def read_rules(doc: Table, root: InToml) -> Rules:
     """The charter's `[rules]`: the defaults, with the overrides it writes."""
     table = as_table(doc.get("rules", {}), root.at("rules"))
     check_keys(table, root.sub("rules"), (), (*RULE_KEYS, *ORGANIZATION_KEYS))
-    return resolve_rules(table, root.sub("rules"), Rules())
+    rules = resolve_rules(table, root.sub("rules"), Rules())
+    if "enrollment_days" in table:
+        days = count(table, root.sub("rules"), "enrollment_days", MAX_DAYS)
+        rules = dataclasses.replace(rules, enrollment_days=days)
+    return rules
 
 
 def resolve_rules(table: Table, place: Place, base: Rules) -> Rules:
