@@ -54,8 +54,13 @@ def key_enroll(
 
     Example: soviet key enroll 7K2M-Q9XD-4HTR-WB3E
     """
-    if (code is None) == (codes is None):
+    if code is not None and codes is not None:
         raise InputError("key enroll: give your CODE, or --codes FILE, not both")
+    if code is None and codes is None:
+        raise InputError(
+            "key enroll: give your CODE (XXXX-XXXX-XXXX-XXXX, as your admission issued it), "
+            "or --codes FILE"
+        )
     folder = signer()
     with Soviet(Settings.from_env(db)) as soviet:
         with soviet.snapshot() as conn:
@@ -80,9 +85,16 @@ def key_enroll(
         if as_json:
             print_events(recorded, True)
             return
-        for event in recorded:
-            if event.type != "member.key_registered":
-                continue
+        registered = [e for e in recorded if e.type == "member.key_registered"]
+        if len(registered) > 1:  # a whole codes file: one line, not one per member
+            console.print(
+                f"Enrolled [bold]{len(registered)}[/bold] members from {plain(str(codes))}: "
+                f"their keys registered at seqs {registered[0].seq}–{registered[-1].seq}; "
+                f"the private halves are in {plain(folder.path_of('-').parent)} (yours "
+                "alone). Act with --as MEMBER."
+            )
+            return
+        for event in registered:
             member = str(event.data["member"])
             console.print(
                 f"Enrolled [bold]{plain(member)}[/bold]: key {event.data['key']} registered "

@@ -149,6 +149,12 @@ def _public_bytes(public_key: str) -> bytes:
     return raw
 
 
+@functools.lru_cache(maxsize=4096)
+def _public(public_key: str) -> Ed25519PublicKey:
+    """A public key, loaded once for the many statements it verifies."""
+    return Ed25519PublicKey.from_public_bytes(_public_bytes(public_key))
+
+
 def is_public_key(text: object) -> bool:
     """Whether a value is a public key as the log writes one."""
     if not isinstance(text, str):
@@ -174,9 +180,7 @@ def signature_verifies(signed: Signed, public_key: str) -> bool:
     """Whether the envelope's signature is the statement's under `public_key`."""
     try:
         raw = base64.b64decode(signed.signature, validate=True)
-        Ed25519PublicKey.from_public_bytes(_public_bytes(public_key)).verify(
-            raw, signed.statement.canonical()
-        )
+        _public(public_key).verify(raw, signed.statement.canonical())
     except (binascii.Error, ValueError, InvalidSignature, StatementError):
         return False
     return True

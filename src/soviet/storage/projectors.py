@@ -104,9 +104,10 @@ def _code(w: Writes, member: str, code: str, expires: str, seq: int) -> None:
 
 
 def key_registered(w: Writes, e: Recorded, p: c.MemberKeyRegistered) -> None:
-    w.execute(t.member_keys.delete().where(t.member_keys.c.member == p.member))
-    if p.previous is None:  # a code is good once
+    if p.previous is None:  # an enrollment, by a member holding no key: a code is good once
         w.execute(t.enrollment_codes.delete().where(t.enrollment_codes.c.member == p.member))
+    else:  # a rotation: the new key in place of the old
+        w.execute(t.member_keys.delete().where(t.member_keys.c.member == p.member))
     w.insert(t.member_keys, dict(member=p.member, key=p.key, public_key=p.public_key, seq=e.seq))
 
 
