@@ -40,6 +40,15 @@ def test_the_demo_leaves_a_clean_database_with_recalled_and_lapsed_mandates(
     clean = cli.run("audit", "--db", url, env=real_clock)
     assert "Clean" in clean.stdout
 
+    # every member enrolled into the demo's key folder, so whoever ran it acts as any of
+    # them: a member rotates their key, signed with the one the demo made
+    member = mandates[0]["holder"]
+    keys = real_clock | {"SOVIET_KEYS": str(out / "keys")}
+    rotated = cli.run("key", "rotate", "--as", member, "--db", url, env=keys)
+    assert rotated.code == 0, rotated.stderr
+    report = cli.run("verify", "--db", url, "--json", env=real_clock).json()
+    assert report["ok"] and report["signed"] > 1000
+
 
 def _demo(folder: Path, seed: str, cwd: Path) -> str:
     environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}

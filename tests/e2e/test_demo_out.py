@@ -33,7 +33,10 @@ def demo(out: Path, *args: str, code: int = 0) -> subprocess.CompletedProcess[st
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file under `folder` (the members' key folder's too), by its path there."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_a_second_demo_is_refused_and_with_force_moves_the_first_aside(tmp_path: Path) -> None:
@@ -63,6 +66,8 @@ def test_a_second_demo_is_refused_and_with_force_moves_the_first_aside(tmp_path:
         "soviet.pub",
         "charter.toml",
         "members.csv",
+        "soviet.codes.csv",
+        "keys",
     }
     old_db = next(name for name in moved if name.startswith("soviet.db.old-"))
     assert (out / old_db).read_bytes() == before["soviet.db"]

@@ -337,8 +337,8 @@ class Demo:
             )
             reset = c.decode_as(c.MemberKeyReset, recorded.data)
             self.say(
-                f"   key {reset.revoked} revoked (#{recorded.seq}); the new code is good "
-                f"until {reset.code_expires}"
+                f"   the lost key is revoked (#{recorded.seq}); the new code is good until "
+                f"{reset.code_expires}"
             )
 
         self.work(reset)
@@ -348,8 +348,7 @@ class Demo:
         (enrolled,) = self.soviet.enroll(
             [Code(member["id"], member["name"], code, "")], self.soviet.signer
         )
-        key = c.decode_as(c.MemberKeyRegistered, enrolled.data).key
-        self.say(f"   {member['id']} enrolls key {key} with it (#{enrolled.seq})")
+        self.say(f"   {member['id']} enrolls a new key with it (#{enrolled.seq})")
 
     def recall_chair(self) -> None:
         assert self.soviet is not None
