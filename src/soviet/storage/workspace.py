@@ -9,7 +9,7 @@ from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office, Procedure
@@ -72,6 +72,13 @@ def mandate_from_row(row: Any) -> MandateRecord:
     )
 
 
+#: The reads of every signed act, built once: the actor's key, and a nonce's first use.
+_KEY_OF = select(t.member_keys).where(t.member_keys.c.member == bindparam("member"))
+_NONCE_SEQ = select(t.nonces.c.seq).where(
+    t.nonces.c.member == bindparam("member"), t.nonces.c.nonce == bindparam("nonce")
+)
+
+
 class SqlProjections:
     """The projections at one instant, as the services read them: the reads of a unit of
     work, and by themselves what a read-only snapshot offers (the audit without
@@ -89,6 +96,8 @@ class SqlProjections:
         self._bodies: dict[str, Body] | None = None
         self._offices: dict[str, Office] | None = None
         self._signed: bool | None = None
+        #: The organization's origin and enrollment days, read once (until it changes).
+        self._organization: tuple[str, int | None] | None = None
 
     @property
     def now(self) -> str:
@@ -323,16 +332,24 @@ class SqlProjections:
 
     # -- members' keys -----------------------------------------------------------------
 
+    def _organization_keys(self) -> tuple[str, int | None]:
+        if self._organization is None:
+            o = t.organization.c
+            row = self._one(select(o.origin, o.enrollment_days))
+            if row is None:
+                return "", None  # not founded yet: nothing to keep
+            days = None if row.enrollment_days is None else int(row.enrollment_days)
+            self._organization = (str(row.origin), days)
+        return self._organization
+
     def origin(self) -> str:
-        row = self._one(select(t.organization.c.origin))
-        return "" if row is None else str(row.origin)
+        return self._organization_keys()[0]
 
     def enrollment_days(self) -> int | None:
-        row = self._one(select(t.organization.c.enrollment_days))
-        return None if row is None or row.enrollment_days is None else int(row.enrollment_days)
+        return self._organization_keys()[1]
 
     def key_of(self, member: str) -> KeyRecord | None:
-        row = self._one(select(t.member_keys).where(t.member_keys.c.member == member))
+        row = self.conn.execute(_KEY_OF, {"member": member}).first()
         return None if row is None else KeyRecord(member, row.key, row.public_key, row.seq)
 
     def code_of(self, member: str) -> CodeRecord | None:
@@ -341,8 +358,7 @@ class SqlProjections:
         return None if row is None else CodeRecord(member, row.hash, row.expires, row.seq)
 
     def nonce_seq(self, member: str, nonce: str) -> int | None:
-        n = t.nonces.c
-        row = self._one(select(n.seq).where(n.member == member, n.nonce == nonce))
+        row = self.conn.execute(_NONCE_SEQ, {"member": member, "nonce": nonce}).first()
         return None if row is None else int(row.seq)
 
     def live_petition(self, mandate_id: str) -> PetitionRecord | None:
@@ -395,6 +411,8 @@ class SqlWorkspace(SqlProjections):
         if event.type == "organization.founded":
             self._bodies = self._offices = None
             self._signed = None
+        if event.type in ("organization.founded", "organization.keys_adopted"):
+            self._organization = None
         return recorded
 
     def flush(self) -> None:
