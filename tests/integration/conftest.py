@@ -20,14 +20,17 @@ from typing import TypeVar
 import pytest
 import sqlalchemy as sa
 
+from soviet import codes_file
 from soviet.bootstrap import Settings, Soviet
-from soviet.domain import catalogue, electorates
+from soviet.codes_file import Code
+from soviet.domain import catalogue, electorates, enrollment
 from soviet.domain.clock import format_instant
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Charter, Holding, Member, Office, Procedure, Rules
 from soviet.domain.records import ElectionRecord, PetitionRecord
 from soviet.errors import SovietError
-from soviet.services import elections
+from soviet.keyring import Keyring
+from soviet.services import elections, members
 from soviet.services.founding import adopt
 from soviet.storage import database, log, merkle
 from soviet.storage.replay import Dump, dump, replay
@@ -107,8 +110,25 @@ class Organization:
     def __init__(self, url: str, charter: Charter, start: datetime = START) -> None:
         self.url = url
         self.clock = start
-        self.soviet = Soviet(Settings(url, format_instant(start), None), create=True)
-        self.act(lambda ws: adopt(ws, charter, None))
+        #: Every member's key, as each member's own side holds it: it signs their acts.
+        self.keyring = Keyring()
+        self.soviet = Soviet(
+            Settings(url, format_instant(start), None), create=True, signer=self.keyring
+        )
+        codes = [Code(m.id, m.name, codes_file.draw(), "") for m in charter.members]
+        hashes = {code.member: enrollment.code_hash(code.code) for code in codes}
+        self.act(lambda ws: adopt(ws, charter, None, hashes))
+        #: The events of the founding and the members' enrollments that follow it.
+        self.founding = len(charter.members) * 2 + 1 + len(charter.holdings)
+        self.soviet.enroll(codes, self.keyring)
+
+    def admit(self, member: str, bodies: Sequence[str], actor: str, name: str = "") -> None:
+        """Admit a member (signed by `actor`) and enroll their key with their code."""
+        code = codes_file.draw()
+        self.act(
+            lambda ws: members.add(ws, member, name, bodies, actor, code=enrollment.code_hash(code))
+        )
+        self.soviet.enroll([Code(member, name, code, "")], self.keyring)
 
     def act(self, handler: Callable[[SqlWorkspace], object]) -> list[Recorded]:
         """Run one handler in one unit of work at the clock; returns what it recorded."""

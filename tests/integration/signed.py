@@ -8,11 +8,14 @@ from pathlib import Path
 from integration.conftest import START, Organization, city_federation
 from soviet.bootstrap import Settings, Soviet
 from soviet.domain.clock import format_instant
+from soviet.keyring import Keyring
 from soviet.ledger.checkpoints import VerifierKey
+from soviet.services.founding import adopt
 from soviet.services.verification import Report
 from soviet.storage import database
 from soviet.storage.database import snapshot
 from soviet.storage.verification import verify_database
+from soviet.storage.workspace import SqlWorkspace
 
 
 class SignedOrganization(Organization):
@@ -22,8 +25,37 @@ class SignedOrganization(Organization):
     def __init__(self, url: str, key_path: Path) -> None:
         self.url = url
         self.clock = START
+        self.keyring = Keyring()
+        self.soviet = Soviet(
+            Settings(url, format_instant(START), key_path),
+            create=True,
+            signer=self.keyring,
+            codes_path=key_path.with_name(f"{key_path.stem}.codes.csv"),
+        )
+        charter = city_federation()
+        self.soviet.found(charter)
+        self.founding = len(charter.members) * 2 + 1 + len(charter.holdings)
+        self.soviet.enroll(self.soviet.founding_codes, self.keyring)
+
+
+class UnkeyedOrganization(SignedOrganization):
+    """A signed log as a soviet from before members held keys founded it: the same
+    charter and log key, but no enrollment codes, so none of its acts is signed by its
+    actor (`founding` is the founding alone)."""
+
+    def __init__(self, url: str, key_path: Path) -> None:
+        self.url = url
+        self.clock = START
+        self.keyring = Keyring()  # never used: nobody's acts are signed in such a log
         self.soviet = Soviet(Settings(url, format_instant(START), key_path), create=True)
-        self.soviet.found(city_federation())
+        charter = city_federation()
+
+        def found(ws: SqlWorkspace) -> None:
+            adopt(ws, charter, str(self.soviet.keys.create(charter.origin).verifier()))
+
+        self.act(found)
+        self.soviet.keys.install()
+        self.founding = len(charter.members) + 1 + len(charter.holdings)
 
 
 def elect_every_level(org: Organization) -> None:

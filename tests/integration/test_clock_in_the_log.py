@@ -14,11 +14,18 @@ import pytest
 from sqlalchemy import select, update
 
 from integration.conftest import START, Databases, city_federation
-from integration.signed import SignedOrganization, elect_every_level, verify
+from integration.signed import (
+    SignedOrganization,
+    UnkeyedOrganization,
+    elect_every_level,
+    verify,
+)
 from integration.test_migrations import downgrade, schema_difference
 from soviet.bootstrap import Settings, Soviet
+from soviet.codes_file import read_codes
 from soviet.domain.clock import format_instant
-from soviet.errors import ClockError
+from soviet.errors import ClockError, SovietWarning
+from soviet.keyring import Keyring
 from soviet.ledger.entries import encode_event
 from soviet.ledger.hashing import leaf_hash
 from soviet.services import members
@@ -37,8 +44,15 @@ class RehearsedOrganization(SignedOrganization):
         self.url = url
         self.clock = start
         settings = Settings(url, format_instant(start), key_path, set_clock=True, allow_clock=True)
-        self.soviet = Soviet(settings, create=True)
+        self.keyring = Keyring()
+        self.soviet = Soviet(
+            settings,
+            create=True,
+            signer=self.keyring,
+            codes_path=key_path.with_name(f"{key_path.stem}.codes.csv"),
+        )
         self.soviet.found(city_federation())
+        self.soviet.enroll(self.soviet.founding_codes, self.keyring)
 
 
 @pytest.fixture
@@ -162,25 +176,39 @@ def test_a_set_clock_without_the_allowance_acts_on_nothing_and_writes_nothing(
 def test_a_database_from_before_the_marker_upgrades_and_its_leaves_stay_as_they_were(
     databases: Databases, tmp_path: Path
 ) -> None:
-    org = SignedOrganization(databases.new(), tmp_path / "soviet.key")  # a clock given in code
+    # a clock given in code, and a log from before the marker, so from before members' keys
+    org = UnkeyedOrganization(databases.new(), tmp_path / "soviet.key")
     org.elect("a1.deputy", ["a1-2"])
     org.dispose()
     downgrade(org.url, "0004")
     assert schema_difference(org.url) != []  # no events.clock
     settings = Settings(org.url, org.now, tmp_path / "soviet.key")
-    with Soviet(settings) as soviet, soviet.snapshot() as conn:  # opening it upgrades it
-        assert database.revision(conn) == database.HEAD == "0006"
+    codes = tmp_path / "upgrade.codes.csv"
+    with (
+        pytest.warns(SovietWarning, match="made before members held keys"),
+        Soviet(settings, codes_path=codes) as soviet,
+        soviet.snapshot() as conn,
+    ):  # opening it upgrades it, and it takes members' keys from now on
+        assert database.revision(conn) == database.HEAD == "0007"
     assert schema_difference(org.url) == []
-    assert set(stored_markers(org.url)) == {None}
+    assert set(stored_markers(org.url)) == {None}  # the adoption of keys is unmarked too
     report = verify(org.url)
     assert report.ok, [d.to_json() for d in report.discrepancies]
     assert report.clock_set == 0
 
     org.tick(hours=1)
     rehearsal = replace(settings, now=org.now, set_clock=True, allow_clock=True)
-    with Soviet(rehearsal) as soviet, soviet.unit_of_work() as ws:
-        members.join(ws, "a2-6", "a1", "a1-1")
-    assert stored_markers(org.url)[-1] == "set"
+    keyring = Keyring()
+    with Soviet(rehearsal, signer=keyring) as soviet:
+        code = next(c for c in read_codes(codes) if c.member == "a1-1")
+        rehearsed = soviet.enroll([code], keyring)
+        with soviet.unit_of_work() as ws:
+            members.join(ws, "a2-6", "a1", "a1-1")
+            rehearsed.extend(ws.recorded)
+    markers = stored_markers(org.url)
+    assert markers[-len(rehearsed) :] == ["set"] * len(rehearsed)
+    assert set(markers[: -len(rehearsed)]) == {None}
     after = verify(org.url)
     assert after.ok, [d.to_json() for d in after.discrepancies]
-    assert after.clock_set == 1
+    assert after.clock_set == len(rehearsed) == 2
+    assert after.signed == 2

@@ -3,7 +3,8 @@
 inside a unit of work leaves nothing behind and releases the writers' lock.
 
 Processes are spawned (not forked) and run the `soviet` command line in-process after a
-barrier, so they start acting together once their imports are done.
+barrier, so they start acting together once their imports are done. Each signs its acts
+with the members' keys from a key folder of the test's own (SOVIET_KEYS).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,7 @@ from integration.conftest import (
 from soviet.bootstrap import Settings, Soviet
 from soviet.domain import events as ev
 from soviet.domain.model import Charter
+from soviet.keyring import KeyFolder
 from soviet.services import audit, elections
 from soviet.storage import log, merkle
 from soviet.storage.schema import merkle_nodes
@@ -77,11 +80,11 @@ def run_together(commands: list[list[str]], env: dict[str, str]) -> list[Outcome
 
 
 def hold_a_unit_of_work(
-    url: str, now: str, election: str, voters: list[str], pipe: Connection
+    url: str, now: str, keys: Path, election: str, voters: list[str], pipe: Connection
 ) -> None:
-    """In a spawned process: record ballots inside one unit of work, say so, and wait
-    there until killed."""
-    soviet = Soviet(Settings(url, now, None))
+    """In a spawned process: record ballots, signed with the voters' keys in the folder
+    `keys`, inside one unit of work, say so, and wait there until killed."""
+    soviet = Soviet(Settings(url, now, None), signer=KeyFolder(folder=keys))
     with soviet.unit_of_work() as ws:
         for voter in voters:
             elections.vote(ws, election, ["a1-2"], voter)
@@ -104,8 +107,24 @@ def voting(found: Callable[[Charter], Organization]) -> tuple[Organization, str]
     return org, election
 
 
-def cli_env(org: Organization) -> dict[str, str]:
-    return {"SOVIET_DB": org.url, "SOVIET_NOW": org.now, "SOVIET_ALLOW_CLOCK": "1"}
+@pytest.fixture
+def keys(voting: tuple[Organization, str], tmp_path: Path) -> Path:
+    """A key folder holding every member's key, as each member's own side holds it."""
+    org, _ = voting
+    folder = KeyFolder(str(org.events()[0].data["origin"]), tmp_path / "keys")
+    for member in sorted(org.read(lambda ws: ws.member_ids())):
+        with folder.writing(member, org.keyring.key_of(member)):
+            pass
+    return folder.folder
+
+
+def cli_env(org: Organization, keys: Path) -> dict[str, str]:
+    return {
+        "SOVIET_DB": org.url,
+        "SOVIET_NOW": org.now,
+        "SOVIET_ALLOW_CLOCK": "1",
+        "SOVIET_KEYS": str(keys),
+    }
 
 
 def ballots_of(org: Organization, election: str) -> list[tuple[str, tuple[str, ...] | None]]:
@@ -127,13 +146,13 @@ def assert_log_is_whole(org: Organization) -> int:
 
 
 def test_one_member_voting_in_six_processes_at_once_leaves_one_ballot_that_counts(
-    voting: tuple[Organization, str], databases: Databases
+    voting: tuple[Organization, str], keys: Path, databases: Databases
 ) -> None:
     org, election = voting
     size = len(org.events())
     commands = [["vote", election, "a1-2", "--as", "a1-4"] for _ in range(6)]
 
-    outcomes = run_together(commands, cli_env(org))
+    outcomes = run_together(commands, cli_env(org, keys))
 
     # each vote after the first changes it: the log keeps all six, each naming the one
     # it replaces, and one ballot counts
@@ -141,6 +160,7 @@ def test_one_member_voting_in_six_processes_at_once_leaves_one_ballot_that_count
     assert ballots_of(org, election) == [("a1-4", ("a1-2",))]
     new = org.events(size + 1)
     assert [(e.type, e.actor) for e in new] == [(ev.BALLOT_CAST, "a1-4")] * 6
+    assert all(e.signed is not None and e.signed["statement"]["actor"] == "a1-4" for e in new)
     assert "replaces" not in new[0].data
     assert [e.data["replaces"] for e in new[1:]] == [e.seq for e in new[:-1]]
     assert_log_is_whole(org)
@@ -148,13 +168,13 @@ def test_one_member_voting_in_six_processes_at_once_leaves_one_ballot_that_count
 
 
 def test_eight_members_voting_at_once_all_count_on_a_gapless_log(
-    voting: tuple[Organization, str], databases: Databases
+    voting: tuple[Organization, str], keys: Path, databases: Databases
 ) -> None:
     org, election = voting
     size = len(org.events())
     commands = [["vote", election, "a1-2", "a1-3", "--as", voter] for voter in A1]
 
-    outcomes = run_together(commands, cli_env(org))
+    outcomes = run_together(commands, cli_env(org, keys))
 
     assert [code for code, _, _ in outcomes] == [0] * 8, outcomes
     assert sorted(voter for voter, _ in ballots_of(org, election)) == A1
@@ -165,7 +185,7 @@ def test_eight_members_voting_at_once_all_count_on_a_gapless_log(
 
 
 def test_a_process_killed_inside_a_unit_of_work_leaves_nothing_and_releases_the_lock(
-    voting: tuple[Organization, str], databases: Databases
+    voting: tuple[Organization, str], keys: Path, databases: Databases
 ) -> None:
     org, election = voting
     before = org.snapshot()
@@ -173,7 +193,7 @@ def test_a_process_killed_inside_a_unit_of_work_leaves_nothing_and_releases_the_
     # killed alone: nothing of its unit of work remains
     reader, writer = SPAWN.Pipe(duplex=False)
     holder = SPAWN.Process(
-        target=hold_a_unit_of_work, args=(org.url, org.now, election, A1[:3], writer)
+        target=hold_a_unit_of_work, args=(org.url, org.now, keys, election, A1[:3], writer)
     )
     holder.start()
     assert reader.poll(WAIT), "the helper never reached its unit of work"
@@ -187,7 +207,7 @@ def test_a_process_killed_inside_a_unit_of_work_leaves_nothing_and_releases_the_
     # killed while another writer waits for the lock: that writer goes on
     reader, writer = SPAWN.Pipe(duplex=False)
     holder = SPAWN.Process(
-        target=hold_a_unit_of_work, args=(org.url, org.now, election, A1[1:4], writer)
+        target=hold_a_unit_of_work, args=(org.url, org.now, keys, election, A1[1:4], writer)
     )
     holder.start()
     assert reader.poll(WAIT) and reader.recv() == 3
@@ -195,7 +215,7 @@ def test_a_process_killed_inside_a_unit_of_work_leaves_nothing_and_releases_the_
     results = SPAWN.Queue()
     waiting = SPAWN.Process(
         target=run_cli,
-        args=(["vote", election, "a1-2", "--as", "a1-2"], cli_env(org), barrier, results),
+        args=(["vote", election, "a1-2", "--as", "a1-2"], cli_env(org, keys), barrier, results),
     )
     waiting.start()
     barrier.wait(WAIT)  # it is about to act

@@ -1,7 +1,10 @@
 """Forgeries by whoever holds the database and the log's key: an event the rules did not
 produce, written in, every leaf, node and checkpoint recomputed and re-signed with the
 log's own key — so only the re-derivation of the rules can tell. `verify` fails naming
-the seq where the log parts from what the rules derive.
+the seq where the log parts from what the rules derive. Each act keeps the statement its
+member signed: an act changed without it differs from its statement where it is, and one
+signed anew with the member's own key (a member who lends their key) still fails by the
+rules where its consequences part from what is logged.
 
 One organization is built for the module: elections at every level, a recall by
 signatures that cascades up two levels with its by-elections, a contested by-election,
@@ -25,6 +28,8 @@ from integration.signed import SignedOrganization, elect_every_level, verify
 from soviet.domain import events as ev
 from soviet.domain import votes
 from soviet.domain.events import Recorded
+from soviet.domain.statements import sign, signed_from_json
+from soviet.keyring import Keyring
 from soviet.ledger.checkpoints import Checkpoint, sign_checkpoint
 from soviet.ledger.compact import Range
 from soviet.ledger.entries import canonical, encode_event
@@ -41,6 +46,8 @@ class Built:
     url: str
     key: Path
     events: list[Recorded]
+    #: Every member's own key, which signed their acts.
+    keyring: Keyring
 
     def find(self, kind: str, **data: Any) -> Recorded:
         return next(
@@ -103,7 +110,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     org = SignedOrganization(databases.new(), key)
     try:
         story(org)
-        yield Built(org.url, key, org.events())
+        yield Built(org.url, key, org.events(), org.keyring)
     finally:
         org.dispose()
         databases.drop_all()
@@ -131,8 +138,8 @@ def forged(built: Built, databases: Databases, forge: Forge, *, reseed: bool = F
             data["checkpoint"] = sign_checkpoint(body, signing).decode()
         if reseed and e.type == ev.ELECTION_CLOSED:
             data["seed"] = tree.root().hex()
-        event = Recorded(n, e.at, e.type, e.actor, data)
-        tree.append(leaf_hash(encode_event(n, e.at, e.type, e.actor, data)))
+        event = Recorded(n, e.at, e.type, e.actor, data, e.clock, e.signed)
+        tree.append(leaf_hash(encode_event(n, e.at, e.type, e.actor, data, e.clock, e.signed)))
         written.append(event)
     raw = databases.new()
     engine = database.create_engine(raw)
@@ -148,7 +155,13 @@ def forged(built: Built, databases: Databases, forge: Forge, *, reseed: bool = F
                         "type": e.type,
                         "actor": e.actor,
                         "data": canonical(dict(e.data)).decode(),
-                        "leaf": leaf_hash(encode_event(e.seq, e.at, e.type, e.actor, dict(e.data))),
+                        "clock": e.clock,
+                        "signed": None if e.signed is None else canonical(dict(e.signed)).decode(),
+                        "leaf": leaf_hash(
+                            encode_event(
+                                e.seq, e.at, e.type, e.actor, dict(e.data), e.clock, e.signed
+                            )
+                        ),
                     }
                     for e in written
                 ],
@@ -170,6 +183,16 @@ def forged(built: Built, databases: Databases, forge: Forge, *, reseed: bool = F
         source.dispose()
         target.dispose()
     return url
+
+
+def signed_anew(built: Built, e: Recorded, **changed: Any) -> Recorded:
+    """The act `e` with `changed` in its data and in its statement, which its member's own
+    key signs anew (same nonce, same deadline): as if the member had asked for it."""
+    assert e.actor is not None and e.signed is not None
+    statement = signed_from_json(e.signed).statement
+    again = replace(statement, data={**statement.data, **changed})
+    envelope = sign(again, built.keyring.key_of(e.actor)).to_json()
+    return replace(e, data={**e.data, **changed}, signed=envelope)
 
 
 def fails_by_the_rules_at(url: str, seq: int, says: str) -> None:
@@ -262,9 +285,8 @@ def test_a_by_election_removed_fails_where_it_belongs(built: Built, databases: D
     )
 
 
-def test_a_ballot_altered_with_the_result_left_as_logged_fails_at_the_close(
-    built: Built, databases: Databases
-) -> None:
+def a_ballot_for_the_winner(built: Built) -> tuple[Recorded, Recorded]:
+    """The contested by-election's close, and a ballot that ranks its winner first."""
     closed = built.find(ev.ELECTION_CLOSED, winners=["a2-3"])
     ballot = next(
         e
@@ -273,10 +295,32 @@ def test_a_ballot_altered_with_the_result_left_as_logged_fails_at_the_close(
         and e.data["election"] == closed.data["election"]
         and e.data["choice"] == ["a2-3", "a2-4"]
     )
+    return closed, ballot
+
+
+def test_a_ballot_altered_without_its_voters_signature_fails_at_the_ballot(
+    built: Built, databases: Databases
+) -> None:
+    _, ballot = a_ballot_for_the_winner(built)
 
     def forge(rows: list[Recorded]) -> list[Recorded]:
         return [
             replace(e, data={**e.data, "choice": ["a2-4", "a2-3"]}) if e.seq == ballot.seq else e
+            for e in rows
+        ]
+
+    # the voter's statement still says what they chose: the event differs from it
+    fails_by_the_rules_at(forged(built, databases, forge), ballot.seq, "differs: choice")
+
+
+def test_a_ballot_its_voter_signs_anew_with_the_result_left_as_logged_fails_at_the_close(
+    built: Built, databases: Databases
+) -> None:
+    closed, ballot = a_ballot_for_the_winner(built)
+
+    def forge(rows: list[Recorded]) -> list[Recorded]:
+        return [
+            signed_anew(built, e, choice=["a2-4", "a2-3"]) if e.seq == ballot.seq else e
             for e in rows
         ]
 

@@ -80,7 +80,7 @@ def test_the_roll_is_frozen_when_voting_starts_and_later_changes_reach_the_next_
     org.act(lambda ws: elections.accept(ws, election.id, "a1-2"))
     org.act(lambda ws: elections.start(ws, election.id, "a1-1"))
     org.act(lambda ws: members.leave(ws, "a1-8", "a1", "a1-8"))
-    org.act(lambda ws: members.add(ws, "late", "Late Comer", ["a1"], "a1-1"))
+    org.admit("late", ["a1"], "a1-1", "Late Comer")  # admitted, and enrolls their key
 
     refusal = org.refused(lambda ws: elections.vote(ws, election.id, ["a1-2"], "late"))
     assert "not on the roll" in str(refusal)

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from integration.conftest import Databases
 from integration.signed import SignedOrganization, verify
 from soviet import codes_file
-from soviet.bootstrap import Settings, Soviet
+from soviet.bootstrap import Settings, Soviet, export_target
 from soviet.domain import commands as cmd
 from soviet.domain import enrollment, statements
 from soviet.domain import events as ev
@@ -46,6 +46,7 @@ from soviet.storage import schema as t
 from soviet.storage.keys import KeyFile
 from soviet.storage.projectors import dumps
 from soviet.storage.replay import replay
+from soviet.storage.verification import verify_export
 from soviet.storage.workspace import SqlWorkspace
 
 ORIGIN = "councils.example.org/city"
@@ -444,3 +445,35 @@ def test_an_events_data_changed_with_its_statement_left_alone_fails_by_the_rules
     [found] = found_at(report, vote.seq, ev.BALLOT_CAST, "rules")
     assert found.detail.startswith("differs: ")
     assert "choice" in found.detail and "a1-2" in found.detail and "a2-1" in found.detail
+
+
+# -- from an export ------------------------------------------------------------------------
+
+
+def exported(url: str, key: Path, path: Path) -> Path:
+    settings = Settings(url, None, key)
+    with Soviet(settings) as soviet:
+        soviet.export(export_target(settings, str(path), force=False, stdout=None))
+    return path
+
+
+def test_an_export_verifies_every_signature_and_a_forged_ballot_in_it_fails_at_its_seq(
+    built: Built, copy: str, tmp_path: Path
+) -> None:
+    honest = verify_export(exported(built.url, built.key, tmp_path / "honest.jsonl"))
+    assert honest.ok, honest.discrepancies
+    assert honest.checks["signatures"].ran and honest.signed == sum(
+        1 for e in built.events if e.signed is not None
+    )
+
+    voter = "a2-2"
+    at = an_instant_after(built.last)
+    impostor = Ed25519PrivateKey.generate()
+    signed = statements.sign(
+        statement_of(built, cmd.CastBallot(voter, built.election, ("a1-2",)), at), impostor
+    )
+    write_in(built, copy, at, past_the_checks(signed))
+    report = verify_export(exported(copy, built.key, tmp_path / "forged.jsonl"))
+    assert failing(report) == {"signatures"}, report.discrepancies
+    [found] = found_at(report, built.last.seq + 1, ev.BALLOT_CAST, "signatures")
+    assert found.detail.startswith(f"signature: actor '{voter}': key: ")

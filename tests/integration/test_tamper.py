@@ -3,14 +3,17 @@ the place — the seq and type of the event where the log and the database part 
 
 A signed organization is built once (four closes, four logged checkpoints, then a recall
 petition signed and voted on after the last close); each test tampers with its own copy,
-made by replaying its log into a new database and copying its stored checkpoints.
+made by replaying its log into a new database and copying its stored checkpoints. Every
+act carries its member's signed statement: a tamperer who wants the rules to pass has to
+sign with the member's own key, and the log's signatures, counts and projections still
+tell.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -19,9 +22,12 @@ import sqlalchemy as sa
 
 from integration.conftest import Databases
 from integration.signed import SignedOrganization, elect_every_level, verify
+from soviet.domain import commands as cmd
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
+from soviet.domain.statements import sign, signed_from_json
 from soviet.errors import LedgerError
+from soviet.keyring import Keyring
 from soviet.ledger.checkpoints import Checkpoint, generate_key, parse_note, sign_checkpoint
 from soviet.ledger.entries import canonical, encode_event
 from soviet.ledger.hashing import leaf_hash
@@ -38,6 +44,9 @@ class Built:
 
     url: str
     events: list[Recorded]
+    #: Every member's own key, which signed their acts, and the organization's origin.
+    keyring: Keyring
+    origin: str
 
     def first(self, kind: str, after: int = 0) -> Recorded:
         return next(e for e in self.events if e.type == kind and e.seq > after)
@@ -51,7 +60,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     try:
         elect_every_level(org)
         petition_after_the_last_close(org)
-        yield Built(org.url, org.events())
+        yield Built(org.url, org.events(), org.keyring, org.events()[0].data["origin"])
     finally:
         org.dispose()
         databases.drop_all()
@@ -120,16 +129,7 @@ def rewrite(conn: sa.Connection, seq: int, data: dict[str, Any]) -> None:
         sa.text("UPDATE events SET data = :d WHERE seq = :s"),
         {"d": canonical(data).decode(), "s": seq},
     )
-    rows = conn.execute(sa.text("SELECT seq, at, type, actor, data FROM events ORDER BY seq"))
-    leaves = []
-    for row in rows.fetchall():
-        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor, json.loads(row.data)))
-        conn.execute(
-            sa.text("UPDATE events SET leaf = :l WHERE seq = :s"), {"l": leaf, "s": row.seq}
-        )
-        leaves.append(leaf)
-    conn.execute(sa.text("DELETE FROM merkle_nodes"))
-    merkle.append_leaves(conn, 0, leaves)
+    rebuild_tree(conn)
 
 
 def failed_at(url: str, seq: int, kind: str | None, check: str) -> str:
@@ -186,23 +186,30 @@ def test_two_swapped_events_are_found_at_the_first_of_them(built: Built, copy: s
     failed_at(copy, started.seq, ev.BALLOT_CAST, "leaves")
 
 
-def test_an_event_inserted_into_the_middle_is_found_where_it_was_put(
-    built: Built, copy: str
-) -> None:
+def inserted_ballot(
+    built: Built, signer: Keyring | None
+) -> tuple[int, Callable[[sa.Connection], None]]:
+    """Where a ballot by a2-6, who never voted in that election, is put right after the
+    first ballot, with a correct leaf hash; and the change that puts it there. With
+    `signer`, a2-6's statement of it, signed by the key it holds for a2-6."""
     ballot = built.first(ev.BALLOT_CAST)
     seq = ballot.seq + 1
-    forged = {"election": ballot.data["election"], "choice": list(ballot.data["choice"])}
+    choice = list(ballot.data["choice"])
+    forged = {"election": ballot.data["election"], "choice": choice}
+    signed = None
+    if signer is not None:
+        act = cmd.CastBallot("a2-6", str(ballot.data["election"]), tuple(choice))
+        signed = signer.sign(act, built.origin, ballot.at).to_json()
 
     def insert(conn: sa.Connection) -> None:
-        # make room (through negative seqs: a key is never held twice), then a ballot
-        # with a correct leaf hash, by someone who never voted in that election
+        # make room (through negative seqs: a key is never held twice), then the ballot
         conn.execute(sa.text("UPDATE events SET seq = -seq - 1 WHERE seq >= :s"), {"s": seq})
         conn.execute(sa.text("UPDATE events SET seq = -seq WHERE seq < 0"))
-        entry = encode_event(seq, ballot.at, ev.BALLOT_CAST, "a2-6", forged)
+        entry = encode_event(seq, ballot.at, ev.BALLOT_CAST, "a2-6", forged, None, signed)
         conn.execute(
             sa.text(
-                "INSERT INTO events (seq, at, type, actor, data, leaf) "
-                "VALUES (:s, :at, :t, :a, :d, :l)"
+                "INSERT INTO events (seq, at, type, actor, data, signed, leaf) "
+                "VALUES (:s, :at, :t, :a, :d, :signed, :l)"
             ),
             {
                 "s": seq,
@@ -210,15 +217,38 @@ def test_an_event_inserted_into_the_middle_is_found_where_it_was_put(
                 "t": ev.BALLOT_CAST,
                 "a": "a2-6",
                 "d": canonical(forged).decode(),
+                "signed": None if signed is None else canonical(signed).decode(),
                 "l": leaf_hash(entry),
             },
         )
 
+    return seq, insert
+
+
+def assert_missing_from_the_database(url: str, seq: int) -> None:
+    [missing] = [d for d in verify(url).checks["projections"].found if d.seq == seq]
+    assert "a2-6" in missing.detail and "missing from the database" in missing.detail
+
+
+def test_an_event_inserted_into_the_middle_is_found_where_it_was_put(
+    built: Built, copy: str
+) -> None:
+    seq, insert = inserted_ballot(built, None)
+    tamper(copy, insert)
+    detail = failed_at(copy, seq, ev.BALLOT_CAST, "signatures")
+    assert "'a2-6''s act carries no signed statement" in detail
+    assert_missing_from_the_database(copy, seq)
+
+
+def test_an_event_inserted_with_its_actors_own_signature_is_found_by_the_rules(
+    built: Built, copy: str
+) -> None:
+    seq, insert = inserted_ballot(built, built.keyring)
     tamper(copy, insert)
     detail = failed_at(copy, seq, ev.BALLOT_CAST, "rules")
     assert "'a2-6' is not on the roll" in detail
-    [missing] = [d for d in verify(copy).checks["projections"].found if d.seq == seq]
-    assert "a2-6" in missing.detail and "missing from the database" in missing.detail
+    assert not verify(copy).checks["signatures"].found
+    assert_missing_from_the_database(copy, seq)
 
 
 def test_a_logged_checkpoint_signed_by_another_key_is_found_even_with_the_tree_rebuilt(
@@ -304,10 +334,16 @@ def test_a_stored_merkle_node_changed_is_found_over_the_events_it_covers(
 
 def rebuild_tree(conn: sa.Connection) -> None:
     """Recompute every leaf and the whole stored tree from the events as they now are."""
-    rows = conn.execute(sa.text("SELECT seq, at, type, actor, data FROM events ORDER BY seq"))
+    rows = conn.execute(
+        sa.text("SELECT seq, at, type, actor, data, clock, signed FROM events ORDER BY seq")
+    )
     leaves = []
     for row in rows.fetchall():
-        leaf = leaf_hash(encode_event(row.seq, row.at, row.type, row.actor, json.loads(row.data)))
+        signed = None if row.signed is None else json.loads(row.signed)
+        data = json.loads(row.data)
+        leaf = leaf_hash(
+            encode_event(row.seq, row.at, row.type, row.actor, data, row.clock, signed)
+        )
         conn.execute(
             sa.text("UPDATE events SET leaf = :l WHERE seq = :s"), {"l": leaf, "s": row.seq}
         )
@@ -320,17 +356,29 @@ def last_vote(built: Built) -> Recorded:
     return [e for e in built.events if e.type == ev.RECALL_BALLOT_CAST][-1]
 
 
-def change_the_last_vote(built: Built) -> Callable[[sa.Connection], None]:
+def change_the_last_vote(
+    built: Built, *, signed_anew: bool = True
+) -> Callable[[sa.Connection], None]:
     """Turn the last recall ballot from yes to no, in the log and its projection alike,
-    with the tree rebuilt: only a signature can tell."""
+    with the tree rebuilt and (`signed_anew`) its statement signed again by the voter's
+    own key: only the log's signature can tell."""
     vote = last_vote(built)
-    assert vote.data["vote"] == "yes"
+    assert vote.data["vote"] == "yes" and vote.actor is not None and vote.signed is not None
+    statement = signed_from_json(vote.signed).statement
+    assert statement.data["vote"] == "yes"
+    again = replace(statement, data={**statement.data, "vote": "no"})
+    envelope = sign(again, built.keyring.key_of(vote.actor)).to_json()
 
     def change(conn: sa.Connection) -> None:
         conn.execute(
             sa.text("UPDATE events SET data = :d WHERE seq = :s"),
             {"d": canonical({**vote.data, "vote": "no"}).decode(), "s": vote.seq},
         )
+        if signed_anew:
+            conn.execute(
+                sa.text("UPDATE events SET signed = :e WHERE seq = :s"),
+                {"e": canonical(envelope).decode(), "s": vote.seq},
+            )
         conn.execute(
             sa.text("UPDATE recall_ballots SET vote = 'no' WHERE seq = :s"), {"s": vote.seq}
         )
@@ -354,6 +402,17 @@ def test_a_ballot_changed_after_the_last_close_with_the_tree_rebuilt_fails_at_th
     assert "stored checkpoints signs" in detail and "the log was rewritten" in detail
     with pytest.raises(LedgerError, match="stored checkpoints"):
         report.raise_if_failed()
+
+
+def test_a_ballot_changed_after_the_last_close_without_its_voters_signature_fails_there_too(
+    built: Built, copy: str
+) -> None:
+    tamper(copy, change_the_last_vote(built, signed_anew=False))
+    report = verify(copy)
+    assert {c.name for c in report.checks.values() if not c.ok} == {"checkpoints", "rules"}
+    [differs] = report.checks["rules"].found
+    assert (differs.seq, differs.type) == (last_vote(built).seq, ev.RECALL_BALLOT_CAST)
+    assert differs.detail.startswith("differs: vote")
 
 
 def test_a_changed_tail_with_every_stored_checkpoint_deleted_is_signed_by_none(
@@ -403,6 +462,7 @@ def test_the_last_events_removed_with_the_tree_rebuilt_fail_at_the_stored_checkp
 
     def cut(conn: sa.Connection) -> None:
         conn.execute(sa.text("DELETE FROM recall_ballots WHERE seq >= :s"), {"s": vote.seq})
+        conn.execute(sa.text("DELETE FROM nonces WHERE seq >= :s"), {"s": vote.seq})
         conn.execute(sa.text("DELETE FROM events WHERE seq >= :s"), {"s": vote.seq})
         rebuild_tree(conn)
 
@@ -429,6 +489,7 @@ def test_a_log_cut_back_with_its_later_checkpoints_fails_against_a_checkpoint_he
 
     def cut(conn: sa.Connection) -> None:
         conn.execute(sa.text("DELETE FROM recall_ballots WHERE seq >= :s"), {"s": vote.seq})
+        conn.execute(sa.text("DELETE FROM nonces WHERE seq >= :s"), {"s": vote.seq})
         conn.execute(sa.text("DELETE FROM events WHERE seq >= :s"), {"s": vote.seq})
         conn.execute(sa.text("DELETE FROM checkpoints WHERE size >= :s"), {"s": vote.seq})
         rebuild_tree(conn)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from integration.conftest import Databases, city_federation
 from integration.signed import SignedOrganization, elect_every_level, verify
 from soviet.bootstrap import Settings, Soviet
 from soviet.domain import events as ev
+from soviet.domain.statements import sign, signed_from_json
 from soviet.errors import InputError, LedgerError
 from soviet.ledger.checkpoints import (
     Checkpoint,
@@ -23,7 +25,7 @@ from soviet.ledger.checkpoints import (
     open_checkpoint,
     sign_checkpoint,
 )
-from soviet.ledger.entries import encode_event
+from soviet.ledger.entries import canonical, encode_event
 from soviet.services import exports, members
 from soviet.services.proof_checks import check_proof
 from soviet.services.verification import Report
@@ -100,7 +102,12 @@ def test_an_untouched_log_verifies_with_every_check_counted(org: SignedOrganizat
     assert report.size == len(org.events())
     assert report.checks["checkpoints"].summary.startswith("4 logged checkpoints")
     assert report.checks["counts"].summary.startswith("4 closed elections recounted from")
-    assert "rows of 15 projection tables" in report.checks["projections"].summary
+    assert "rows of 18 projection tables" in report.checks["projections"].summary
+    # every act of the log is signed by its actor
+    acts = [e for e in org.events() if e.actor is not None]
+    assert acts and all(e.signed is not None for e in acts)
+    assert (report.signed, report.unsigned_before_keys) == (len(acts), 0)
+    assert report.checks["signatures"].ran and report.checks["signatures"].ok
     assert not report.checks["since"].ran
     with org.soviet.snapshot() as conn:
         assert report.root == merkle.root(conn)
@@ -182,31 +189,67 @@ def test_an_export_verifies_with_the_verifier_key_alone(
     assert not verify_export(path, key=stranger).ok
 
 
-def test_a_changed_line_of_an_export_fails_at_that_event(
-    org: SignedOrganization, tmp_path: Path
-) -> None:
+def changed_ballot_in_an_export(
+    org: SignedOrganization, tmp_path: Path, *, signed_anew: bool
+) -> tuple[Path, int]:
+    """An export of the log whose first ballot ranks a1-8, who is no candidate, first; with
+    `signed_anew`, its statement says so too, signed by the voter's own key. Returns the
+    file and the ballot's seq."""
     path = tmp_path / "log.jsonl"
     with org.soviet.reading() as reads, path.open("wb") as out:
         size = reads.size()
         exports.write(reads, out, size, reads.sign(size))
     lines = path.read_bytes().splitlines(keepends=True)
     ballot = next(i for i, line in enumerate(lines) if b'"ballot.cast"' in line)
-    lines[ballot] = lines[ballot].replace(b'"choice":["', b'"choice":["a1-8","', 1)
+    event = json.loads(lines[ballot])
+    event["data"]["choice"] = ["a1-8", *event["data"]["choice"]]
+    if signed_anew:
+        statement = signed_from_json(event["signed"]).statement
+        again = replace(statement, data={**statement.data, "choice": event["data"]["choice"]})
+        event["signed"] = sign(again, org.keyring.key_of(event["actor"])).to_json()
+    lines[ballot] = canonical(event) + b"\n"
     path.write_bytes(b"".join(lines))
-    report = verify_export(path, key=verifier(org))
-    # The rules refuse the changed ballot itself (it names one who is no candidate); an
-    # export stores no leaf to compare, so the tree shows the change at the first root
-    # after it — the seed of the next close — bounded by the last checkpoint that matches.
-    first = report.first
-    assert first is not None
-    assert (first.seq, first.type, first.check) == (ballot + 1, ev.BALLOT_CAST, "rules")
-    assert "not a candidate" in first.detail
+    return path, ballot + 1
+
+
+def assert_the_tree_shows_the_change_after(
+    org: SignedOrganization, report: Report, seq: int
+) -> None:
+    """An export stores no leaf to compare, so the tree shows the change at the first root
+    after it — the seed of the next close — bounded by the last checkpoint that matches."""
     closes = [e.seq for e in org.events() if e.type == ev.ELECTION_CLOSED]
-    next_close = min(seq for seq in closes if seq > ballot + 1)
+    next_close = min(close for close in closes if close > seq)
     seeds = [d for d in report.checks["counts"].found if d.seq == next_close]
     assert seeds and f"to {next_close - 1} was changed" in seeds[0].detail
     failed = report.checks["checkpoints"].found
-    assert failed and all(d.seq is None or d.seq > ballot + 1 for d in failed)
+    assert failed and all(d.seq is None or d.seq > seq for d in failed)
+
+
+def test_a_changed_line_of_an_export_fails_at_that_event(
+    org: SignedOrganization, tmp_path: Path
+) -> None:
+    path, seq = changed_ballot_in_an_export(org, tmp_path, signed_anew=False)
+    report = verify_export(path, key=verifier(org))
+    # The voter's signed statement still says what they chose: the ballot differs from it.
+    first = report.first
+    assert first is not None
+    assert (first.seq, first.type, first.check) == (seq, ev.BALLOT_CAST, "rules")
+    assert first.detail.startswith('differs: choice[0]: logged "a1-8"')
+    assert_the_tree_shows_the_change_after(org, report, seq)
+
+
+def test_a_changed_line_of_an_export_signed_anew_by_its_voter_is_refused_by_the_rules(
+    org: SignedOrganization, tmp_path: Path
+) -> None:
+    path, seq = changed_ballot_in_an_export(org, tmp_path, signed_anew=True)
+    report = verify_export(path, key=verifier(org))
+    # The rules refuse the changed ballot itself: it names one who is no candidate.
+    first = report.first
+    assert first is not None
+    assert (first.seq, first.type, first.check) == (seq, ev.BALLOT_CAST, "rules")
+    assert "not a candidate" in first.detail
+    assert not report.checks["signatures"].found
+    assert_the_tree_shows_the_change_after(org, report, seq)
 
 
 def test_proofs_from_the_stored_tree_check_out_offline_against_a_signed_checkpoint(
