@@ -206,5 +206,5 @@ def read_key_file(path: Path, origin: str, member: str | None) -> Ed25519Private
             f"the key file {path} is for the organization {file_origin!r}, not {origin!r}"
         )
     if member is not None and file_member != member:
-        raise InputError(f"the key file {path} is {file_member!r}'s, not {member!r}'s")
+        raise InputError(f"the key file {path} is the key of {file_member!r}, not of {member!r}")
     return private

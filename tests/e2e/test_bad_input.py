@@ -212,9 +212,6 @@ def refusal(*args: str, says: str | tuple[str, ...], now: str | None = None) -> 
 
 
 REFUSALS = {
-    "unknown member": refusal(
-        "vote", "E3", "mira", "--as", "nobody", says="unknown member 'nobody'"
-    ),
     "unknown candidate": refusal(
         "election", "nominate", "E1", "nobody", "--as", "chen", says="unknown member 'nobody'"
     ),
@@ -375,6 +372,13 @@ def test_every_act_the_rules_refuse_exits_2_naming_why_and_writes_nothing(cli: C
         except AssertionError as failure:
             failures.append(f"{name}: {failure}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_acting_as_nobody_is_refused_naming_the_unknown_member(cli: Cli) -> None:
+    cli.run("init", "--charter", str(SEATED))
+    cli.refused(
+        "election", "open", "foundry.deputy", "--as", "nobody", says=["unknown member 'nobody'"]
+    )
 
 
 def test_a_usage_error_exits_2_and_writes_nothing(cli: Cli) -> None:

@@ -4,14 +4,13 @@ its output could not be written."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from e2e.conftest import OWN_VARIABLES, WORKS, Cli
+from e2e.conftest import WORKS, Cli
 
 
 def founded(cli: Cli) -> Cli:
@@ -77,8 +76,7 @@ def test_an_act_whose_period_would_end_past_the_year_9999_is_refused(cli: Cli) -
 
 
 def run_with_stdout(cli: Cli, stdout: int, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
-    environment.update(SOVIET_DB=cli.db, SOVIET_NOW=cli.tick(minutes=1))
+    environment = cli.environment(now=cli.tick(minutes=1))
     return subprocess.run(
         [sys.executable, "-m", "soviet", *args],
         cwd=cli.folder,
@@ -111,8 +109,7 @@ def test_an_act_committed_with_standard_output_full_reports_the_commit_and_succe
 
 def test_an_act_committed_with_standard_output_closed_succeeds(cli: Cli) -> None:
     founded(cli)
-    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
-    environment.update(SOVIET_DB=cli.db, SOVIET_NOW=cli.tick(minutes=1))
+    environment = cli.environment(now=cli.tick(minutes=1))
     # The shell closes descriptor 1 before soviet starts.
     done = subprocess.run(
         [
@@ -135,8 +132,7 @@ def test_an_act_committed_with_standard_output_closed_succeeds(cli: Cli) -> None
 
 def test_a_reader_that_goes_away_ends_the_log_quietly(cli: Cli) -> None:
     founded(cli)
-    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
-    environment.update(SOVIET_DB=cli.db, SOVIET_NOW=cli.now)
+    environment = cli.environment()
     reader = subprocess.Popen(
         [sys.executable, "-m", "soviet", "log", "--json"],
         cwd=cli.folder,
@@ -155,8 +151,7 @@ def test_a_reader_that_goes_away_ends_the_log_quietly(cli: Cli) -> None:
 
 def test_export_to_a_closed_standard_output_is_one_line_of_bad_input(cli: Cli) -> None:
     founded(cli)
-    environment = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
-    environment.update(SOVIET_DB=cli.db, SOVIET_NOW=cli.now)
+    environment = cli.environment()
     done = subprocess.run(
         ["sh", "-c", 'exec "$0" -m soviet export - >&-', sys.executable],
         cwd=cli.folder,

@@ -120,8 +120,13 @@ def test_audit_finds_every_vacant_unelected_and_provisional_power_and_schedule_o
     assert "opened" not in again.stdout
 
     log = cli.log()
-    # every event recorded under SOVIET_NOW carries the marker that says so
-    assert all(set(event) == EVENT_KEYS | {"clock"} and event["clock"] == "set" for event in log)
+    # every event recorded under SOVIET_NOW carries the marker that says so; a member's act
+    # carries its signed statement too, what follows from it (actor null) none
+    assert all(
+        set(event) == EVENT_KEYS | {"clock"} | ({"signed"} if event["actor"] else set())
+        and event["clock"] == "set"
+        for event in log
+    )
     assert [event["seq"] for event in log] == list(range(1, len(log) + 1))
     assert log[0]["type"] == "organization.founded"
     assert log[0]["actor"] is None
@@ -136,4 +141,6 @@ def test_audit_finds_every_vacant_unelected_and_provisional_power_and_schedule_o
     assert [e["data"]["election"] for e in opened] == ["E1", "E2", "E3", "E4", "E5"]
     assert all(e["actor"] is None for e in opened)
     assert all(e["at"] == "2026-01-05T10:00:00Z" for e in opened)
-    assert len(log) == 1 + 8 + 1 + 5
+    enrolled = events_of(log, "member.key_registered")
+    assert sorted(e["actor"] for e in enrolled) == sorted(e["data"]["member"] for e in admissions)
+    assert len(log) == 1 + 8 + 1 + 8 + 5

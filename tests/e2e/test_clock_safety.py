@@ -63,13 +63,19 @@ def test_events_recorded_under_a_set_clock_carry_the_marker_and_verify_counts_th
     cli.tick(hours=1)
     cli.run(*ADD_ZOE[:2], "yuri", "--name", "Yuri", "--body", "mill", "--as", "ada", env=REAL_CLOCK)
     log = cli.log()
-    assert {e.get("clock") for e in log[:-1]} == {"set"}
-    assert "clock" not in log[-1]  # the last, on the real clock: no marker
+    *set_clock, admitted, enrolled = log
+    assert {e.get("clock") for e in set_clock} == {"set"}
+    # the last two, on the real clock, yuri's admission and his enrollment: no marker
+    assert [(e["type"], e["data"]["member"]) for e in (admitted, enrolled)] == [
+        ("member.admitted", "yuri"),
+        ("member.key_registered", "yuri"),
+    ]
+    assert "clock" not in admitted and "clock" not in enrolled
 
     report = cli.json("verify")
-    assert report["ok"] and report["clock_set"] == len(log) - 1
+    assert report["ok"] and report["clock_set"] == len(set_clock)
     said = cli.run("verify").stdout.replace("\n", " ")
-    assert f"{len(log) - 1} events were recorded under a set clock (SOVIET_NOW)" in said
+    assert f"{len(set_clock)} events were recorded under a set clock (SOVIET_NOW)" in said
 
     # an event with its marker is the leaf its proof is for
     marked = log[1]

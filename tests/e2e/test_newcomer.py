@@ -53,7 +53,7 @@ def test_help_lists_the_commands_in_a_newcomers_order(tmp_path: Path) -> None:
         if line.startswith("│ ") and line[2] != " "
     ]
     assert listed == [name for name in ORDER if name in listed]
-    assert listed[:4] == ["demo", "init", "member", "election"]
+    assert listed[:5] == ["demo", "init", "key", "member", "election"]
     assert set(listed) == set(ORDER), "every command has its place in soviet.cli.ORDER"
     assert "--version" in run.stdout
 
@@ -103,9 +103,6 @@ def test_an_unknown_id_is_refused_with_the_nearest_one_that_exists(cli: Cli) -> 
         says=["unknown election 'e1' (did you mean 'E1'?)"],
     )
     cli.refused(
-        "vote", "E1", "ada", "--as", "adda", says=["unknown member 'adda' (did you mean 'ada'?)"]
-    )
-    cli.refused(
         "election",
         "open",
         "foundry.deputies",
@@ -115,6 +112,14 @@ def test_an_unknown_id_is_refused_with_the_nearest_one_that_exists(cli: Cli) -> 
     )
     error = cli.refused("recall", "sign", "Z9", "--as", "ada", says=["unknown petition 'Z9'"])
     assert "did you mean" not in error
+
+
+def test_a_mistyped_member_in_as_is_refused_with_the_nearest_member(cli: Cli) -> None:
+    cli.run("init", "--charter", str(WORKS))
+    cli.run("audit", "--schedule", code=1)
+    cli.refused(
+        "vote", "E1", "ada", "--as", "adda", says=["unknown member 'adda' (did you mean 'ada'?)"]
+    )
 
 
 # -- --db ------------------------------------------------------------------------------------

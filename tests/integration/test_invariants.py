@@ -1067,7 +1067,7 @@ class KeyedMachine(FederationMachine):
         )
         refusal = self.signature_refused(statements.sign(statement, old))
         assert refusal.check == "key", str(refusal)
-        assert f"not {member!r}'s key in force (registered at seq" in str(refusal)
+        assert f"not the key in force of {member!r} (registered at seq" in str(refusal)
         self.tally["retired key refused"] += 1
 
     @precondition(lambda self: bool(self.retired))

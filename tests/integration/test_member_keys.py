@@ -285,8 +285,9 @@ def test_an_enrollment_code_is_good_once(unenrolled: Callable[[Charter], Unenrol
         e for e in org.events() if e.type == ev.MEMBER_ADMITTED and e.data["member"] == "a1-3"
     )
     message = str(org.refused(enrolling("a1-3", org.codes["a1-2"].code, {})))
-    assert f"this is not 'a1-3''s enrollment code (the latest, issued at seq {admitted.seq})" in (
-        message
+    assert (
+        f"this is not the enrollment code of 'a1-3' (the latest, issued at seq {admitted.seq})"
+        in (message)
     )
     assert held(org, "a1-2").key == first.data["key"]
 
@@ -304,7 +305,7 @@ def test_a_code_expires_after_the_charters_enrollment_days(
     org.enroll("a1-2")
     org.tick(hours=1 / 3600)
     message = str(org.refused(enrolling("a1-3", org.codes["a1-3"].code, {})))
-    assert f"'a1-3''s enrollment code expired at {expires}" in message
+    assert f"the enrollment code of 'a1-3' expired at {expires}" in message
     assert "soviet member codes" in message
     assert key_of(org, "a1-3") is None
 
@@ -327,7 +328,9 @@ def forge_ballot(org: Organization, election: str, how: str) -> tuple[Signed, st
     and what its message must say."""
     own = org.keyring.key_of("a1-4")
     registered = held(org, "a1-4")
-    in_force = f"not 'a1-4''s key in force (registered at seq {registered.seq}), {registered.key}"
+    in_force = (
+        f"not the key in force of 'a1-4' (registered at seq {registered.seq}), {registered.key}"
+    )
     act = ballot("a1-4", election)
     if how == "a key no member holds":
         stranger = Ed25519PrivateKey.generate()
@@ -441,7 +444,7 @@ def test_after_a_rotation_the_old_key_is_refused_and_the_new_one_acts(city: Orga
     city.keyring.add("a1-4", new)
     message = refused_by(city, signed_by(city, ballot("a1-4", election), old), "key")
     assert f"signed with key {key_id(old)}" in message
-    assert f"'a1-4''s key in force (registered at seq {rotated.seq}), {key_id(new)}" in message
+    assert f"the key in force of 'a1-4' (registered at seq {rotated.seq}), {key_id(new)}" in message
 
     [cast] = city.act(lambda ws: elections.vote(ws, election, ["a1-3"], "a1-4"))
     assert statements.signed_from_json(cast.signed).key == key_id(new)
@@ -480,7 +483,7 @@ def test_founders_reset_a_lost_key_while_provisional_and_the_member_enrolls_agai
     assert "'a1-2' holds no key: enroll one with `soviet key enroll CODE`" in message
     # the first code was used; the new one is the only one good
     message = str(org.refused(enrolling("a1-2", org.codes["a1-2"].code, {})))
-    assert f"this is not 'a1-2''s enrollment code (the latest, issued at seq {reset.seq})" in (
+    assert f"this is not the enrollment code of 'a1-2' (the latest, issued at seq {reset.seq})" in (
         message
     )
     registered = org.enroll("a1-2", code)
@@ -563,8 +566,9 @@ def test_member_codes_issues_new_codes_that_replace_the_old(
         {"member": member, "code": code, "expires": expires} for member, code in hashes
     ]
     message = str(org.refused(enrolling("a1-2", org.codes["a1-2"].code, {})))
-    assert f"this is not 'a1-2''s enrollment code (the latest, issued at seq {issued.seq})" in (
-        message
+    assert (
+        f"this is not the enrollment code of 'a1-2' (the latest, issued at seq {issued.seq})"
+        in (message)
     )
     assert org.enroll("a1-2", new["a1-2"]).data["code"] == issued.seq
     assert org.enroll("a1-3", new["a1-3"]).data["code"] == issued.seq

@@ -261,8 +261,9 @@ def test_a_ballot_signed_by_a_key_that_is_not_the_voters_fails_at_that_ballot(
             found.detail
         )
     else:
-        assert f"key: the statement is signed with key {signed.key}, not '{voter}''s key" in (
-            found.detail
+        assert (
+            f"key: the statement is signed with key {signed.key}, not the key in force of '{voter}'"
+            in (found.detail)
         )
         assert f"(registered at seq {registered.seq})" in found.detail
 
@@ -334,7 +335,7 @@ def test_a_key_registered_for_a_member_without_their_codes_proof_fails_at_it(
     report = verify(copy)
     [found] = found_at(report, seq, ev.MEMBER_KEY_REGISTERED, "rules")
     assert found.detail.startswith("refused: ")
-    assert f"this is not '{NEWCOMER}''s enrollment code" in found.detail
+    assert f"this is not the enrollment code of '{NEWCOMER}'" in found.detail
     assert f"(the latest, issued at seq {admitted.seq})" in found.detail
 
 
@@ -370,7 +371,7 @@ def test_a_members_key_taken_over_by_a_rotation_their_key_did_not_sign_fails_at_
     [found] = found_at(report, seq, ev.MEMBER_KEY_REGISTERED, "signatures")
     assert found.detail == (
         f"signature: actor '{member}': key: the statement is signed with key "
-        f"{statements.key_id(public)}, not '{member}''s key in force (registered at seq "
+        f"{statements.key_id(public)}, not the key in force of '{member}' (registered at seq "
         f"{registered.seq}), {registered.data['key']}"
     )
 
@@ -395,7 +396,7 @@ def test_an_act_with_its_signed_statement_removed_fails_at_it_as_unsigned(
     assert failing(report) == {"signatures"}, report.discrepancies
     [found] = found_at(report, vote.seq, ev.BALLOT_CAST, "signatures")
     assert found.detail == (
-        "unsigned: 'a2-1''s act carries no signed statement, and every act of this log is "
+        "unsigned: the act of 'a2-1' carries no signed statement, and every act of this log is "
         "signed by its actor"
     )
 
@@ -414,7 +415,10 @@ def test_an_act_whose_envelope_is_moved_to_another_members_event_fails_at_it(
 
     report = verify(copy)
     [found] = found_at(report, vote.seq, ev.BALLOT_CAST, "signatures")
-    assert found.detail == "signature: actor 'a2-2': actor: the statement is 'a2-1''s, not 'a2-2''s"
+    assert (
+        found.detail
+        == "signature: actor 'a2-2': actor: the statement is the act of 'a2-1', not of 'a2-2'"
+    )
 
 
 # -- (e) an event's data changed, its statement left alone ---------------------------------------

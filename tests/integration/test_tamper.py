@@ -236,7 +236,7 @@ def test_an_event_inserted_into_the_middle_is_found_where_it_was_put(
     seq, insert = inserted_ballot(built, None)
     tamper(copy, insert)
     detail = failed_at(copy, seq, ev.BALLOT_CAST, "signatures")
-    assert "'a2-6''s act carries no signed statement" in detail
+    assert "the act of 'a2-6' carries no signed statement" in detail
     assert_missing_from_the_database(copy, seq)
 
 

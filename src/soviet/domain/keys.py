@@ -53,7 +53,7 @@ def require_power_over(d: Decision, actor: str, member: str, act: str) -> None:
             refusal = error
     raise Refused(
         f"{actor!r} may not {act} {member!r}: only an elected holder of an office with the "
-        f"power to admit over one of {member!r}'s bodies may (or the founders, until one is "
+        f"power to admit over one of the bodies of {member!r} may (or the founders, until one is "
         f"elected){f' — {refusal}' if refusal is not None else ''}"
     )
 
@@ -80,12 +80,12 @@ def _enroll(d: Decision, act: cmd.EnrollKey) -> None:
         )
     if not enrollment.is_hash(act.proof) or enrollment.hash_of_proof(act.proof) != code.hash:
         raise Refused(
-            f"this is not {act.actor!r}'s enrollment code (the latest, issued at seq "
+            f"this is not the enrollment code of {act.actor!r} (the latest, issued at seq "
             f"{code.seq}): check the code, or ask for a new one"
         )
     if d.now > code.expires:
         raise Refused(
-            f"{act.actor!r}'s enrollment code expired at {code.expires}: ask an officer "
+            f"the enrollment code of {act.actor!r} expired at {code.expires}: ask an officer "
             "with the power to admit for a new one (`soviet member codes`)"
         )
     d.emit(

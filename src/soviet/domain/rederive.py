@@ -210,7 +210,7 @@ class Rederivation:
                     e.seq,
                     e.type,
                     "unsigned",
-                    f"{e.actor!r}'s act carries no signed statement, and every act of this "
+                    f"the act of {e.actor!r} carries no signed statement, and every act of this "
                     "log is signed by its actor",
                 )
             )
@@ -220,7 +220,8 @@ class Rederivation:
             signed = signed_from_json(e.signed)
             if signed.statement.actor != e.actor:
                 raise SignatureRefused(
-                    "actor", f"the statement is {signed.statement.actor!r}'s, not {e.actor!r}'s"
+                    "actor",
+                    f"the statement is the act of {signed.statement.actor!r}, not of {e.actor!r}",
                 )
             stated = signatures.check(self.state, signed, e.at)
         except (SignatureRefused, StatementError) as error:

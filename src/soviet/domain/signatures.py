@@ -78,7 +78,7 @@ def check(state: State, signed: Signed, now: str) -> cmd.Command:
                 "code your admission issued",
             )
         public_key, held = key.public_key, key.key
-        whose = f"{actor!r}'s key in force (registered at seq {key.seq})"
+        whose = f"the key in force of {actor!r} (registered at seq {key.seq})"
     if signed.key != held:
         raise SignatureRefused(
             "key", f"the statement is signed with key {signed.key}, not {whose}, {held}"

@@ -37,7 +37,7 @@ from soviet.domain.records import (
 )
 from soviet.domain.state import IdKind
 from soviet.domain.statements import Signed
-from soviet.errors import Refused
+from soviet.errors import InputError, NotFound, Refused
 from soviet.services.ports import Signer, Workspace
 
 
@@ -201,12 +201,17 @@ def _signed(ws: Workspace, command: cmd.Command) -> Signed | None:
     if actor is None or ws.enrollment_days() is None:
         return None
     signer: Signer | None = ws.signer
-    if signer is None:
-        raise Refused(
-            f"an act must be signed by its actor, {actor!r}: nobody holds their key here "
-            "(the CLI signs with --as MEMBER from the key folder, or --key FILE)"
-        )
-    return signer.sign(command, ws.origin(), ws.now)
+    try:
+        if signer is None:
+            raise Refused(
+                f"an act must be signed by its actor, {actor!r}: nobody holds their key here "
+                "(the CLI signs with --as MEMBER from the key folder, or --key FILE)"
+            )
+        return signer.sign(command, ws.origin(), ws.now)
+    except (Refused, InputError):
+        if actor not in ws.member_ids():  # a mistyped --as is named so, with the nearest id
+            raise NotFound("member", actor) from None
+        raise
 
 
 def act(ws: Workspace, command: cmd.Command | Signed) -> Recorded:
