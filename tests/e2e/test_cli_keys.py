@@ -78,7 +78,9 @@ def test_init_writes_each_charter_members_code_to_a_file_for_the_founder_alone(
     assert cli.codes_file is not None
     if codes is not None:  # beside the database
         assert cli.codes_file == codes
-    assert f"enrollment code is in {cli.codes_file}" in said
+    printed = re.search(r"enrollment code is in (\S+) \(", said)
+    assert printed, said  # the path as given: absolute beside a file, else the folder's
+    assert cli.folder / printed[1] == cli.codes_file
     assert "readable by you alone" in said and "soviet key enroll CODE" in said
 
     assert mode_of(cli.codes_file) == 0o600
