@@ -33,6 +33,11 @@ def require_keys(state: State) -> int:
     return days
 
 
+def require_public_key(key: str, what: str) -> None:
+    if not statements.is_public_key(key):
+        raise InputError(f"{what}: public_key must be an Ed25519 key, 32 bytes in base64")
+
+
 def require_code_hash(code: str, what: str) -> None:
     if not enrollment.is_hash(code):
         raise InputError(f"{what} must be the hash of an enrollment code: 64 hex digits")
@@ -63,8 +68,7 @@ def _enroll(d: Decision, act: cmd.EnrollKey) -> None:
     s = d.state
     require_keys(s)
     s.member(act.actor)
-    if not statements.is_public_key(act.public_key):
-        raise InputError("key.enroll: public_key must be an Ed25519 key, 32 bytes in base64")
+    require_public_key(act.public_key, "key.enroll")
     held = s.key_of(act.actor)
     if held is not None:
         raise Refused(
@@ -108,8 +112,7 @@ def _rotate(d: Decision, act: cmd.RotateKey) -> None:
     s = d.state
     require_keys(s)
     s.member(act.actor)
-    if not statements.is_public_key(act.public_key):
-        raise InputError("key.rotate: public_key must be an Ed25519 key, 32 bytes in base64")
+    require_public_key(act.public_key, "key.rotate")
     held = s.key_of(act.actor)
     if held is None:
         raise Refused(f"{act.actor!r} holds no key to rotate: enroll with `soviet key enroll`")
