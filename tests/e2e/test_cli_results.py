@@ -210,7 +210,7 @@ def test_listings_take_the_filters_that_apply_to_them_and_print_csv(cli: Cli) ->
     cli.refused("show", "mandates", "--json", "--csv", says=["--json", "--csv"])
 
     members = cli.run("show", "members", "--csv")
-    assert members.stdout.splitlines()[0] == "id,name,bodies,admitted_at"
+    assert members.stdout.splitlines()[0] == "id,name,bodies,mandates,admitted_at"
     header, *rows = csv_rows(members.stdout)
     assert header == list(FIELDS["members"]) == list(cli.json("show", "members")[0])
     assert len(rows) == 10

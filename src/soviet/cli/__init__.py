@@ -32,6 +32,7 @@ ORDER = (
     "show",
     "log",
     "verify",
+    "serve",
     "export",
     "checkpoint",
     "prove",
@@ -103,7 +104,7 @@ def _register(argv: list[str] | None = None) -> None:
         from soviet.cli import count
 
         return
-    from soviet.cli import acts, demo, keys, ledger, reading  # noqa: F401
+    from soviet.cli import acts, demo, keys, ledger, reading, serve  # noqa: F401
 
     if first is None or first.startswith("-"):
         from soviet.cli import count  # noqa: F401

@@ -80,3 +80,14 @@ def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[
         yield Recorded(
             row.seq, row.at, row.type, row.actor, json.loads(row.data), row.clock, signed
         )
+
+
+def act_at(conn: Connection, seq: int) -> list[Recorded]:
+    """The events one act recorded, from its own event at `seq` through every
+    consequence: up to the end of its unit of work, which is the size of the first signed
+    checkpoint stored at or after `seq` (every unit of work stores one). Without one,
+    the event at `seq` alone."""
+    end = conn.execute(
+        select(func.min(t.checkpoints.c.size)).where(t.checkpoints.c.size >= seq)
+    ).scalar_one_or_none()
+    return list(read(conn, seq, (int(end) if end is not None else seq) + 1))

@@ -36,6 +36,10 @@ class SqlReading:
     def events(self, start: int = 1, stop: int | None = None) -> Iterator[Recorded]:
         return log.read(self.conn, start, stop)
 
+    def act_at(self, seq: int) -> list[Recorded]:
+        """The events of the act whose own event is at `seq`, consequences included."""
+        return log.act_at(self.conn, seq)
+
     def log_key(self) -> tuple[str, str | None]:
         """The log's origin and the verifier key its first event carries."""
         return proving.log_key(self.conn)

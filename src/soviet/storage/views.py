@@ -178,8 +178,18 @@ def members(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
     joined = _only(select(t.memberships), t.memberships.c.member, only)
     for row in conn.execute(joined.order_by(t.memberships.c.body)):
         bodies.setdefault(row.member, []).append(row.body)
+    held: dict[str, list[str]] = {}
+    active = select(t.mandates.c.holder, t.mandates.c.id).where(t.mandates.c.status == "active")
+    for row in conn.execute(_only(active, t.mandates.c.holder, only).order_by(t.mandates.c.number)):
+        held.setdefault(row.holder, []).append(row.id)
     return [
-        {"id": r.id, "name": r.name, "bodies": bodies.get(r.id, []), "admitted_at": r.admitted_at}
+        {
+            "id": r.id,
+            "name": r.name,
+            "bodies": bodies.get(r.id, []),
+            "mandates": held.get(r.id, []),
+            "admitted_at": r.admitted_at,
+        }
         for r in conn.execute(
             _only(select(t.members), t.members.c.id, only).order_by(t.members.c.id)
         )
@@ -253,7 +263,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "voting_ends",
         "closed_at",
     ),
-    "members": ("id", "name", "bodies", "admitted_at"),
+    "members": ("id", "name", "bodies", "mandates", "admitted_at"),
 }
 
 

@@ -1,0 +1,83 @@
+"""An organization served in process: the whole `soviet serve` application over a signed
+organization's database, driven through `httpx.ASGITransport` — no socket, the same app.
+
+Members' acts are signed on the members' side (the organization's keyring) and posted as
+statements, as a member's browser posts them; the server's clock is the organization's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from integration.conftest import Databases
+from integration.signed import SignedOrganization
+from soviet.domain import commands as cmd
+from soviet.server import create_app
+
+
+class Served:
+    """A signed organization and the server over it."""
+
+    def __init__(self, org: SignedOrganization) -> None:
+        self.org = org
+        self.app = create_app(org.soviet)
+
+    def request(self, method: str, path: str, **given: Any) -> httpx.Response:
+        """One request to the app at the organization's clock."""
+        soviet = self.org.soviet
+        soviet.settings = replace(soviet.settings, now=self.org.now)
+
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://board") as client:
+                return await client.request(method, path, **given)
+
+        return asyncio.run(send())
+
+    def get(self, path: str, **given: Any) -> httpx.Response:
+        return self.request("GET", path, **given)
+
+    def post(self, path: str, **given: Any) -> httpx.Response:
+        return self.request("POST", path, **given)
+
+    def signed(self, command: cmd.Command) -> dict[str, Any]:
+        """The member's signed statement of an act, as their own side makes it."""
+        origin = self.origin()
+        return self.org.keyring.sign(command, origin, self.org.now).to_json()
+
+    def origin(self) -> str:
+        with self.org.soviet.reading() as reads:
+            return reads.log_key()[0]
+
+    def act(self, resource: str, ident: str, command: cmd.Command) -> httpx.Response:
+        """Post a member's signed act to the resource it acts on."""
+        return self.post(f"/api/v1/{resource}/{ident}/acts", json=self.signed(command))
+
+    def size(self) -> int:
+        with self.org.soviet.reading() as reads:
+            return reads.size()
+
+
+@pytest.fixture
+def served(databases: Databases, tmp_path: Path) -> Iterator[Callable[[], Served]]:
+    """A maker of served organizations (the city federation of the integration tests),
+    each in a new database with its log's key beside it."""
+    made: list[Served] = []
+
+    def make() -> Served:
+        org = SignedOrganization(databases.new(), tmp_path / f"log-{len(made)}.key")
+        made.append(Served(org))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for one in made:
+            one.org.dispose()
