@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from soviet.api import acts, errors, reads
 from soviet.bootstrap import Soviet
-from soviet.web import pages, tiles
+from soviet.web import enroll, pages, tiles
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -73,6 +73,7 @@ def create_app(soviet: Soviet) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(tiles.router)
     pages.install(app)
+    app.include_router(enroll.router)
     app.include_router(pages.router)
     app.add_middleware(Limits)
     return app
