@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint check bench clean
+.PHONY: demo serve test lint check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ $(DEV): $(RUNTIME)
 
 demo: $(RUNTIME)
 	$(BIN)/soviet demo --force  # an earlier run's files are moved aside, not overwritten
+
+# The notice board and the API over the demo's database (run `make demo` first).
+serve: $(RUNTIME)
+	@test -f soviet-demo/soviet.db || $(BIN)/soviet demo
+	SOVIET_DB=sqlite:///soviet-demo/soviet.db $(BIN)/soviet serve --port $${PORT:-8000}
 
 test: $(DEV)
 	$(BIN)/python -m pytest -n 2 -q

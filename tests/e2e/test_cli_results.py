@@ -145,7 +145,13 @@ def test_show_takes_one_id_of_each_kind_and_names_a_mandate_by_office_and_holder
     cli.run("recall", "vote", "P1", "yes", "--as", "nils")
     cli.run("recall", "vote", "P1", "no", "--as", "mira")
 
-    assert cli.json("show", "petition", "P1") == by_id(cli.json("show", "petitions"))["P1"]
+    petition = cli.json("show", "petition", "P1")
+    # one petition in detail also says what it must reach; the listing leaves that out
+    thresholds = petition.pop("thresholds")
+    assert petition == by_id(cli.json("show", "petitions"))["P1"]
+    assert thresholds["electorate"] == thresholds["roll"] == 5
+    assert thresholds["petition_needed"] == 2  # the second signature opened the vote
+    assert (thresholds["immediate_needed"], thresholds["quorum_needed"]) == (3, 2)
     petition = cli.run("show", "petition", "P1").stdout
     assert "mill.deputy" in petition and "mira" in petition and "absent" in petition
     mandate = cli.run("show", "mandate", "M3").stdout

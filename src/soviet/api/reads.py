@@ -14,7 +14,6 @@ from soviet.errors import NotFound
 from soviet.ledger.checkpoints import Checkpoint
 from soviet.ledger.notes import parse_note
 from soviet.services import audit as audit_service
-from soviet.services import recall
 from soviet.storage import views
 from soviet.storage.reading import SqlReading
 
@@ -46,13 +45,9 @@ def _listing(request: Request, response: Response, view: str) -> list[dict[str, 
 def _one(request: Request, response: Response, view: str, kind: str, ident: str) -> Any:
     with soviet_of(request).reading() as reads:
         _sized(response, reads)
-        if kind == "mandate":
-            ident = views.mandate_id(reads.conn, ident)
-        found = views.record(reads.conn, view, ident)
+        found = reads.record(view, ident)
         if found is None:
             raise NotFound(kind, ident)
-        if kind == "petition":
-            found["thresholds"] = recall.thresholds(reads.projections(), ident)
         return found
 
 

@@ -139,8 +139,9 @@ def show(
             print_turnout(seen, form)
             return
         kind = what.value
-        ident = views.mandate_id(reads.conn, ident) if kind == "mandate" else ident
-        found = views.record(reads.conn, LISTING[kind], ident)
+        found = reads.record(LISTING[kind], ident)
+        if kind == "mandate":
+            ident = views.mandate_id(reads.conn, ident)
         if found is None:
             raise NotFound(kind, ident)
         if form is Output.JSON:

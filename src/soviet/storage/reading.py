@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from soviet.domain.events import Recorded
 from soviet.ledger.checkpoints import VerifierKey
 from soviet.ledger.proofs import ConsistencyProof, InclusionProof
+from soviet.services import recall
 from soviet.services.verification import Report
 from soviet.storage import log, merkle, proving, verification, views
 from soviet.storage.keys import KeyFile
@@ -70,6 +71,17 @@ class SqlReading:
     def view(self, name: str) -> list[dict[str, Any]]:
         """One projection as `show … --json` prints it (`views.VIEWS`)."""
         return views.VIEWS[name](self.conn)
+
+    def record(self, view: str, ident: str) -> dict[str, Any] | None:
+        """One record as `show KIND ID --json` prints it and the API answers it: the
+        view's object, and for a petition the thresholds it must reach; a mandate also by
+        OFFICE:HOLDER. None if the id names nothing."""
+        if view == "mandates":
+            ident = views.mandate_id(self.conn, ident)
+        found = views.record(self.conn, view, ident)
+        if found is not None and view == "petitions":
+            found["thresholds"] = recall.thresholds(self.projections(), ident)
+        return found
 
     def projections(self) -> SqlProjections:
         """The projections as the services read them, at this reading's instant."""
