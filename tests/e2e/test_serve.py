@@ -53,9 +53,9 @@ def test_serve_refuses_a_base_url_that_is_not_http(cli: Cli) -> None:
 def test_serve_answers_on_loopback_under_its_base_url_and_stops_on_ctrl_c(cli: Cli) -> None:
     cli.run("init", "--charter", str(WORKS))
     port = free_port()
+    command = ["serve", "--port", str(port), "--base-url", "https://example.org/council/"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "soviet", "serve", "--port", str(port)]
-        + ["--base-url", "https://example.org/council/"],
+        [sys.executable, "-m", "soviet", *command],
         cwd=cli.folder,
         env=cli.environment(),
         stdout=subprocess.PIPE,
