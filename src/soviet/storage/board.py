@@ -1,0 +1,36 @@
+"""Reads the notice board needs that `views` does not give: the organization's name and
+the acts a member took, newest first.
+
+The `events` table has no index on `actor`: the acts of a member are found by reading
+the log backwards from its end, stopped by a LIMIT — fast while a member's acts are
+recent or the log is small, a scan of the log for a member who never acted.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, select
+
+from soviet.domain.events import Recorded
+from soviet.storage import schema as t
+
+#: The most acts of one member a page shows.
+ACTS_SHOWN = 100
+
+
+def organization_name(conn: Connection) -> str:
+    """The organization's name as its charter gives it ("" before the founding)."""
+    row = conn.execute(select(t.organization.c.name)).first()
+    return "" if row is None else str(row.name)
+
+
+def acts_of(conn: Connection, member: str, limit: int = ACTS_SHOWN) -> list[Recorded]:
+    """The events whose actor is `member`, newest first, at most `limit` of them."""
+    rows = conn.execute(
+        select(t.events.c.seq, t.events.c.at, t.events.c.type, t.events.c.actor, t.events.c.data)
+        .where(t.events.c.actor == member)
+        .order_by(t.events.c.seq.desc())
+        .limit(limit)
+    )
+    return [Recorded(int(r.seq), str(r.at), str(r.type), r.actor, json.loads(r.data)) for r in rows]
