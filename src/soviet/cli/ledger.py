@@ -26,6 +26,7 @@ from soviet.storage import database
 from soviet.storage import export as exports
 from soviet.storage import verification as checking
 from soviet.storage.keys import read_verifier
+from soviet.storage.tile_source import TileSource, verify_tiles
 
 prove_app = typer.Typer(
     help="Print proofs as JSON: an event is in the log; the log only grew.",
@@ -267,9 +268,19 @@ def export_log(
 
 @app.command()
 def verify(
+    ctx: typer.Context,
     export_file: Annotated[
         Path | None,
         typer.Option("--export", help="Verify this export instead of the database."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="Verify the log a server (or a mirror of its tiles) serves at this URL, "
+            "from its C2SP tlog-tiles alone: no database.",
+            show_default=False,
+        ),
     ] = None,
     key: KeyOption = None,
     since: Annotated[
@@ -293,10 +304,29 @@ def verify(
     Exit 0 if everything holds, 1 at the first discrepancy.
 
     Example: soviet verify --export log.jsonl --key soviet.pub
+
+    Example: soviet verify --url https://councils.example.org --key soviet.pub
     """
+    if url is not None and export_file is not None:
+        raise InputError("give --url or --export, not both: each names the log to verify")
+    given_db = getattr(ctx.get_parameter_source("db"), "name", None) == "COMMANDLINE"
+    if url is not None and given_db:
+        raise InputError("give --url or --db, not both: a served log is read from its tiles")
     verifier = None if key is None else read_verifier(key)
     earlier = None if since is None else _checkpoint_file(since, "--since")
-    if export_file is not None:
+    if url is not None:
+        source = TileSource(url)
+        note, claimed = source.checkpoint()
+        with _progress(claimed.size) as told:
+            report = verify_tiles(
+                source,
+                note,
+                key=verifier,
+                since=earlier,
+                progress=told,
+                unsigned_tail=unsigned_tail,
+            )
+    elif export_file is not None:
         total = exports.ExportFile(export_file).events
         with _progress(total) as told:
             report = checking.verify_export(
