@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Column, Connection, Select, select
+from sqlalchemy import Column, Connection, Select, func, select
 
 from soviet.errors import InputError, NotFound
 from soviet.storage import log
@@ -28,6 +28,13 @@ class View(Protocol):
 def _only(query: Q, column: Column[Any], only: str | None) -> Q:
     """The query kept to the rows of one id, when one is asked for."""
     return query if only is None else query.where(column == only)
+
+
+def _counts(conn: Connection, column: Column[Any], only: str | None) -> dict[str, int]:
+    """How many rows of a table each value of `column` has (of `only`, when given),
+    counted by the database."""
+    query = _only(select(column, func.count()).group_by(column), column, only)
+    return {str(key): int(count) for key, count in conn.execute(query)}
 
 
 def bodies(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
@@ -116,12 +123,8 @@ def elections(conn: Connection, only: str | None = None) -> list[dict[str, Any]]
     )
     for row in conn.execute(standing.order_by(t.candidates.c.position)):
         candidates.setdefault(row.election, []).append(row.member)
-    ballots: dict[str, int] = {}
-    for row in conn.execute(_only(select(t.ballots.c.election), t.ballots.c.election, only)):
-        ballots[row.election] = ballots.get(row.election, 0) + 1
-    rolls: dict[str, int] = {}
-    for row in conn.execute(_only(select(t.rolls.c.election), t.rolls.c.election, only)):
-        rolls[row.election] = rolls.get(row.election, 0) + 1
+    ballots = _counts(conn, t.ballots.c.election, only)
+    rolls = _counts(conn, t.rolls.c.election, only)
     return [
         {
             "id": r.id,
@@ -145,10 +148,7 @@ def elections(conn: Connection, only: str | None = None) -> list[dict[str, Any]]
 
 
 def petitions(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
-    signatures: dict[str, int] = {}
-    signed = _only(select(t.signatures.c.petition), t.signatures.c.petition, only)
-    for row in conn.execute(signed):
-        signatures[row.petition] = signatures.get(row.petition, 0) + 1
+    signatures = _counts(conn, t.signatures.c.petition, only)
     votes: dict[str, dict[str, int]] = {}
     cast = select(t.recall_ballots.c.petition, t.recall_ballots.c.vote)
     for row in conn.execute(_only(cast, t.recall_ballots.c.petition, only)):

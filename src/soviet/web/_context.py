@@ -9,6 +9,7 @@ names nothing is `NotFound`, which the pages answer with a 404 page.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from soviet.api.acts import RESOURCES
@@ -45,9 +46,9 @@ def acts(resource: str, ident: str, allowed: tuple[str, ...], **data: Any) -> di
     }
 
 
-def names(reads: SqlReading) -> dict[str, str]:
-    """Every member's name by id."""
-    return {m["id"]: m["name"] for m in reads.view("members")}
+def names(reads: SqlReading) -> Mapping[str, str]:
+    """Members' names by id, each read as the page asks for it (within its snapshot)."""
+    return board.Names(reads.conn)
 
 
 def _found(reads: SqlReading, view: str, kind: str, ident: str) -> dict[str, Any]:

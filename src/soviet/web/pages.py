@@ -87,11 +87,12 @@ def page(request: Request, template: str, build: Build) -> HTMLResponse:
         with _soviet(request).reading() as reads:
             common = _common(reads)
             values = build(reads)
+            # drawn in the snapshot: the names a page shows are read as it draws them
+            return render(request, template, **common, **values)
     except NotFound as missing:
         return _refusal(request, 404, "Not found", str(missing))
     except SovietError as refused:
         return _refusal(request, 400, "Not a valid request", str(refused))
-    return render(request, template, **common, **values)
 
 
 def _common(reads: SqlReading) -> dict[str, Any]:
