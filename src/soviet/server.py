@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from soviet.api import acts, errors, reads
+from soviet.api.commits import GroupCommit
 from soviet.bootstrap import Soviet
 from soviet.web import enroll, pages, tiles
 
@@ -56,6 +57,7 @@ def api_app(soviet: Soviet, lock: threading.Lock) -> FastAPI:
     )
     api.state.soviet = soviet
     api.state.write_lock = lock
+    api.state.writer = GroupCommit(soviet, lock)
     errors.install(api)
     api.include_router(reads.router)
     api.include_router(acts.router)

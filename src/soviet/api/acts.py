@@ -10,6 +10,7 @@ result, never a second event: a member whose connection dropped may simply resen
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -18,13 +19,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from soviet.api import shapes
+from soviet.api.commits import GroupCommit, Taken
 from soviet.api.errors import ApiRefusal
 from soviet.api.reads import Ident, recorded_at, soviet_of
 from soviet.bootstrap import Soviet
 from soviet.domain.statements import Signed, signed_from_json
 from soviet.errors import Refused
 from soviet.services import audit as audit_service
-from soviet.services.deciding import take
 
 #: The acts each resource takes, and what in the statement must name the resource: a
 #: field of its data, or its actor (a member's own keys).
@@ -96,23 +97,6 @@ def fits(resource: str, ident: str, signed: Signed) -> None:
         )
 
 
-def record(soviet: Soviet, lock: threading.Lock, signed: Signed) -> tuple[int, int]:
-    """Record a signed act in one unit of work; the status (201, or 200 for a statement
-    already recorded) and the seq of the act's own event."""
-    earlier = _recorded_before(soviet, signed)
-    if earlier is not None:
-        return 200, earlier
-    try:
-        with lock, soviet.unit_of_work() as ws:
-            recorded = take(ws, signed)
-    except Refused:
-        earlier = _recorded_before(soviet, signed)  # it won a race with its own twin
-        if earlier is None:
-            raise
-        return 200, earlier
-    return 201, recorded[0].seq
-
-
 def _recorded_before(soviet: Soviet, signed: Signed) -> int | None:
     """The seq at which this very statement was recorded already, if it was."""
     statement = signed.statement
@@ -120,28 +104,50 @@ def _recorded_before(soviet: Soviet, signed: Signed) -> int | None:
         seq = reads.projections().nonce_seq(statement.actor, statement.nonce)
         if seq is None:
             return None
-        first = next(reads.events(seq, seq + 1), None)
+        found = list(reads.events(seq, seq + 1))
+    first = found[0] if found else None
     if first is not None and first.signed == signed.to_json():
         return seq
-    return None  # the same nonce on another statement: the signature check refuses it
+    return None  # the same nonce on another statement: the signature check refused it
+
+
+def answer(taken: Taken) -> dict[str, Any]:
+    """The answer to an act: its events, the log's size once it was committed and the
+    signed checkpoint of that size — the same as `GET /log/{seq}` gives for it."""
+    return {
+        "events": [e.to_json() for e in taken.events],
+        "size": taken.size,
+        "checkpoint": taken.checkpoint,
+    }
 
 
 async def _post(request: Request, resource: str, ident: str, body: shapes.Signed) -> Any:
     signed = signed_from_json(body.model_dump())
     fits(resource, ident, signed)
     soviet = soviet_of(request)
-    lock: threading.Lock = request.app.state.write_lock
+    writer: GroupCommit = request.app.state.writer
+    try:
+        taken = await asyncio.wrap_future(writer.submit(signed))
+    except Refused:
+        # a statement recorded before is refused by its nonce (or its expiry): the answer
+        # is the first's result
+        def first() -> dict[str, Any] | None:
+            seq = _recorded_before(soviet, signed)
+            if seq is None:
+                return None
+            with soviet.reading() as reads:
+                return recorded_at(reads, Response(), seq)
 
-    def run() -> tuple[int, dict[str, Any]]:
-        status, seq = record(soviet, lock, signed)
-        answer = Response()
-        with soviet.reading() as reads:
-            return status, recorded_at(reads, answer, seq)
+        earlier = await run_in_threadpool(first)
+        if earlier is None:
+            raise
+        return JSONResponse(earlier, status_code=200, headers=_sized(earlier))
+    done = answer(taken)
+    return JSONResponse(done, status_code=201, headers=_sized(done))
 
-    status, answer = await run_in_threadpool(run)
-    return JSONResponse(
-        answer, status_code=status, headers={"Soviet-Log-Size": str(answer["size"])}
-    )
+
+def _sized(done: dict[str, Any]) -> dict[str, str]:
+    return {"Soviet-Log-Size": str(done["size"])}
 
 
 _ANSWERS: dict[int | str, dict[str, Any]] = {

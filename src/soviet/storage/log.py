@@ -83,11 +83,19 @@ def read(conn: Connection, start: int = 1, stop: int | None = None) -> Iterator[
 
 
 def act_at(conn: Connection, seq: int) -> list[Recorded]:
-    """The events one act recorded, from its own event at `seq` through every
-    consequence: up to the end of its unit of work, which is the size of the first signed
-    checkpoint stored at or after `seq` (every unit of work stores one). Without one,
-    the event at `seq` alone."""
+    """The events one act recorded: its own event at `seq`, then every consequence —
+    the events right after it whose `cause` is the act or one of its consequences. They
+    lie within its unit of work, which ends at the size of the first signed checkpoint
+    stored at or after `seq` (every unit of work stores one, and may hold other acts)."""
     end = conn.execute(
         select(func.min(t.checkpoints.c.size)).where(t.checkpoints.c.size >= seq)
     ).scalar_one_or_none()
-    return list(read(conn, seq, (int(end) if end is not None else seq) + 1))
+    stop = (int(end) if end is not None else seq) + 1
+    events: list[Recorded] = []
+    caused: set[int] = {seq}
+    for event in list(read(conn, seq, stop)):  # one unit of work: read whole, then cut
+        if events and event.data.get("cause") not in caused:
+            break
+        events.append(event)
+        caused.add(event.seq)
+    return events
