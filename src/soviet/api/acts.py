@@ -23,7 +23,13 @@ from soviet.api.commits import GroupCommit, Taken
 from soviet.api.errors import ApiRefusal
 from soviet.api.reads import Ident, recorded_at, soviet_of
 from soviet.bootstrap import Soviet
-from soviet.domain.statements import Signed, signed_from_json
+from soviet.domain.statements import (
+    ACTS,
+    Signed,
+    StatementError,
+    command_of_statement,
+    signed_from_json,
+)
 from soviet.errors import Refused
 from soviet.services import audit as audit_service
 
@@ -67,9 +73,18 @@ NOUNS = {
 router = APIRouter()
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 def fits(resource: str, ident: str, signed: Signed) -> None:
     """Refuse (422, naming the field) a statement posted to a resource it does not act on."""
     statement = signed.statement
+    if statement.type not in ACTS:  # no resource takes it: refused as the CLI refuses it
+        try:
+            command_of_statement(statement)
+        except StatementError as error:
+            raise ApiRefusal(400, "invalid", str(error), "statement.type") from None
     takes = RESOURCES[resource]
     where = takes.get(statement.type)
     noun = NOUNS[resource]
@@ -77,8 +92,8 @@ def fits(resource: str, ident: str, signed: Signed) -> None:
         raise ApiRefusal(
             422,
             "wrong_resource",
-            f"a {statement.type} statement is not an act on a {noun}: post it to its own "
-            f"resource (a {noun} takes {', '.join(sorted(takes))})",
+            f"a {statement.type} statement is not an act on {_a(noun)}: post it to its own "
+            f"resource ({_a(noun)} takes {', '.join(sorted(takes))})",
             "statement.type",
         )
     if where == "actor":
@@ -181,8 +196,8 @@ def _route(resource: str) -> None:
         response_model=shapes.Recorded,
         responses=_ANSWERS,
         tags=["acts"],
-        name=f"act on a {noun}",
-        summary=f"Take an act on a {noun}",
+        name=f"act on {_a(noun)}",
+        summary=f"Take an act on {_a(noun)}",
         description=f"Post a member's signed statement of an act on this {noun}: {takes}. "
         "The answer is the act's event and every consequence; a statement sent twice "
         "answers with the first's result.",

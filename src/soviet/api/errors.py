@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from soviet.domain.signatures import SignatureRefused
+from soviet.domain.statements import StatementError
 from soviet.errors import ClockError, InputError, LedgerError, NotFound, Refused, SovietError
 
 #: Where in a signed statement each signature check looks.
@@ -54,7 +55,11 @@ def refusal(error: SovietError) -> tuple[int, dict[str, Any]]:
     if isinstance(error, SignatureRefused):
         if error.check == "nonce":
             return 409, body("duplicate", message, CHECK_FIELDS["nonce"])
+        if error.check == "format":
+            return 400, body("invalid", message, CHECK_FIELDS["format"])
         return 403, body("signature", message, CHECK_FIELDS.get(error.check))
+    if isinstance(error, StatementError):
+        return 400, body("invalid", message, error.field)
     if isinstance(error, ClockError):
         return 409, body("clock", message)
     if isinstance(error, Refused):
@@ -70,7 +75,7 @@ def _location(loc: tuple[Any, ...]) -> str | None:
     """A validation error's place: `body.statement.nonce` → `statement.nonce`."""
     parts = [str(part) for part in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:]
+        parts = parts[1:] or parts  # the body itself is "body"
     return ".".join(parts) or None
 
 
@@ -86,6 +91,11 @@ def install(app: FastAPI) -> None:
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
         problems = error.errors()
         first = problems[0] if problems else {}
+        if first.get("type") == "json_invalid":
+            at = first.get("loc", ("body", "?"))[-1]
+            reason = (first.get("ctx") or {}).get("error", "JSON decode error")
+            detail = f"the body is not JSON: {reason} at character {at}"
+            return JSONResponse(body("invalid", detail, "body"), status_code=422)
         where = _location(tuple(first.get("loc", ())))
         message = str(first.get("msg", "invalid request"))
         detail = f"{where}: {message}" if where else message

@@ -24,7 +24,14 @@ MAX = 2**63 - 1
 
 Ident = Annotated[str, Path(min_length=1, max_length=200, description="The record's id.")]
 
-router = APIRouter()
+#: What a read answers when it cannot: each in the one error shape.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": shapes.Error, "description": "A name that names no one record."},
+    404: {"model": shapes.Error, "description": "An unknown id, or a seq beyond the log."},
+    422: {"model": shapes.Error, "description": "A path or query value out of its range."},
+}
+
+router = APIRouter(responses=REFUSALS)
 
 
 def soviet_of(request: Request) -> Soviet:
@@ -94,7 +101,12 @@ def election(request: Request, response: Response, ident: Ident) -> Any:
     return _one(request, response, "elections", "election", ident)
 
 
-@router.get("/petitions", response_model=list[shapes.Petition], tags=["reads"])
+@router.get(
+    "/petitions",
+    response_model=list[shapes.Petition],
+    response_model_exclude_unset=True,
+    tags=["reads"],
+)
 def petitions(request: Request, response: Response) -> Any:
     return _listing(request, response, "petitions")
 
@@ -145,7 +157,7 @@ def audit(request: Request, response: Response) -> Any:
         return [f.to_json() for f in audit_service.findings(reads.projections())]
 
 
-@router.get("/log", response_model=shapes.Page, tags=["log"])
+@router.get("/log", response_model=shapes.Page, response_model_exclude_unset=True, tags=["log"])
 def log(
     request: Request,
     response: Response,
@@ -166,7 +178,9 @@ def log(
     }
 
 
-@router.get("/log/{seq}", response_model=shapes.Recorded, tags=["log"])
+@router.get(
+    "/log/{seq}", response_model=shapes.Recorded, response_model_exclude_unset=True, tags=["log"]
+)
 def act(request: Request, response: Response, seq: Annotated[int, Path(ge=1, le=MAX)]) -> Any:
     """The event at `seq` and the consequences recorded with it, in one unit of work."""
     with soviet_of(request).reading() as reads:

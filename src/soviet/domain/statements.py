@@ -81,7 +81,12 @@ TYPES: dict[type, str] = {command: name for name, command in ACTS.items()}
 
 class StatementError(InputError):
     """A statement or envelope that is malformed: not JSON, not canonical, missing or
-    unknown fields, values of the wrong kind."""
+    unknown fields, values of the wrong kind. `field` says where, when one place is to
+    blame (`statement.nonce`, `key`, `statement.data.choice`)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,17 +313,21 @@ def statement_from_json(value: Any) -> Statement:
     _exact_keys(value, FIELDS, "statement")
     for name in ("origin", "type", "actor", "nonce", "not_after"):
         if not isinstance(value[name], str) or not value[name]:
-            raise StatementError(f"statement field {name!r} must be a non-empty string")
+            raise StatementError(
+                f"statement field {name!r} must be a non-empty string", f"statement.{name}"
+            )
     if not isinstance(value["data"], Mapping):
-        raise StatementError("statement field 'data' must be a JSON object")
+        raise StatementError("statement field 'data' must be a JSON object", "statement.data")
     if not NONCE.fullmatch(value["nonce"]):
         raise StatementError(
-            f"statement nonce {value['nonce'][:70]!r} must be 16 to 64 letters, digits, - or _"
+            f"statement nonce {value['nonce'][:70]!r} must be 16 to 64 letters, digits, - or _",
+            "statement.nonce",
         )
     if not INSTANT.fullmatch(value["not_after"]):
         raise StatementError(
             f"statement not_after {value['not_after'][:40]!r} must be an instant as the log "
-            "writes it (2026-05-01T09:00:00Z)"
+            "writes it (2026-05-01T09:00:00Z)",
+            "statement.not_after",
         )
     return Statement(
         value["origin"],
@@ -338,9 +347,9 @@ def signed_from_json(value: Any) -> Signed:
     _exact_keys(value, ENVELOPE, "signed statement")
     key, signature = value["key"], value["signature"]
     if not isinstance(key, str) or not re.fullmatch(r"[0-9a-f]{16}", key):
-        raise StatementError("signed statement field 'key' must be a key id: 16 hex digits")
+        raise StatementError("signed statement field 'key' must be a key id: 16 hex digits", "key")
     if not isinstance(signature, str) or not signature:
-        raise StatementError("signed statement field 'signature' must be base64 text")
+        raise StatementError("signed statement field 'signature' must be base64 text", "signature")
     return Signed(statement_from_json(value["statement"]), key, signature)
 
 
