@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -37,6 +37,9 @@ from soviet.storage.replay import Dump, dump, replay
 from soviet.storage.workspace import SqlWorkspace
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from integration.served import Served
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 #: The tests take each step at once: votes start as soon as there are candidates, and
@@ -222,6 +225,27 @@ def found(databases: Databases) -> Iterator[Callable[[Charter], Organization]]:
     finally:
         for org in made:
             org.dispose()
+
+
+@pytest.fixture
+def served(databases: Databases, tmp_path: Path) -> Iterator[Callable[[], Served]]:
+    """A maker of organizations served in process (`integration.served`): the city
+    federation, each in a new database with its log's key beside it."""
+    from integration.served import Served
+    from integration.signed import SignedOrganization
+
+    made: list[Served] = []
+
+    def make() -> Served:
+        org = SignedOrganization(databases.new(), tmp_path / f"log-{len(made)}.key")
+        made.append(Served(org))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for one in made:
+            one.org.dispose()
 
 
 def settled(value: T) -> T:

@@ -8,15 +8,11 @@ statements, as a member's browser posts them; the server's clock is the organiza
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from integration.conftest import Databases
 from integration.signed import SignedOrganization
 from soviet.domain import commands as cmd
 from soviet.server import create_app
@@ -63,21 +59,3 @@ class Served:
     def size(self) -> int:
         with self.org.soviet.reading() as reads:
             return reads.size()
-
-
-@pytest.fixture
-def served(databases: Databases, tmp_path: Path) -> Iterator[Callable[[], Served]]:
-    """A maker of served organizations (the city federation of the integration tests),
-    each in a new database with its log's key beside it."""
-    made: list[Served] = []
-
-    def make() -> Served:
-        org = SignedOrganization(databases.new(), tmp_path / f"log-{len(made)}.key")
-        made.append(Served(org))
-        return made[-1]
-
-    try:
-        yield make
-    finally:
-        for one in made:
-            one.org.dispose()

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the `served` fixture is imported by name, then taken as a parameter)
 """The notice board's pages, served in process over a signed organization: every page
 reads its records (names, numbers, the count round by round drawn as SVG), carries the
 acts section the browser's acting script reads, marks what changes while a vote is open,
@@ -17,7 +16,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from integration.served import Served, served  # noqa: F401
+from integration.served import Served
 from soviet.domain import commands as cmd
 
 SVG = "{http://www.w3.org/2000/svg}"

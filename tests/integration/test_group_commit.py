@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the `served` fixture is imported by name, then taken as a parameter)
 """The server's group commit: acts that arrive together are recorded in one unit of
 work, each decided on its own — a refusal leaves the others be — with answers that are
 exactly what the log says each act recorded."""
@@ -11,7 +10,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from integration.served import Served, served  # noqa: F401
+from integration.served import Served
 from integration.signed import verify
 from soviet.api.commits import GroupCommit, Taken
 from soviet.domain import commands as cmd

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from integration.served import Served, served  # noqa: F401
+from integration.served import Served
 from integration.signed import elect_every_level
 from soviet.domain import commands as cmd
 from soviet.ledger.checkpoints import Checkpoint, VerifierKey, open_checkpoint
@@ -111,7 +111,7 @@ def grown(s: Served) -> Served:
 
 
 @pytest.fixture
-def log(served: Callable[[], Served]) -> Served:  # noqa: F811
+def log(served: Callable[[], Served]) -> Served:
     return grown(served())
 
 
@@ -196,7 +196,7 @@ def test_a_bundle_is_gzipped_for_a_reader_that_takes_gzip(log: Served) -> None:
 
 
 def test_a_tile_the_log_does_not_hold_yet_appears_once_it_does(
-    served: Callable[[], Served],  # noqa: F811
+    served: Callable[[], Served],
 ) -> None:
     s = served()
     size = s.size()
@@ -233,7 +233,7 @@ def test_a_tile_the_log_does_not_hold_yet_appears_once_it_does(
     ],
 )
 def test_a_bad_tile_path_is_refused_in_the_apis_error_shape(
-    served: Callable[[], Served],  # noqa: F811
+    served: Callable[[], Served],
     tile: str,
     status: int,
 ) -> None:
@@ -246,7 +246,7 @@ def test_a_bad_tile_path_is_refused_in_the_apis_error_shape(
 
 
 def test_an_entry_too_long_for_a_bundle_is_refused_by_name_and_its_hashes_still_served(
-    served: Callable[[], Served],  # noqa: F811
+    served: Callable[[], Served],
 ) -> None:
     """A paper-ballot import of 80 electors' different rankings of 80 candidates is an
     entry over the 65,535 bytes a bundle can say: its bundle is refused, naming the seq,
