@@ -131,7 +131,7 @@ def test_a_member_enrolls_votes_by_ranking_and_another_opens_a_recall_that_reach
     assert dragged[0] == "cleo", dragged
     assert ana.locator("input.rank[data-candidate=cleo]").input_value() == "1"
     for candidate, rank in (("cleo", "1"), ("ana", "2"), ("ben", "3")):
-        ana.get_by_label(candidate, exact=True).fill(rank)
+        ana.get_by_label(f"({candidate})").fill(rank)
     ana.get_by_role("button", name="Cast my ballot").click()
     answer(ana).to_contain_text("Your ballot in election E1 is recorded")
     ballot = read(board, "log?since=1")
@@ -148,19 +148,19 @@ def test_a_member_enrolls_votes_by_ranking_and_another_opens_a_recall_that_reach
     ):
         others.act("elections", "E1", cmd.CastBallot(voter, "E1", choice))
     ana.reload()
-    ana.get_by_label("cleo", exact=True).fill("1")
+    ana.get_by_label("(cleo)").fill("1")
     ana.get_by_role("button", name="Abstain").click()
     answer(ana).to_contain_text("Your abstention in election E1 is recorded")
-    ana.get_by_label("cleo", exact=True).fill("1")
-    ana.get_by_label("ana", exact=True).fill("2")
+    ana.get_by_label("(cleo)").fill("1")
+    ana.get_by_label("(ana)").fill("2")
     ana.get_by_role("button", name="Cast my ballot").click()
     answer(ana).to_contain_text("it replaces your earlier one")
     # Femi, in a browser of his own, enrolls and votes with the numbered boxes alone.
     femi = second.new_page()
     enroll(femi, board, "femi", visits, "05-enroll-second")
     visits.acting_page(femi, "elections", "E1", "/elections/E1")
-    femi.get_by_label("cleo", exact=True).fill("1")
-    femi.get_by_label("ana", exact=True).fill("2")
+    femi.get_by_label("(cleo)").fill("1")
+    femi.get_by_label("(ana)").fill("2")
     femi.get_by_role("button", name="Cast my ballot").click()
     expect(femi.locator("#acts .answer")).to_contain_text("Your ballot in election E1 is recorded")
     ana.get_by_role("button", name="Close the vote").click()
@@ -277,3 +277,27 @@ def test_without_javascript_the_enrollment_page_says_it_needs_it(
         page.screenshot(path=str(visits.artifacts / "00-enroll-without-javascript.png"))
     finally:
         context.close()
+
+
+def test_an_open_election_page_counts_ballots_as_they_arrive_and_says_it_is_behind(
+    board: Board, first: BrowserContext
+) -> None:
+    others = Members(board)
+    for member in ("ana", "ben", "cleo"):
+        others.enroll(member)
+    others.act("offices", "shop.committee", cmd.OpenElection("ana", "shop.committee"))
+    for candidate in ("ben", "cleo", "ana"):
+        others.act("elections", "E1", cmd.Nominate(candidate, "E1", candidate))
+    others.act("elections", "E1", cmd.StartElection("ana", "E1"))
+    page = first.new_page()
+    page.goto(f"{board.url}/elections/E1")
+    turnout = page.locator("[data-live-field=ballots]")
+    expect(turnout).to_have_text("0")
+    expect(page.locator("#behind")).to_be_hidden()
+    # two ballots arrive while the page is open: it counts them without a reload
+    others.act("elections", "E1", cmd.CastBallot("ben", "E1", ("ben", "cleo")))
+    others.act("elections", "E1", cmd.CastBallot("cleo", "E1", ("cleo",)))
+    expect(turnout).to_have_text("2", timeout=15_000)
+    behind = page.locator("#behind")
+    expect(behind).to_be_visible(timeout=15_000)
+    expect(behind).to_contain_text("2 new events")

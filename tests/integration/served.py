@@ -8,14 +8,30 @@ statements, as a member's browser posts them; the server's clock is the organiza
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from integration.signed import SignedOrganization
 from soviet.domain import commands as cmd
 from soviet.server import create_app
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous test code — in a thread of its own when
+    this thread already runs an event loop (playwright's, in a worker that ran the
+    browser tests first), since asyncio runs one loop a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 class Served:
@@ -35,7 +51,7 @@ class Served:
             async with httpx.AsyncClient(transport=transport, base_url="http://board") as client:
                 return await client.request(method, path, **given)
 
-        return asyncio.run(send())
+        return run(send())
 
     def get(self, path: str, **given: Any) -> httpx.Response:
         return self.request("GET", path, **given)

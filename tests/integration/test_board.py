@@ -6,7 +6,6 @@ JSON), pages the log, and keeps its links under the path a proxy serves it at.""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import xml.etree.ElementTree as ET
@@ -16,7 +15,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from integration.served import Served
+from integration.served import Served, run
 from soviet.domain import commands as cmd
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -448,7 +447,7 @@ def test_links_carry_the_path_a_proxy_serves_the_board_under(
             return await client.get(path)
 
     for path in ("/council/", "/council/offices/a2.deputy", "/council/log", "/council/nowhere"):
-        r = asyncio.run(send(path))
+        r = run(send(path))
         assert r.status_code in (200, 404)
         shown = Page(r.text)
         links = [h for h in shown.links() if h.startswith("/")]

@@ -153,6 +153,7 @@ def election(reads: SqlReading, ident: str) -> dict[str, Any]:
             method=method,
             seats=str(found["seats"]),
             candidates=found["candidates"],
+            names={c: known.get(c, c) for c in found["candidates"]},
         ),
     }
 

@@ -421,6 +421,13 @@
     };
   }
 
+  // A candidate as a ballot shows them: their name and id, when the page gives names.
+  let NAMES = {};
+  function shownName(candidate) {
+    const name = NAMES[candidate];
+    return name && name !== candidate ? `${name} (${candidate})` : candidate;
+  }
+
   function ranking(candidates) {
     const list = el("ol", { class: "ranking" });
     const boxes = new Map();
@@ -432,7 +439,7 @@
       boxes.set(candidate, input);
       const item = el("li", { draggable: "true", "data-candidate": candidate },
         el("span", { class: "grip", "aria-hidden": "true", text: "⠿" }), " ",
-        el("label", { for: (input.id = fresh("rank")), text: candidate }), " ", input);
+        el("label", { for: (input.id = fresh("rank")), text: shownName(candidate) }), " ", input);
       list.append(item);
     }
     const renumber = () => [...list.children].forEach((li, i) => { boxes.get(li.dataset.candidate).value = String(i + 1); });
@@ -489,7 +496,7 @@
       ? (limit ? `Choose up to ${limit} candidates.` : "Choose every candidate you approve of.")
       : "Choose one candidate.";
     const set = el("fieldset", { class: "ballot" }, el("legend", { text: legend }),
-      ...inputs.map((input) => el("p", { class: "choice" }, input, " ", el("label", { for: input.id, text: input.value }))));
+      ...inputs.map((input) => el("p", { class: "choice" }, input, " ", el("label", { for: input.id, text: shownName(input.value) }))));
     if (several && limit) {
       set.addEventListener("change", () => {
         const full = inputs.filter((i) => i.checked).length >= limit;
@@ -506,6 +513,7 @@
       method: section.dataset.method ?? "",
       seats: Number(section.dataset.seats ?? "1") || 1,
       candidates: JSON.parse(section.dataset.candidates || "[]"),
+      names: (NAMES = JSON.parse(section.dataset.names || "{}")),
     };
     const types = (section.dataset.acts ?? "").split(/\s+/).filter((t) => FORMS[ALIASES[t] ?? t]).map((t) => ALIASES[t] ?? t);
     // The answer to the act that reloaded the page is said even when no act is left.
