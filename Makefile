@@ -47,6 +47,7 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/ledger_events.py
 	$(BIN)/python benchmarks/signatures.py
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf $(VENV) soviet-demo .pytest_cache .mypy_cache .ruff_cache
