@@ -70,6 +70,9 @@ def test_serve_answers_on_loopback_under_its_base_url_and_stops_on_ctrl_c(cli: C
         assert checkpoint["size"] == log["size"] == len(cli.log())
         schema = fetch(f"{base}/api/v1/openapi.json")
         assert schema["servers"] == [{"url": "/council/api/v1"}]
+        with urllib.request.urlopen(f"{base}/", timeout=10) as answer:  # as the proxy sends it
+            board = answer.read().decode()
+        assert 'href="/council/static/board.css"' in board and 'href="/council/log"' in board
     finally:
         server.send_signal(signal.SIGINT)
         out, err = server.communicate(timeout=30)
