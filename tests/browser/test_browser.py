@@ -301,3 +301,38 @@ def test_an_open_election_page_counts_ballots_as_they_arrive_and_says_it_is_behi
     behind = page.locator("#behind")
     expect(behind).to_be_visible(timeout=15_000)
     expect(behind).to_contain_text("2 new events")
+
+
+def test_the_pages_fit_a_phone_screen_without_scrolling_sideways(
+    board: Board, browser: Browser, artifacts: Path
+) -> None:
+    others = Members(board)
+    electors = ("ana", "ben", "cleo", "dan", "eva", "femi")
+    for member in electors:
+        others.enroll(member)
+    others.act("offices", "shop.committee", cmd.OpenElection("ana", "shop.committee"))
+    for candidate in ("ben", "cleo", "ana"):
+        others.act("elections", "E1", cmd.Nominate(candidate, "E1", candidate))
+    others.act("elections", "E1", cmd.StartElection("ana", "E1"))
+    rankings = [("ben", "cleo"), ("cleo", "ben"), ("ana", "ben"), ("ben",), ("cleo",), ("ana",)]
+    for voter, ranking in zip(electors, rankings, strict=True):
+        others.act("elections", "E1", cmd.CastBallot(voter, "E1", ranking))
+    others.act("elections", "E1", cmd.CloseElection("ana", "E1"))
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page = phone.new_page()
+        for name, path in (
+            ("federation", "/"),
+            ("election-result", "/elections/E1"),
+            ("office", "/offices/shop.committee"),
+            ("log", "/log"),
+            ("audit", "/audit"),
+        ):
+            page.goto(f"{board.url}{path}")
+            page.screenshot(path=str(artifacts / f"phone-{name}.png"), full_page=True)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 390, f"{path} is {wide} px wide on a 390 px phone"
+        page.goto(f"{board.url}/elections/E1")
+        expect(page.locator("svg")).to_be_visible()
+    finally:
+        phone.close()

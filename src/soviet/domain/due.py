@@ -7,6 +7,12 @@ charter closes them by themselves, and petitions that ran out of time. `Schedule
 (`soviet audit --schedule`) applies the same, and in logs founded before terms ended by
 themselves it ends them; then it opens an election for every office with an open seat.
 Their events have no actor.
+
+`ApplyDue` reads the offices, the mandates and who may hold them, the elections that are
+not closed (their status, candidates, nominations' and vote's end) and the petitions
+that are live (their status, expiry and vote's end) — never a ballot, a signature or a
+key. So at one instant, once it found nothing due, it finds nothing due again until an
+event changes what it reads: the events of `QUIET` do not.
 """
 
 from __future__ import annotations
@@ -19,6 +25,15 @@ from soviet.domain.decider import Decision, handles
 from soviet.domain.electorates import eligible, office_of
 from soviet.domain.events import Event
 from soviet.domain.policies import fill_vacancy
+
+#: The events that make nothing due at the instant they are recorded: they change only
+#: what `apply_due` does not read — a ballot, a recall vote, a petition's signature and a
+#: member's key. (A ballot, vote or signature is read in a close only once the close is
+#: due, which it decides by status and time alone.) Their consequences, such as the vote
+#: a petition's last signature opens, are events of their own, not quiet.
+QUIET: frozenset[str] = frozenset(
+    {ev.BALLOT_CAST, ev.RECALL_BALLOT_CAST, ev.PETITION_SIGNED, ev.MEMBER_KEY_REGISTERED}
+)
 
 
 @handles(cmd.ScheduleAudit)

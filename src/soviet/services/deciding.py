@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager
 
 from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
-from soviet.domain import signatures
+from soviet.domain import due, signatures
 from soviet.domain.decider import UNSIGNED, derive
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office
@@ -176,8 +176,11 @@ def take(ws: Workspace, act: cmd.Command | Signed) -> list[Recorded]:
     of work's signer signs."""
     recording = Recording(ws)
     # First what the clock has made due, as nobody's act; then the act itself.
-    derive(recording, cmd.ApplyDue(), ws.now)
-    due = len(recording.recorded)
+    if not _nothing_due(ws):
+        derive(recording, cmd.ApplyDue(), ws.now)
+        if not recording.recorded:
+            ws.nothing_due = len(ws.recorded)
+    own = len(recording.recorded)  # the act's own events follow what was due
     signed = act if isinstance(act, Signed) else _signed(ws, act)
     if signed is not None:
         command = signatures.check(recording, signed, ws.now)
@@ -190,7 +193,19 @@ def take(ws: Workspace, act: cmd.Command | Signed) -> list[Recorded]:
     derive(recording, command, ws.now, seed=seed)
     if recording.statement is not None:  # pragma: no cover - every act records an event
         raise AssertionError("a signed act recorded no event")
-    return recording.recorded[due:]
+    return recording.recorded[own:]
+
+
+def _nothing_due(ws: Workspace) -> bool:
+    """Whether the clock still makes nothing due: it was found so in this unit of work,
+    whose instant is one, and every event recorded since is quiet (`due.QUIET`). Many acts
+    taken together (the server's group commit) so ask once, not once each."""
+    if ws.nothing_due is None:
+        return False
+    if any(event.type not in due.QUIET for event in ws.recorded[ws.nothing_due :]):
+        return False
+    ws.nothing_due = len(ws.recorded)
+    return True
 
 
 def _signed(ws: Workspace, command: cmd.Command) -> Signed | None:

@@ -115,6 +115,11 @@ class Workspace(Projections, Protocol):
     #: Who signs the commands given to this unit of work: the member's own side (the
     #: CLI's key folder); None where only statements signed elsewhere come in.
     signer: Signer | None
+    #: The events recorded in this unit of work so far, in order.
+    recorded: list[Recorded]
+    #: How many events this unit of work had recorded when the clock was last found to
+    #: make nothing due at its instant (`now`, the same for all it records); None before.
+    nothing_due: int | None
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the log and apply it to the projections."""

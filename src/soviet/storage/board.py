@@ -52,6 +52,9 @@ class Names(Mapping[str, str]):
     def __len__(self) -> int:
         return sum(1 for name in self._read.values() if name is not None)
 
+    def __bool__(self) -> bool:  # every member has a name to read, however few were read
+        return True
+
 
 def acts_of(conn: Connection, member: str, limit: int = ACTS_SHOWN) -> list[Recorded]:
     """The events whose actor is `member`, newest first, at most `limit` of them."""

@@ -394,6 +394,7 @@ class SqlWorkspace(SqlProjections):
         self._start = self.size
         self._pending: list[bytes] = []
         self.recorded: list[Recorded] = []
+        self.nothing_due: int | None = None
 
     @property
     def conn(self) -> Connection:

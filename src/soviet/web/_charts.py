@@ -134,7 +134,7 @@ def rounds_svg(result: object, names: Mapping[str, str] | None = None) -> str | 
     rounds = rounds_of(result)
     if rounds is None:
         return None
-    names = names or {}
+    names = {} if names is None else names
     candidates = candidates_of(rounds)
     top = max(
         [max(one.votes.values(), default=0.0) for one in rounds]
@@ -255,7 +255,7 @@ def result_table(result: object, names: Mapping[str, str] | None = None) -> Tabl
     rounds = rounds_of(result)
     if rounds is None:
         return None
-    names = names or {}
+    names = {} if names is None else names
     rows: list[tuple[str, list[str]]] = []
     for name in candidates_of(rounds):
         cells = []
