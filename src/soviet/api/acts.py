@@ -170,7 +170,10 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
     400: {"model": shapes.Error, "description": "A malformed statement."},
     403: {"model": shapes.Error, "description": "A signature that does not hold."},
     404: {"model": shapes.Error, "description": "An unknown member, election, …"},
-    409: {"model": shapes.Error, "description": "Refused by the rules, or a reused nonce."},
+    409: {
+        "model": shapes.Error,
+        "description": "Refused by the rules, a reused nonce, or a clock behind the log.",
+    },
     413: {"model": shapes.Error, "description": "A body over the size limit."},
     415: {"model": shapes.Error, "description": "A body that is not JSON."},
     422: {"model": shapes.Error, "description": "A statement of the wrong shape or resource."},
@@ -208,7 +211,12 @@ for _resource in RESOURCES:
     _route(_resource)
 
 
-@router.post("/audit/schedule", response_model=shapes.Scheduled, tags=["acts"])
+@router.post(
+    "/audit/schedule",
+    response_model=shapes.Scheduled,
+    responses={k: v for k, v in _ANSWERS.items() if k in (409, 413, 415)},
+    tags=["acts"],
+)
 async def schedule(request: Request) -> Any:
     """The purge with `--schedule`: end every mandate whose term ran out and open an
     election for every office with an open seat. Nobody's act: anyone may ask for it,

@@ -104,6 +104,13 @@ def install(app: FastAPI) -> None:
             detail += f" (and {more} more problem{'s' if more > 1 else ''})"
         return JSONResponse(body("invalid", detail, where), status_code=422)
 
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, error: Exception) -> JSONResponse:
+        # a fault of soviet itself, never of the request: one line, no traceback
+        reason = " ".join(str(error).split())[:300] or type(error).__name__
+        detail = f"internal error ({type(error).__name__}: {reason}); nothing was written"
+        return JSONResponse(body("internal", detail), status_code=500)
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:
         words = {404: "not_found", 405: "method", 413: "too_large", 415: "content_type"}

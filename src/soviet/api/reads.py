@@ -28,6 +28,7 @@ Ident = Annotated[str, Path(min_length=1, max_length=200, description="The recor
 REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"model": shapes.Error, "description": "A name that names no one record."},
     404: {"model": shapes.Error, "description": "An unknown id, or a seq beyond the log."},
+    409: {"model": shapes.Error, "description": "A server clock behind the log's last event."},
     422: {"model": shapes.Error, "description": "A path or query value out of its range."},
 }
 

@@ -67,7 +67,7 @@ class Election(Shape):
     roll: int
     ballots: int
     opened_at: str
-    cause: str | None
+    cause: int | None = Field(description="The seq that forced a by-election, or null.")
     voting_ends: str | None
     closed_at: str | None
     winners: list[str]
