@@ -487,7 +487,8 @@ class Demo:
             f"\nThe database is [bold]{self.db_path}[/bold]. Look around:\n"
             f"  export SOVIET_DB={self.url} SOVIET_KEYS={self.folder / folders.KEYS}\n"
             "  soviet show offices; soviet show mandates; soviet show elections\n"
-            "  soviet audit; soviet log"
+            "  soviet audit; soviet log\n"
+            "  soviet serve    # the notice board on http://127.0.0.1:8000/ (or: make serve)"
         )
         self.soviet.dispose()
 
