@@ -301,9 +301,9 @@ def verify(
 ) -> None:
     """Recompute the log and check it: leaves, tree, signed checkpoints, replay, recounts.
 
-    Exit 0 if everything holds, 1 at the first discrepancy.
-
-    Example: soviet verify --export log.jsonl --key soviet.pub
+    The database's log (--db), an export (--export FILE), or a log served as tiles
+    (--url URL: `soviet serve`, or any mirror of it), checked from its tiles alone. Exit 0
+    if everything holds, 1 at the first discrepancy.
 
     Example: soviet verify --url https://councils.example.org --key soviet.pub
     """
