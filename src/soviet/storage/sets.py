@@ -7,31 +7,58 @@ eligible?) or how many there are. `StoredSet` answers `in` with a one-row query 
 another set or asked about many members — the first time, then from memory. It is a
 `collections.abc.Set`, so the pure domain treats it like a frozenset. Within a unit of
 work, a question asked before the set is read whole sees the writes made since it was
-built.
+built. Its queries (`Questions`) are built once for each kind of set, their values bound
+at each execution: building and compiling a statement costs several times what SQLite
+takes to answer it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, exists, func, select
 
 #: Questions answered one query each before a set is read whole: a set compared with
 #: another (`roll - voters`) asks about every member of it.
 ASKED_ONE_BY_ONE = 16
 
 
+@dataclass(frozen=True)
+class Questions:
+    """What is asked of one kind of stored set, built once: its ids (`ids`, a one-column
+    select whose values are bound parameters), whether one id is among them (`has`, the
+    id bound as `value`) and how many there are (`count`)."""
+
+    ids: Select[Any]
+    has: Select[Any]
+    count: Select[Any]
+
+    @classmethod
+    def of(cls, column: ColumnElement[str], *where: ColumnElement[bool]) -> Questions:
+        """The questions of the ids in `column` of the rows matching `where`."""
+        ids = select(column).where(*where)
+        return cls(
+            ids,
+            select(exists(ids.where(column == bindparam("value")))),
+            select(func.count()).select_from(ids.subquery()),
+        )
+
+
 class StoredSet(AbstractSet[str]):
-    """The ids in `column` of the rows `query` selects (a one-column select of it)."""
+    """The ids that `questions` select with `values` bound."""
 
     def __init__(
-        self, connection: Callable[[], Connection], query: Select[Any], column: ColumnElement[str]
+        self,
+        connection: Callable[[], Connection],
+        questions: Questions,
+        values: Mapping[str, Any] | None = None,
     ) -> None:
         self._connection = connection
-        self._query = query
-        self._column = column
+        self._questions = questions
+        self._values = dict(values or {})
         self._all: frozenset[str] | None = None
         self._asked = 0
 
@@ -43,8 +70,8 @@ class StoredSet(AbstractSet[str]):
             return value in self._loaded()
         if not isinstance(value, str):
             return False
-        asked = select(exists(self._query.where(self._column == value)))
-        return bool(self._open().execute(asked).scalar())
+        asked = self._open().execute(self._questions.has, {**self._values, "value": value})
+        return bool(asked.scalar())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._loaded())
@@ -52,15 +79,14 @@ class StoredSet(AbstractSet[str]):
     def __len__(self) -> int:
         if self._all is not None:
             return len(self._all)
-        counted = select(func.count()).select_from(self._query.subquery())
-        return int(self._open().execute(counted).scalar_one())
+        return int(self._open().execute(self._questions.count, self._values).scalar_one())
 
     def __repr__(self) -> str:
         return f"StoredSet({sorted(self._loaded())!r})"
 
     def _loaded(self) -> frozenset[str]:
         if self._all is None:
-            self._all = frozenset(self._open().execute(self._query).scalars())
+            self._all = frozenset(self._open().execute(self._questions.ids, self._values).scalars())
         return self._all
 
     def _open(self) -> Connection:

@@ -27,7 +27,7 @@ from soviet.storage import log, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.database import lock_writers
 from soviet.storage.keys import KeyFile
-from soviet.storage.sets import StoredSet
+from soviet.storage.sets import Questions, StoredSet
 from soviet.storage.writes import Writes
 
 if TYPE_CHECKING:
@@ -76,6 +76,31 @@ def mandate_from_row(row: Any) -> MandateRecord:
 _KEY_OF = select(t.member_keys).where(t.member_keys.c.member == bindparam("member"))
 _NONCE_SEQ = select(t.nonces.c.seq).where(
     t.nonces.c.member == bindparam("member"), t.nonces.c.nonce == bindparam("nonce")
+)
+#: The reads of every ballot, built once (building a statement costs more than SQLite's
+#: answer): the election and its candidates, the voter's earlier ballot, the paper ones.
+_ELECTION = select(t.elections).where(t.elections.c.id == bindparam("election"))
+_CANDIDATES = (
+    select(t.candidates.c.member, t.candidates.c.status)
+    .where(t.candidates.c.election == bindparam("election"))
+    .order_by(t.candidates.c.position)
+)
+_BALLOT_SEQ = select(t.ballots.c.seq).where(
+    t.ballots.c.election == bindparam("election"), t.ballots.c.voter == bindparam("voter")
+)
+_PAPER_BALLOTS = (
+    select(t.paper_ballots.c.count, t.paper_ballots.c.choice)
+    .where(t.paper_ballots.c.election == bindparam("election"))
+    .order_by(t.paper_ballots.c.position)
+)
+#: The stored sets, by what they hold.
+_MEMBERS = Questions.of(t.members.c.id)
+_ASSEMBLY = Questions.of(t.memberships.c.member, t.memberships.c.body == bindparam("body"))
+_ROLL = Questions.of(t.rolls.c.member, t.rolls.c.election == bindparam("election"))
+_VOTERS = Questions.of(t.ballots.c.voter, t.ballots.c.election == bindparam("election"))
+_SIGNERS = Questions.of(t.signatures.c.member, t.signatures.c.petition == bindparam("petition"))
+_RECALL_ROLL = Questions.of(
+    t.recall_rolls.c.member, t.recall_rolls.c.petition == bindparam("petition")
 )
 
 
@@ -151,15 +176,11 @@ class SqlProjections:
     def _connection(self) -> Connection:
         return self.conn
 
-    def _ids(self, column: Any, *where: Any) -> StoredSet:
-        """The ids in `column` of the rows matching `where`, asked one at a time."""
-        return StoredSet(self._connection, select(column).where(*where), column)
-
     def member_ids(self) -> AbstractSet[str]:
-        return self._ids(t.members.c.id)
+        return StoredSet(self._connection, _MEMBERS)
 
     def assembly_members(self, body: str) -> AbstractSet[str]:
-        return self._ids(t.memberships.c.member, t.memberships.c.body == body)
+        return StoredSet(self._connection, _ASSEMBLY, {"body": body})
 
     def seated(self, council: str) -> frozenset[str]:
         query = (
@@ -200,11 +221,7 @@ class SqlProjections:
 
     def _election(self, row: Any) -> ElectionRecord:
         eid = row.id
-        rows = self.conn.execute(
-            select(t.candidates.c.member, t.candidates.c.status)
-            .where(t.candidates.c.election == eid)
-            .order_by(t.candidates.c.position)
-        )
+        rows = self.conn.execute(_CANDIDATES, {"election": eid})
         names: dict[str, list[str]] = {"standing": [], "nominated": [], "withdrawn": []}
         for member, status in rows:
             names[status or "standing"].append(member)
@@ -214,8 +231,8 @@ class SqlProjections:
             status=row.status,
             seats=row.seats,
             candidates=tuple(names["standing"]),
-            roll=self._ids(t.rolls.c.member, t.rolls.c.election == eid),
-            voters=self._ids(t.ballots.c.voter, t.ballots.c.election == eid),
+            roll=StoredSet(self._connection, _ROLL, {"election": eid}),
+            voters=StoredSet(self._connection, _VOTERS, {"election": eid}),
             voting_ends=row.voting_ends,
             pending=tuple(names["nominated"]),
             withdrawn=tuple(names["withdrawn"]),
@@ -226,7 +243,7 @@ class SqlProjections:
         )
 
     def election(self, election_id: str) -> ElectionRecord:
-        row = self._one(select(t.elections).where(t.elections.c.id == election_id))
+        row = self.conn.execute(_ELECTION, {"election": election_id}).first()
         if row is None:
             raise NotFound("election", election_id)
         return self._election(row)
@@ -257,19 +274,11 @@ class SqlProjections:
         return ballots
 
     def paper_ballots(self, election_id: str) -> list[tuple[int, tuple[str, ...]]]:
-        rows = self.conn.execute(
-            select(t.paper_ballots.c.count, t.paper_ballots.c.choice)
-            .where(t.paper_ballots.c.election == election_id)
-            .order_by(t.paper_ballots.c.position)
-        )
+        rows = self.conn.execute(_PAPER_BALLOTS, {"election": election_id})
         return [(int(count), tuple(json.loads(text))) for count, text in rows]
 
     def ballot_seq(self, election_id: str, voter: str) -> int | None:
-        row = self._one(
-            select(t.ballots.c.seq).where(
-                t.ballots.c.election == election_id, t.ballots.c.voter == voter
-            )
-        )
+        row = self.conn.execute(_BALLOT_SEQ, {"election": election_id, "voter": voter}).first()
         return None if row is None else int(row.seq)
 
     def recall_vote_seq(self, petition_id: str, voter: str) -> int | None:
@@ -317,8 +326,8 @@ class SqlProjections:
             id=pid,
             mandate=row.mandate,
             status=row.status,
-            signers=self._ids(t.signatures.c.member, t.signatures.c.petition == pid),
-            roll=self._ids(t.recall_rolls.c.member, t.recall_rolls.c.petition == pid),
+            signers=StoredSet(self._connection, _SIGNERS, {"petition": pid}),
+            roll=StoredSet(self._connection, _RECALL_ROLL, {"petition": pid}),
             votes={v.voter: v.vote for v in votes},
             voting_ends=row.voting_ends,
             expires=row.expires,
