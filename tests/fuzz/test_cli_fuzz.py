@@ -29,8 +29,10 @@ from soviet.cli import _register, app, main
 ROOT = Path(__file__).resolve().parents[2]
 WORKS = ROOT / "tests" / "e2e" / "charters" / "works.toml"
 NOW = "2026-03-02T09:00:00Z"
-#: Commands left out: `demo` builds a whole federation (seconds a run).
-LEFT_OUT = {("demo",)}
+#: Commands left out: `demo` builds a whole federation (seconds a run); `serve`, given a
+#: database that holds an organization, serves until it is stopped (its refusals and its
+#: start are tested in tests/e2e/test_serve.py).
+LEFT_OUT = {("demo",), ("serve",)}
 
 
 def command_paths() -> dict[tuple[str, ...], list[str]]:
