@@ -8,11 +8,9 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from e2e.test_serve import free_port, wait_for
 from soviet.ledger.checkpoints import Checkpoint, parse_note
 from soviet.ledger.tiles import bundles_of, decode_bundle, encode_bundle, parse_path, tiles_of
 
@@ -44,31 +43,10 @@ def soviet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as answer:
         body: bytes = answer.read()
         return body
-
-
-def wait_for(url: str, process: subprocess.Popen[str]) -> None:
-    """Until the server answers (or has died, or a minute has passed)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"soviet serve stopped: {process.communicate()[1]}")
-        try:
-            fetch(url)
-            return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail(f"soviet serve never answered {url}")
 
 
 @pytest.fixture(scope="module")

@@ -243,15 +243,16 @@ class ExportFile:
                 yield _line(number, raw)
 
 
-def _line(number: int, raw: bytes) -> Line:
+def event_of(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """A log entry's event `{seq, at, type, actor, data}` (with `clock` and `signed` when
+    it has them), or None and what is wrong with it: "is not JSON (…)", "is not an event
+    …", "has a field of the wrong kind". An export's line and a served entry alike."""
     try:
         value = json.loads(raw)
     except ValueError as error:
-        return Line(number, raw, None, f"line {number} is not JSON ({error})")
+        return None, f"is not JSON ({error})"
     if not isinstance(value, dict) or set(value) - {CLOCK, SIGNED} != EVENT_KEYS:
-        return Line(
-            number, raw, None, f"line {number} is not an event {{seq, at, type, actor, data}}"
-        )
+        return None, "is not an event {seq, at, type, actor, data}"
     kinds = (
         type(value["seq"]) is int
         and isinstance(value["at"], str)
@@ -261,6 +262,11 @@ def _line(number: int, raw: bytes) -> Line:
         and isinstance(value.get(CLOCK, ""), str)
         and isinstance(value.get(SIGNED, {}), dict)
     )
-    if not kinds:
-        return Line(number, raw, None, f"line {number} has a field of the wrong kind")
+    return (value, "") if kinds else (None, "has a field of the wrong kind")
+
+
+def _line(number: int, raw: bytes) -> Line:
+    value, problem = event_of(raw)
+    if value is None:
+        return Line(number, raw, None, f"line {number} {problem}")
     return Line(number, raw, value)

@@ -21,10 +21,7 @@ import urllib.request
 import zlib
 from collections.abc import Sequence
 from http.client import HTTPException
-from typing import Any
 from urllib.parse import urlsplit
-
-from sqlalchemy import func, select
 
 from soviet.errors import InputError, LedgerError, SovietError
 from soviet.ledger.checkpoints import Checkpoint, VerifierKey, parse_note
@@ -42,9 +39,8 @@ from soviet.ledger.tiles import (
     root_from_tiles,
 )
 from soviet.services.verification import Entry, LogCheck, Report
-from soviet.storage import schema as t
-from soviet.storage.export import CLOCK, EVENT_KEYS, SIGNED
-from soviet.storage.verification import STEP, MemoryReplica, Progress
+from soviet.storage.export import CLOCK, SIGNED, event_of
+from soviet.storage.verification import STEP, MemoryReplica, Progress, replay_summary
 
 #: How long one request may take, in seconds.
 TIMEOUT = 30.0
@@ -184,7 +180,7 @@ def verify_tiles(
         tree.finish(claimed.root)
         report.checks["projections"].ran = False
         report.checks["projections"].summary = "served tiles hold no projections"
-        _replay_summary(report, replica)
+        replay_summary(report, replica.conn)
     finally:
         replica.close()
     return report
@@ -200,7 +196,7 @@ def _feed(check: LogCheck, source: TileSource, bundle: Tile) -> list[bytes]:
         return [EMPTY_ROOT] * bundle.width
     for i, raw in enumerate(entries):
         seq = bundle.first + i + 1
-        event, problem = _event(raw)
+        event, problem = event_of(raw)
         if event is None:
             check.skip(seq, None, leaf_hash(raw), f"its entry in {bundle} {problem}")
             continue
@@ -219,26 +215,6 @@ def _feed(check: LogCheck, source: TileSource, bundle: Tile) -> list[bytes]:
             )
         )
     return [leaf_hash(raw) for raw in entries]
-
-
-def _event(raw: bytes) -> tuple[dict[str, Any] | None, str]:
-    """An entry's event, or None and what is wrong with it."""
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return None, "is not JSON"
-    if not isinstance(value, dict) or set(value) - {CLOCK, SIGNED} != EVENT_KEYS:
-        return None, "is not an event {seq, at, type, actor, data}"
-    kinds = (
-        type(value["seq"]) is int
-        and isinstance(value["at"], str)
-        and isinstance(value["type"], str)
-        and isinstance(value["data"], dict)
-        and (value["actor"] is None or isinstance(value["actor"], str))
-        and isinstance(value.get(CLOCK, ""), str)
-        and isinstance(value.get(SIGNED, {}), dict)
-    )
-    return (value, "") if kinds else (None, "has a field of the wrong kind")
 
 
 class _TileCheck:
@@ -330,17 +306,3 @@ class _TileCheck:
             "level 0 the entries' leaf hashes, each level above the tiles below it; they "
             f"fold to the checkpoint's root at size {self.size:,}"
         )
-
-
-def _replay_summary(report: Report, replica: MemoryReplica) -> None:
-    """As `storage.verification` sums up an export's replay."""
-    summary = f"{report.size:,} events replayed into an empty database"
-    if report.checks["replay"].ok:
-        conn = replica.conn
-        counts = [
-            (table.name, int(conn.execute(select(func.count()).select_from(table)).scalar_one()))
-            for table in t.PROJECTIONS
-        ]
-        rows = ", ".join(f"{n:,} {name}" for name, n in counts if n)
-        summary += f": {rows}"
-    report.checks["replay"].summary = summary

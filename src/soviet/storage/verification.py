@@ -209,7 +209,7 @@ def verify_database(
             ].summary = (
                 f"{rows:,} rows of {len(t.PROJECTIONS)} projection tables equal to the replay's"
             )
-        _replay_summary(report)
+        replay_summary(report)
     finally:
         replica.close()
     return report
@@ -279,7 +279,7 @@ def verify_export(
         for name in ("tree", "projections"):
             report.checks[name].ran = False
             report.checks[name].summary = "an export holds no stored tree or projections"
-        _replay_summary(report, replica.conn)
+        replay_summary(report, replica.conn)
     finally:
         replica.close()
     return report
@@ -319,7 +319,9 @@ def _missing_tables(conn: Connection, report: Report) -> set[str]:
     return missing
 
 
-def _replay_summary(report: Report, replica: Connection | None = None) -> None:
+def replay_summary(report: Report, replica: Connection | None = None) -> None:
+    """Sum up a replay in the report: how many events, and the rows of each projection
+    they left in the replica (when the replay held)."""
     summary = f"{report.size:,} events replayed into an empty database"
     if replica is not None and report.checks["replay"].ok:
         counts = [(table.name, _count(replica, table)) for table in t.PROJECTIONS]
