@@ -5,6 +5,8 @@
      │    ├── CharterError           the charter file (names file, line and field)
      │    │    └── CharterErrors      several at once, each a CharterError
      │    ├── BallotFileError        a BLT or CVR ballot file (names file and line)
+     │    ├── SizesFileError         the CSV of sizes `soviet apportion` reads (names
+     │    │                          file, line and column)
      │    ├── ClockError             SOVIET_NOW not ISO 8601, earlier than the log, or
      │    │                          acted on without SOVIET_ALLOW_CLOCK=1
      │    └── DatabaseError          a database URL that cannot be opened or used
@@ -45,6 +47,19 @@ class CharterError(InputError):
         self.problem = problem
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {field}: {problem}")
+
+
+class SizesFileError(InputError):
+    """A CSV of constituencies and sizes that cannot be read; the message names the file,
+    the line and the column where they are known."""
+
+    def __init__(self, source: str, line: int | None, column: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.column = column
+        self.problem = problem
+        where = "".join(f":{n}" for n in (line, column) if n is not None)
+        super().__init__(f"{source}{where}: {problem}")
 
 
 class CharterErrors(CharterError):

@@ -3,7 +3,9 @@
 InputError                  (soviet.errors)
  └── TallyError             a count that cannot be made as asked: unknown method,
       │                     seats < 1, an option the rule does not take
-      └── ProfileError      a profile that is not a valid set of ballots
+      ├── ProfileError      a profile that is not a valid set of ballots
+      └── ApportionmentError  an apportionment that cannot be made as asked
+                            (`soviet.tally._apportionment_results`)
 """
 
 from __future__ import annotations
