@@ -53,7 +53,7 @@ def test_help_lists_the_commands_in_a_newcomers_order(tmp_path: Path) -> None:
         if line.startswith("│ ") and line[2] != " "
     ]
     assert listed == [name for name in ORDER if name in listed]
-    assert listed[:5] == ["demo", "init", "key", "member", "election"]
+    assert listed[:6] == ["demo", "init", "charter", "key", "member", "election"]
     assert set(listed) == set(ORDER), "every command has its place in soviet.cli.ORDER"
     assert "--version" in run.stdout
 
