@@ -1,4 +1,4 @@
-"""`soviet verify --url`: the demo's log (1,487 events: full and partial tiles) served by
+"""`soviet verify --url`: the demo's log (1,795 events: full and partial tiles) served by
 `soviet serve` on a loopback port verifies from its tiles alone, and so does a plain
 static mirror of them; a mirror with one byte of one entry changed does not, naming the
 seq, nor one with a hash tile changed; a URL that cannot be read is exit 2."""
@@ -136,7 +136,7 @@ def test_a_served_log_verifies_from_its_tiles_alone(
 ) -> None:
     done = soviet("verify", "--url", server, cwd=tmp_path)  # no database here
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1,487 events" in done.stdout
+    assert "1,795 events" in done.stdout
     assert "Everything holds." in done.stdout
     keyed = soviet("verify", "--url", server + "/", "--key", str(demo / "soviet.pub"), cwd=demo)
     assert keyed.returncode == 0, keyed.stdout + keyed.stderr
@@ -161,13 +161,13 @@ def test_a_mirror_with_one_entry_byte_changed_fails_naming_its_seq(
 def test_a_mirror_with_one_hash_tile_changed_fails_naming_the_tile(
     tiles: dict[str, bytes], tmp_path: Path
 ) -> None:
-    name = "log/tile/1/000.p/5"
+    name = "log/tile/1/000.p/7"
     changed = bytearray(tiles[name])
     changed[40] ^= 1  # hash 1, byte 8
     with mirror({**tiles, name: bytes(changed)}, tmp_path) as url:
         done = soviet("verify", "--url", url, cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "tree at seq 257: hash 1 of tile/1/000.p/5" in done.stderr
+    assert "tree at seq 257: hash 1 of tile/1/000.p/7" in done.stderr
 
 
 def test_a_mirror_missing_a_tile_cannot_be_read(tiles: dict[str, bytes], tmp_path: Path) -> None:

@@ -158,8 +158,18 @@ RECALL_STORY = {
 }
 
 
-def test_the_stories_below_post_every_act_of_every_resource() -> None:
-    stories = MEMBERS_STORY | ELECTION_STORY | RECALL_STORY
+#: The motions' story is `test_api_motions`'s.
+MOTIONS_STORY = {
+    "bodies": {"motion.propose"},
+    "motions": {"motion.second", "motion.refer", "motion.start", "motion.vote", "motion.close"},
+}
+
+
+def test_the_stories_post_every_act_of_every_resource() -> None:
+    stories: dict[str, set[str]] = {}
+    for story in (MEMBERS_STORY, ELECTION_STORY, RECALL_STORY, MOTIONS_STORY):
+        for resource, takes in story.items():
+            stories.setdefault(resource, set()).update(takes)
     assert stories == {resource: set(takes) for resource, takes in RESOURCES.items()}
 
 

@@ -41,8 +41,9 @@ def test_every_event_of_the_demo_reads_into_its_class_and_back_to_the_same_leaf(
             assert leaf_hash(again) == leaves[event.seq], f"#{event.seq} {event.type}"
             seen.add(event.type)
     # the demo's story: enrollments, a lost key, elections, recalls, cascades, by-elections
-    # and checkpoints (joins, leaves, imports, expiries, codes issued again and the upgrade
-    # of a log to members' keys are read back in every replay of the integration tests)
+    # and checkpoints, motions, instructions, a breach and an amendment (joins, leaves,
+    # imports, expiries, codes issued again, the upgrade of a log to members' keys and
+    # re-apportioned seats are read back in every replay of the integration tests)
     assert seen >= set(CATALOGUE) - {
         "member.joined",
         "member.left",
@@ -51,4 +52,5 @@ def test_every_event_of_the_demo_reads_into_its_class_and_back_to_the_same_leaf(
         "mandate.resigned",
         "member.codes_issued",
         "organization.keys_adopted",
+        "office.reapportioned",
     }

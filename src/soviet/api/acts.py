@@ -36,7 +36,7 @@ from soviet.services import audit as audit_service
 #: The acts each resource takes, and what in the statement must name the resource: a
 #: field of its data, or its actor (a member's own keys).
 RESOURCES: dict[str, dict[str, str]] = {
-    "bodies": {"member.add": "bodies"},
+    "bodies": {"member.add": "bodies", "motion.propose": "body"},
     "members": {
         "member.join": "member",
         "member.leave": "member",
@@ -58,6 +58,13 @@ RESOURCES: dict[str, dict[str, str]] = {
     },
     "mandates": {"mandate.resign": "mandate", "recall.open": "mandate"},
     "petitions": {"recall.sign": "petition", "recall.vote": "petition", "recall.close": "petition"},
+    "motions": {
+        "motion.second": "motion",
+        "motion.refer": "motion",
+        "motion.start": "motion",
+        "motion.vote": "motion",
+        "motion.close": "motion",
+    },
 }
 
 #: What each resource is, in a refusal.
@@ -68,6 +75,7 @@ NOUNS = {
     "elections": "election",
     "mandates": "mandate",
     "petitions": "petition",
+    "motions": "motion",
 }
 
 router = APIRouter()

@@ -150,6 +150,34 @@ def member(request: Request, response: Response, ident: Ident) -> Any:
     return _one(request, response, "members", "member", ident)
 
 
+@router.get(
+    "/motions",
+    response_model=list[shapes.Motion],
+    response_model_exclude_unset=True,
+    tags=["reads"],
+)
+def motions(request: Request, response: Response) -> Any:
+    return _listing(request, response, "motions")
+
+
+@router.get("/motions/{ident}", response_model=shapes.Motion, tags=["reads"])
+def motion(request: Request, response: Response, ident: Ident) -> Any:
+    """One motion, with its text and its roll call."""
+    return _one(request, response, "motions", "motion", ident)
+
+
+@router.get("/decisions", response_model=list[shapes.Decision], tags=["reads"])
+def decisions(request: Request, response: Response) -> Any:
+    """Every body's decisions, by body and number."""
+    return _listing(request, response, "decisions")
+
+
+@router.get("/breaches", response_model=list[shapes.Breach], tags=["reads"])
+def breaches(request: Request, response: Response) -> Any:
+    """Every vote a deputy cast against their body's instruction."""
+    return _listing(request, response, "breaches")
+
+
 @router.get("/audit", response_model=list[shapes.Finding], tags=["reads"])
 def audit(request: Request, response: Response) -> Any:
     """The purge: every office not held by a live elected mandate."""

@@ -90,7 +90,7 @@ class Thresholds(Shape):
 class Petition(Shape):
     id: str
     mandate: str
-    opener: str
+    opener: str | None = Field(description="Null for one the system opened (a breach).")
     reason: str
     status: str
     signatures: int
@@ -99,6 +99,53 @@ class Petition(Shape):
     voting_ends: str | None
     closed_at: str | None
     thresholds: Thresholds | None = None
+
+
+class Motion(Shape):
+    id: str
+    body: str
+    kind: str = Field(description="ordinary, amendment or instruction")
+    title: str
+    proposer: str
+    seconder: str | None
+    status: str = Field(description="proposed, seconded, voting, adopted, rejected or moot")
+    referred: bool
+    instructs: str | None
+    instruction: str | None
+    instructions: dict[str, str] = Field(description="Each body's instruction, if referred.")
+    votes: dict[str, int] | None
+    decision: int | None
+    text_sha256: str
+    proposed_at: str
+    voting_ends: str | None
+    closed_at: str | None
+    result: dict[str, Any] | None
+    text: str | None = Field(default=None, description="In detail only.")
+    roll_call: dict[str, str] | None = Field(default=None, description="In detail only.")
+
+
+class Decision(Shape):
+    body: str
+    number: int
+    motion: str
+    kind: str
+    title: str
+    instructs: str | None
+    instruction: str | None
+    text_sha256: str
+    adopted_at: str | None
+
+
+class Breach(Shape):
+    motion: str
+    council: str
+    member: str
+    mandate: str
+    body: str
+    instruction: str
+    vote: str | None
+    on_breach: str
+    seq: int
 
 
 class Member(Shape):

@@ -22,11 +22,13 @@ from soviet.errors import CharterErrors, NotFound, SovietError
 ORDER = (
     "demo",
     "init",
+    "charter",
     "key",
     "member",
     "election",
     "vote",
     "recall",
+    "motion",
     "mandate",
     "audit",
     "show",
@@ -38,6 +40,7 @@ ORDER = (
     "prove",
     "verify-proof",
     "count",
+    "apportion",
 )
 
 
@@ -104,10 +107,14 @@ def _register(argv: list[str] | None = None) -> None:
         from soviet.cli import count
 
         return
-    from soviet.cli import acts, demo, keys, ledger, reading, serve  # noqa: F401
+    if first == "apportion":
+        from soviet.cli import apportion
+
+        return
+    from soviet.cli import acts, charter, demo, keys, ledger, motions, reading, serve  # noqa: F401
 
     if first is None or first.startswith("-"):
-        from soviet.cli import count  # noqa: F401
+        from soviet.cli import apportion, count  # noqa: F401
 
 
 def main() -> None:

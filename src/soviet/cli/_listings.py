@@ -29,6 +29,9 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "elections": ("office", "body", "status"),
     "petitions": ("office", "body", "status", "holder"),
     "members": ("body",),
+    "motions": ("body", "status"),
+    "decisions": ("body",),
+    "breaches": ("body",),
 }
 #: The statuses a listing's records may have; `--status` takes one of them, or one that a
 #: record listed has.
@@ -36,6 +39,7 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "mandates": ("active", "recalled", "lapsed", "expired", "resigned"),
     "elections": ("nominating", "voting", "closed"),
     "petitions": ("open", "voting", "recalled", "failed", "expired"),
+    "motions": ("proposed", "seconded", "voting", "adopted", "rejected", "moot"),
 }
 
 
@@ -102,6 +106,10 @@ def facets(listing: str, row: Mapping[str, Any], facts: Facts) -> dict[str, set[
         return {"body": {row["body"]}}
     if listing == "members":
         return {"body": set(row["bodies"])}
+    if listing in ("motions", "decisions"):
+        return {"body": {row["body"]}, "status": {row.get("status", "")}}
+    if listing == "breaches":  # the council's, and the instructing body's
+        return {"body": {row["council"], row["body"]}}
     if listing == "petitions":
         office, holder = facts.mandates.get(row["mandate"], ("", ""))
     else:

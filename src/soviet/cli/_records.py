@@ -41,6 +41,7 @@ LISTING: dict[str, str] = {
     "election": "elections",
     "petition": "petitions",
     "member": "members",
+    "motion": "motions",
 }
 #: The columns of `show turnout --csv`.
 TURNOUT_FIELDS = ("id", "name", "voted")

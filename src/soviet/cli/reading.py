@@ -37,12 +37,16 @@ class What(StrEnum):
     elections = "elections"
     petitions = "petitions"
     members = "members"
+    motions = "motions"
+    decisions = "decisions"
+    breaches = "breaches"
     body = "body"
     office = "office"
     mandate = "mandate"
     election = "election"
     petition = "petition"
     member = "member"
+    motion = "motion"
     turnout = "turnout"
 
 
@@ -56,6 +60,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "elections": ("id", "office", "status", "seats", "candidates", "ballots", "winners"),
     "petitions": ("id", "mandate", "opener", "status", "signatures", "votes", "reason"),
     "members": ("id", "name", "bodies"),
+    "motions": ("id", "body", "kind", "title", "status", "votes", "decision"),
+    "decisions": ("body", "number", "motion", "title", "adopted_at"),
+    "breaches": ("motion", "member", "body", "instruction", "vote", "on_breach"),
 }
 
 
@@ -64,8 +71,9 @@ def show(
     what: Annotated[
         What,
         typer.Argument(
-            help="A listing (bodies, offices, mandates, elections, petitions, members); "
-            "one record by its id (body, office, mandate, election, petition, member); or "
+            help="A listing (bodies, offices, mandates, elections, petitions, members, "
+            "motions, decisions, breaches); one record by its id (body, office, mandate, "
+            "election, petition, member, motion); or "
             "turnout: who on a vote's roll has voted.",
             show_default=False,
         ),
@@ -109,7 +117,8 @@ def show(
         bool, typer.Option("--csv", help="Print CSV: a header row, then one row per record.")
     ] = False,
 ) -> None:
-    """List bodies, offices, mandates, elections, petitions or members, or show one.
+    """List bodies, offices, mandates, elections, petitions, members, motions, decisions or
+    breaches, or show one.
 
     `show KIND ID` shows one record in detail; `show turnout VOTE` who has voted in a
     vote and who has not.
@@ -122,10 +131,9 @@ def show(
     form = Output.JSON if as_json else Output.CSV if as_csv else Output.TABLE
     if what.value in COLUMNS:
         if ident is not None:
-            raise InputError(
-                f"`show {what.value}` lists them all and takes no id; for one, "
-                f"`show {RECORD[what.value]} {ident}`"
-            )
+            one = RECORD.get(what.value)
+            hint = f"; for one, `show {one} {ident}`" if one else ""
+            raise InputError(f"`show {what.value}` lists them all and takes no id{hint}")
         _listing(db, what.value, filters, form)
         return
     if ident is None:
@@ -159,6 +167,7 @@ _EXAMPLES = {
     "election": "`show election E4`",
     "petition": "`show petition P1`",
     "member": "`show member ada`",
+    "motion": "`show motion R2`",
     "turnout": "`show turnout E4` (an election) or `show turnout P1` (a recall vote)",
 }
 

@@ -113,6 +113,11 @@ def _sentence(e: Recorded) -> str:
             return f"{by} closed {election}: elected {', '.join(winners) or 'nobody'}"
         case c.MandateGranted(mandate=mandate, office=office, holder=holder, seat=seat, until=u):
             return f"{holder} takes {office} seat {seat} (mandate {mandate}, until {u})"
+        case c.MandateRecalled(mandate=mandate, by="breach", motion=motion, cause=cause):
+            return (
+                f"mandate {mandate} recalled at once: its holder voted against their "
+                f"instruction on motion {motion}{_cause(cause)}"
+            )
         case c.MandateRecalled(mandate=mandate, petition=petition, by=means, cause=cause):
             return (
                 f"mandate {mandate} {ev.MANDATE_ENDINGS[e.type]}: petition {petition}, "
@@ -124,8 +129,11 @@ def _sentence(e: Recorded) -> str:
             | c.MandateResigned(mandate=mandate, reason=reason, cause=cause)
         ):
             return f"mandate {mandate} {ev.MANDATE_ENDINGS[e.type]}: {reason}{_cause(cause)}"
-        case c.PetitionOpened(petition=petition, mandate=mandate, reason=reason):
-            return f"{by} opened petition {petition} to recall mandate {mandate}: {reason}"
+        case c.PetitionOpened(petition=petition, mandate=mandate, reason=reason, cause=cause):
+            return (
+                f"{by} opened petition {petition} to recall mandate {mandate}: {reason}"
+                f"{_cause(cause)}"
+            )
         case c.PetitionSigned(petition=petition):
             return f"{by} signed petition {petition}"
         case c.RecallVoteOpened(
@@ -139,6 +147,38 @@ def _sentence(e: Recorded) -> str:
             return f"{by} voted {vote} on petition {petition}"
         case c.RecallClosed(petition=petition, outcome=outcome, cause=cause):
             return f"recall vote on {petition} closed: {outcome}{_cause(cause)}"
+        case c.MotionProposed(motion=motion, body=body, kind=kind, title=title):
+            return f"{by} proposed {kind} motion {motion} in {body}: {title}"
+        case c.MotionSeconded(motion=motion):
+            return f"{by} seconded motion {motion}"
+        case c.MotionReferred(motion=motion):
+            return f"{by} referred motion {motion} down: the bodies below may instruct"
+        case c.MotionStarted(motion=motion, voting_ends=ends, roll_size=counted):
+            return (
+                f"{by} started the vote on motion {motion}: {counted} electors on the roll, "
+                f"voting ends {ends}"
+            )
+        case c.MotionVoteCast(motion=motion, vote=vote):
+            return f"{by} voted {vote} on motion {motion}"
+        case c.MotionClosed(motion=motion, outcome=outcome, result=result):
+            counts = ", ".join(f"{result.get(k, 0)} {k}" for k in ("yes", "no", "abstain"))
+            return f"{by} closed the vote on motion {motion}: {outcome} ({counts})"
+        case c.DecisionAdopted(body=body, number=number, motion=motion, title=title):
+            return f"decision {number} of {body} (motion {motion}): {title}"
+        case c.InstructionBreached(
+            motion=motion, member=member, body=body, instruction=told, vote=vote, on_breach=act
+        ):
+            return (
+                f"breach: {member} voted {vote} on motion {motion}, instructed {told} by "
+                f"{body} ({act})"
+            )
+        case c.CharterAmended(body=body, decision=number, bodies=added, offices=changed, rules=r):
+            parts = [f"bodies added: {', '.join(b.id for b in added)}"] if added else []
+            if changed:
+                parts.append(f"offices added or changed: {', '.join(o.id for o in changed)}")
+            if r is not None:
+                parts.append("the rules")
+            return f"the charter amended by decision {number} of {body}: {'; '.join(parts)}"
         case c.CheckpointLogged(checkpoint=note, cause=cause):
             size = note.split("\n")[1] if "\n" in note else "?"
             return f"signed checkpoint of the log at size {size} logged{_cause(cause)}"

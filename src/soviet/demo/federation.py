@@ -179,7 +179,9 @@ def charter_toml(seed: int) -> str:
         parts.append(
             f'[[offices]]\nid = "{ident}.deputy"\nbody = "{ident}"\n'
             f'title = "Deputy of {name} to the {DISTRICTS[parent]}"\n'
-            f'seats = {seats}\nmethod = "{method}"\nseat_in = "{parent}"'
+            f'seats = {seats}\nmethod = "{method}"\nseat_in = "{parent}"\n'
+            # a deputy who votes against their workplace's instruction faces its petition
+            'on_breach = "petition"'
         )
     for district in ("north", "south"):
         parts.append(

@@ -1,6 +1,7 @@
 """The demo, step by step: found, elect level by level (the first election shows the
 procedure: a withdrawal, a vote extended short of its quorum, a changed vote, blank
-ballots and abstentions), recall with cascade, a resignation, by-elect, purge.
+ballots and abstentions), recall with cascade, a resignation, a motion referred down whose
+breach of instructions ends in a recall (`soviet.demo.motions`), by-elect, purge.
 
 Everything goes through the same services and log as the CLI; votes are synthetic
 (reproducible from the seed) and the clock is advanced by the script, as SOVIET_NOW would.
@@ -22,7 +23,7 @@ from rich.table import Table
 from soviet import codes_file
 from soviet.bootstrap import Settings, Soviet
 from soviet.codes_file import Code
-from soviet.demo import federation, folders
+from soviet.demo import federation, folders, motions
 from soviet.domain import catalogue as c
 from soviet.domain import electorates
 from soviet.domain import events as ev
@@ -109,9 +110,10 @@ class Demo:
         self.lose_key()
         self.recall_chair()
         self.resign_one()
-        self.say("\n[bold]11. By-elections fill every lost seat, bottom up[/bold]")
+        motions.tram_fares(self, 11)
+        self.say("\n[bold]12. By-elections fill every lost seat, bottom up[/bold]")
         self.by_elections()
-        self.say("\n[bold]12. The purge finds nothing[/bold]")
+        self.say("\n[bold]13. The purge finds nothing[/bold]")
         self.audit(schedule=False)
         self.final_state()
 

@@ -64,6 +64,15 @@ class Spec:
 SPECS: dict[type, Spec] = {}
 
 
+def _unless_none(hint: Any) -> Any:
+    """The type of an optional field (`X | None` is X); any other as it is."""
+    if get_origin(hint) in (typing.Union, types.UnionType):
+        others = [arg for arg in get_args(hint) if arg is not type(None)]
+        if len(others) == 1:
+            return others[0]
+    return hint
+
+
 def spec_of(cls: type) -> Spec:
     if cls not in SPECS:
         hints = typing.get_type_hints(cls)
@@ -71,7 +80,8 @@ def spec_of(cls: type) -> Spec:
         for f in dataclasses.fields(cls):
             hint = hints[f.name]
             nested = None
-            inner = get_args(hint)[0] if get_origin(hint) is tuple else hint
+            inner = _unless_none(hint)
+            inner = get_args(inner)[0] if get_origin(inner) is tuple else inner
             if isinstance(inner, type) and dataclasses.is_dataclass(inner):
                 nested = inner
             fields.append(Field(f.name, bool(f.metadata.get("omit_none")), check_of(hint), nested))

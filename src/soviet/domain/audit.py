@@ -4,16 +4,20 @@ A mandate is *live* when it is active, was granted by an election, its term has 
 out, and its holder is still eligible for the office. A seat without a live mandate is
 *open*: an election may fill it. A mandate whose term ran out may still be active: it
 *holds over* until its successor's election closes, where the charter says so.
+
+A deputy who voted against their body's instruction is a `breach` for as long as they
+hold the mandate they voted by: the audit is clean again once the electorate has recalled
+them or re-elected the seat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from soviet.domain.model import Office
-from soviet.domain.records import ElectionRecord, MandateRecord
+from soviet.domain.records import BreachRecord, ElectionRecord, MandateRecord
 
 KINDS = (
     "vacant",
@@ -23,6 +27,7 @@ KINDS = (
     "holdover",
     "ineligible",
     "no-candidate",
+    "breach",
 )
 
 
@@ -185,3 +190,21 @@ def audit(
         )
     findings.extend(election_findings(elections, now))
     return findings
+
+
+def breaches(found: Iterable[BreachRecord], active: Mapping[str, MandateRecord]) -> list[Finding]:
+    """A `breach` for each vote against an instruction by a deputy who still holds the
+    mandate they cast it by (`active`, by id): a recall, a resignation or a new election
+    ends the finding with the mandate."""
+    return [
+        Finding(
+            active[b.mandate].office,
+            "breach",
+            f"{b.member} voted {b.vote} on motion {b.motion} against the instruction "
+            f"{b.instruction!r} of {b.body} (mandate {b.mandate}; on_breach = {b.on_breach})",
+            seat=active[b.mandate].seat,
+            mandate=b.mandate,
+        )
+        for b in found
+        if b.mandate in active
+    ]

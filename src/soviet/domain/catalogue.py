@@ -387,13 +387,19 @@ class MandateGranted(Payload):
 @event_type
 @dataclass(frozen=True, slots=True)
 class MandateRecalled(Payload):
+    """A mandate ended by its electorate: at the petition's immediate share
+    (`signatures`), by a recall vote (`vote`), or at once for a vote against the
+    holder's instruction where the office says `on_breach = "recall"` (`breach`: no
+    petition, and `motion` names the council's motion)."""
+
     TYPE: ClassVar[str] = "mandate.recalled"
     mandate: str
-    petition: str
-    by: Literal["signatures", "vote"]
+    petition: str | None
+    by: Literal["signatures", "vote", "breach"]
     cause: int
     signatures: int | None = optional()
     electorate: int | None = optional()
+    motion: str | None = optional()
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +435,9 @@ class PetitionOpened(Payload):
     mandate: str
     reason: str
     expires: str | None = optional()
+    #: For a petition the system opens (a breach of an instruction, where the office
+    #: says `on_breach = "petition"`): the seq of the breach. It has no signature yet.
+    cause: int | None = optional()
 
 
 @event_type
@@ -470,6 +479,161 @@ class RecallClosed(Payload):
     result: JsonObject | None = optional()
     reason: str | None = optional()
     cause: int | None = optional()
+
+
+# -- motions and decisions ------------------------------------------------------------------
+
+MotionKind = Literal["ordinary", "amendment", "instruction"]
+Instruction = Literal["yes", "no", "abstain", "free"]
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MotionProposed(Payload):
+    """A motion put to a body. An `instruction` motion of a body whose deputies sit in a
+    council says how they are to vote on the council's motion `instructs`."""
+
+    TYPE: ClassVar[str] = "motion.proposed"
+    motion: str
+    body: str
+    kind: MotionKind
+    title: str
+    text: str
+    text_sha256: str
+    instructs: str | None = optional()
+    instruction: Instruction | None = optional()
+    #: An amendment's fragment of the charter, in the charter's own TOML.
+    charter: str | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MotionSeconded(Payload):
+    TYPE: ClassVar[str] = "motion.seconded"
+    motion: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MotionReferred(Payload):
+    """A council's motion referred down: the bodies whose deputies sit in the council may
+    instruct them until its vote starts."""
+
+    TYPE: ClassVar[str] = "motion.referred"
+    motion: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MotionStarted(Payload):
+    """The roll as in `ElectionStarted`: the body's electorate when the vote starts."""
+
+    TYPE: ClassVar[str] = "motion.started"
+    motion: str
+    voting_ends: str
+    roll_size: int
+    roll_hash: str
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MotionVoteCast(Payload):
+    TYPE: ClassVar[str] = "motion.vote_cast"
+    motion: str
+    vote: Literal["yes", "no", "abstain"]
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionCarried:
+    """A deputy on a council motion's roll, the instruction their body gave them (None
+    when it gave none), and the vote they cast (None when they did not vote)."""
+
+    member: str
+    body: str
+    instruction: Instruction | None
+    vote: Literal["yes", "no", "abstain"] | None
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MotionClosed(Payload):
+    """A motion's roll-call count: `adopted` (its decision follows), `rejected`, or `moot`
+    (an instruction whose council vote had already opened)."""
+
+    TYPE: ClassVar[str] = "motion.closed"
+    motion: str
+    outcome: Literal["adopted", "rejected", "moot"]
+    result: JsonObject
+    #: For a motion referred down, every deputy on its roll: empty for any other.
+    instructions: tuple[InstructionCarried, ...]
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DecisionAdopted(Payload):
+    """A body's decision, numbered per body: the adopted motion's text and its hash."""
+
+    TYPE: ClassVar[str] = "decision.adopted"
+    motion: str
+    body: str
+    number: int
+    kind: MotionKind
+    title: str
+    text: str
+    text_sha256: str
+    cause: int
+    instructs: str | None = optional()
+    instruction: Instruction | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CharterAmended(Payload):
+    """What an adopted amendment changed in the charter: the rules it rewrote (in full, as
+    the founding logs them), the bodies it added, and each office it added or changed (in
+    full, every rule resolved)."""
+
+    TYPE: ClassVar[str] = "charter.amended"
+    motion: str
+    body: str
+    decision: int
+    bodies: tuple[BodyData, ...]
+    offices: tuple[OfficeData, ...]
+    cause: int
+    rules: RulesData | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class OfficeReapportioned(Payload):
+    """An office sized by its constituency given the seats its size now gives (`was`, the
+    seats before): at once, caused by a change of membership, or with no cause by the
+    purge (`reason` "audit") or a term that ended ("term") before its regular election."""
+
+    TYPE: ClassVar[str] = "office.reapportioned"
+    office: str
+    seats: int
+    was: int
+    constituency: int
+    cause: int | None
+    reason: Literal["audit", "term"] | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InstructionBreached(Payload):
+    """A deputy's vote on a council's motion against the instruction of the body that
+    sent them, and what the office's `on_breach` made of it."""
+
+    TYPE: ClassVar[str] = "instruction.breached"
+    motion: str
+    member: str
+    mandate: str
+    body: str
+    instruction: Instruction
+    vote: Literal["yes", "no", "abstain"] | None
+    on_breach: Literal["report", "petition", "recall"]
+    cause: int
 
 
 @event_type

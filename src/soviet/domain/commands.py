@@ -217,6 +217,63 @@ class CloseRecallVote:
 
 
 @dataclass(frozen=True, slots=True)
+class ProposeMotion:
+    """`soviet motion propose BODY --title T --text FILE [--kind K] --as MEMBER`; an
+    instruction motion names the council's motion (`instructs`) and the instruction."""
+
+    actor: str
+    body: str
+    title: str
+    text: str
+    kind: str = "ordinary"
+    instructs: str | None = None
+    instruction: str | None = None
+    #: An amendment's fragment of the charter (`soviet.domain.charter.amending`).
+    charter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SecondMotion:
+    """`soviet motion second MOTION --as MEMBER`."""
+
+    actor: str
+    motion: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReferMotion:
+    """`soviet motion refer MOTION --as DEPUTY`: refer a council's motion down."""
+
+    actor: str
+    motion: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartMotion:
+    """`soviet motion start MOTION --as MEMBER`: the roll is frozen."""
+
+    actor: str
+    motion: str
+
+
+@dataclass(frozen=True, slots=True)
+class CastMotionVote:
+    """`soviet motion vote MOTION yes|no|abstain --as MEMBER`."""
+
+    actor: str
+    motion: str
+    vote: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseMotion:
+    """`soviet motion close MOTION --as MEMBER`."""
+
+    actor: str
+    motion: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduleAudit:
     """`soviet audit --schedule`: end every mandate whose term ran out, then open an
     election for every office with an open seat. Nobody's act: its events have no actor."""
@@ -250,6 +307,12 @@ Command = (
     | SignPetition
     | CastRecallVote
     | CloseRecallVote
+    | ProposeMotion
+    | SecondMotion
+    | ReferMotion
+    | StartMotion
+    | CastMotionVote
+    | CloseMotion
     | ScheduleAudit
     | ApplyDue
 )
@@ -315,6 +378,14 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
     c.PetitionSigned: lambda p, actor: SignPetition(actor, p.petition),
     c.RecallBallotCast: lambda p, actor: CastRecallVote(actor, p.petition, p.vote),
     c.RecallClosed: lambda p, actor: CloseRecallVote(actor, p.petition),
+    c.MotionProposed: lambda p, actor: ProposeMotion(
+        actor, p.body, p.title, p.text, p.kind, p.instructs, p.instruction, p.charter
+    ),
+    c.MotionSeconded: lambda p, actor: SecondMotion(actor, p.motion),
+    c.MotionReferred: lambda p, actor: ReferMotion(actor, p.motion),
+    c.MotionStarted: lambda p, actor: StartMotion(actor, p.motion),
+    c.MotionVoteCast: lambda p, actor: CastMotionVote(actor, p.motion, p.vote),
+    c.MotionClosed: lambda p, actor: CloseMotion(actor, p.motion),
 }
 
 
@@ -334,4 +405,6 @@ def is_scheduled(payload: c.Payload) -> str | None:
         return "due"
     if isinstance(payload, c.RecallClosed):
         return "due" if payload.cause is None else None
+    if isinstance(payload, c.OfficeReapportioned) and payload.cause is None:
+        return "audit" if payload.reason == "audit" else "due"
     return None

@@ -450,6 +450,8 @@ def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
     d.emit(closes.recall_closed(d.state, petition, act.actor))
 
 
-# The acts the system takes of itself, and the acts of keys, register their handlers here.
+# The acts the system takes of itself, the acts of keys and those of motions register
+# their handlers here.
 from soviet.domain import due as _due  # noqa: E402, F401
 from soviet.domain import keys  # noqa: E402
+from soviet.domain import motion_acts as _motion_acts  # noqa: E402, F401

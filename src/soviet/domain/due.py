@@ -32,7 +32,13 @@ from soviet.domain.policies import fill_vacancy
 #: due, which it decides by status and time alone.) Their consequences, such as the vote
 #: a petition's last signature opens, are events of their own, not quiet.
 QUIET: frozenset[str] = frozenset(
-    {ev.BALLOT_CAST, ev.RECALL_BALLOT_CAST, ev.PETITION_SIGNED, ev.MEMBER_KEY_REGISTERED}
+    {
+        ev.BALLOT_CAST,
+        ev.RECALL_BALLOT_CAST,
+        ev.MOTION_VOTE_CAST,
+        ev.PETITION_SIGNED,
+        ev.MEMBER_KEY_REGISTERED,
+    }
 )
 
 

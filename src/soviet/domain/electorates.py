@@ -49,6 +49,17 @@ def electorate(state: Organization, office: Office) -> AbstractSet[str]:
     return state.seated(body.id)
 
 
+def body_electorate(state: Organization, body_id: str) -> AbstractSet[str]:
+    """Who votes in a body's motions: its members, or its seated deputies; NotFound for a
+    body the charter does not have."""
+    bodies = state.bodies()
+    if body_id not in bodies:
+        raise NotFound("body", body_id)
+    if bodies[body_id].kind == "assembly":
+        return state.assembly_members(body_id)
+    return state.seated(body_id)
+
+
 def eligible(state: Organization, office: Office) -> AbstractSet[str]:
     """Who may stand for (and keep) the office."""
     if office.eligible == "members":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
@@ -32,6 +33,10 @@ def default_method(seats: int) -> str:
 
 
 Nominations = Literal["closed", "open"]
+OnBreach = Literal["report", "petition", "recall"]
+Reapportion = Literal["election", "immediate"]
+#: What a breach of an instruction may do to the deputy's mandate.
+BREACH_ACTIONS: tuple[OnBreach, ...] = ("report", "petition", "recall")
 Uncontested = Literal["elect", "ballot", "count"]
 
 
@@ -55,6 +60,19 @@ class Procedure:
     - `petition_days`: how long a petition stays open for signatures (None: no limit);
       `recall_cooldown_days`: how long after a failed recall vote the same mandate
       cannot be petitioned again.
+    - `on_breach`: what a deputy's vote against their body's instruction does to their
+      mandate: `report` (the audit lists the breach), `petition` (a recall petition
+      opens at once in the instructing body), `recall` (the mandate ends at once).
+    - `seats_per`, `seats_min`, `seats_max` (an office's `seats = { per, min, max }`): one
+      seat per `seats_per` members of its constituency (the members of its body and of the
+      assemblies below it), rounded half up, within the bounds; None for a fixed number.
+      `reapportion`: when a change of membership changes them: at the office's next
+      regular election (`election`, opened by the purge or the end of its terms) or at
+      once (`immediate`: added seats open a by-election, removed seats end the mandates in
+      the seats numbered last).
+    - `motion_quorum`, `amendment_majority` (the organization's, from `[rules]`): the share
+      of a motion's roll that must vote, and the share of the votes cast (yes and no)
+      that an amendment needs.
     - `legacy`: the rules of logs founded before these rules: lots drawn from the log's
       root, an election without ballots counted as any, terms ended only by the purge.
     """
@@ -70,6 +88,13 @@ class Procedure:
     max_offices: int | None = None
     petition_days: int | None = 30
     recall_cooldown_days: int = 90
+    on_breach: OnBreach = "report"
+    seats_per: int | None = None
+    seats_min: int = 1
+    seats_max: int | None = None
+    reapportion: Reapportion = "election"
+    motion_quorum: Fraction = Fraction(1, 2)
+    amendment_majority: Fraction = Fraction(2, 3)
     legacy: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -77,6 +102,8 @@ class Procedure:
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         if self.election_quorum is not None:
             data["election_quorum"] = str(self.election_quorum)
+        for share in _MOTION_SHARES:
+            data[share] = str(getattr(self, share))
         del data["legacy"]
         return data
 
@@ -97,7 +124,20 @@ class Procedure:
                 values["election_quorum"] = Fraction(quorum)
             except (ValueError, ZeroDivisionError):
                 values["election_quorum"] = None
+        for share in _MOTION_SHARES:
+            text = values.pop(share, None)
+            if isinstance(text, str):
+                with contextlib.suppress(ValueError, ZeroDivisionError):
+                    values[share] = Fraction(text)
+        if values.get("on_breach") not in (None, *BREACH_ACTIONS):
+            del values["on_breach"]
+        if values.get("reapportion") not in (None, "election", "immediate"):
+            del values["reapportion"]
         return replace(cls(), **values)
+
+
+#: The procedure's shares of motions, logged as text.
+_MOTION_SHARES = ("motion_quorum", "amendment_majority")
 
 
 #: The procedure of a log founded before procedures were logged: nominations open at

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from soviet.domain import apportioned
 from soviet.domain import catalogue as c
 from soviet.domain import elections as rules
 from soviet.domain import events as ev
@@ -129,6 +130,11 @@ def fill_vacancy(
     s = d.state
     if s.pending_election(office.id) is not None:
         return
+    if cause is None:  # a regular election elects the seats the constituency gives now
+        again = apportioned.reapportioned(s, office, None, reason or "audit")
+        if again is not None:
+            d.emit(again)
+            office = s.offices()[office.id]
     seats = open_seats(office, s.active_mandates(office=office.id), eligible(s, office), d.now)
     if not seats:
         return
@@ -243,6 +249,50 @@ def cascade(d: Decision, ended: Derived) -> None:
     council = office_of(d.state, mandate.office).seat_in
     if council is not None:
         lapse_unentitled(d, mandate.holder, council, cause=ended.seq)
+
+
+@policy(ev.MEMBER_ADMITTED, ev.MEMBER_JOINED, ev.MEMBER_LEFT)
+def reapportion_at_once(d: Decision, changed: Derived) -> None:
+    """A change of membership re-apportions at once the offices that say so."""
+    p = changed.payload
+    assert isinstance(p, c.MemberAdmitted | c.MemberJoined | c.MemberLeft)
+    bodies = p.bodies if isinstance(p, c.MemberAdmitted) else (p.body,)
+    seen: set[str] = set()
+    for body in bodies:
+        for office in apportioned.affected(d.state, body):
+            if office.procedure.reapportion != "immediate" or office.id in seen:
+                continue
+            seen.add(office.id)
+            again = apportioned.reapportioned(d.state, d.state.offices()[office.id], changed.seq)
+            if again is not None:
+                d.emit(again)
+
+
+@policy(ev.OFFICE_REAPPORTIONED)
+def seats_after_reapportionment(d: Decision, again: Derived) -> None:
+    """Seats removed end the mandates in the seats numbered last (and cascade); seats added
+    at once go to a by-election (a regular election opened by the purge or a term's end
+    is for the new number already)."""
+    p = again.payload
+    assert isinstance(p, c.OfficeReapportioned)
+    s = d.state
+    for mandate in s.active_mandates(office=p.office):
+        if mandate.seat > p.seats:
+            d.emit(
+                Event(
+                    ev.MANDATE_LAPSED,
+                    None,
+                    {
+                        "mandate": mandate.id,
+                        "reason": f"seat {mandate.seat} of {p.office} removed: its "
+                        f"constituency of {p.constituency} now gives {p.seats}",
+                        "cause": again.seq,
+                    },
+                ),
+                refill=False,
+            )
+    if p.cause is not None:
+        fill_vacancy(d, s.offices()[p.office], cause=again.seq)
 
 
 @policy(ev.MEMBER_LEFT)

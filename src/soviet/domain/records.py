@@ -1,4 +1,5 @@
-"""What the rules read of the current state: mandates, elections and petitions as values."""
+"""What the rules read of the current state: mandates, elections, petitions and motions as
+values."""
 
 from __future__ import annotations
 
@@ -63,6 +64,44 @@ class PetitionRecord:
     votes: Mapping[str, str] = field(default_factory=dict)
     voting_ends: str | None = None
     expires: str | None = None  # when it stops taking signatures short of its threshold
+
+
+@dataclass(frozen=True)
+class MotionRecord:
+    """A motion as the rules read it."""
+
+    id: str
+    body: str
+    kind: str
+    title: str
+    text: str
+    proposer: str
+    status: str  # proposed | seconded | voting | adopted | rejected | moot
+    seconder: str | None = None
+    referred: bool = False
+    roll: AbstractSet[str] = frozenset()
+    votes: Mapping[str, str] = field(default_factory=dict)  # voter -> yes | no | abstain
+    voting_ends: str | None = None
+    instructs: str | None = None
+    instruction: str | None = None
+    #: For a council's motion referred down: the instruction each body adopted.
+    instructions: Mapping[str, str] = field(default_factory=dict)
+    #: An amendment's fragment of the charter.
+    charter: str | None = None
+
+
+@dataclass(frozen=True)
+class BreachRecord:
+    """A deputy's vote on a council's motion against the instruction of the body that sent
+    them, by the mandate they sat by."""
+
+    motion: str
+    member: str
+    mandate: str
+    body: str
+    instruction: str
+    vote: str | None
+    on_breach: str
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ when the trial ends; its elections and petitions are rows (`soviet.domain._rows`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager, contextmanager
@@ -26,22 +27,26 @@ from typing import Any, Literal, Protocol
 from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain._key_state import KeyState
+from soviet.domain._motion_state import MotionState
 from soviet.domain._rows import ElectionRow, PetitionRow
+from soviet.domain.charter.standing import founding_rules
 from soviet.domain.events import Recorded
-from soviet.domain.model import Body, Member, Office, Procedure
+from soviet.domain.model import Body, Member, Office, Procedure, Rules
 from soviet.domain.records import (
     CodeRecord,
     ElectionRecord,
     KeyRecord,
     MandateRecord,
+    MotionRecord,
     PetitionRecord,
 )
 from soviet.errors import NotFound
 
-IdKind = Literal["election", "mandate", "petition"]
+IdKind = Literal["election", "mandate", "petition", "motion"]
 
-#: The prefix of the ids the system gives, by kind: E1, M1, P1, numbered from 1.
-PREFIXES: Mapping[IdKind, str] = {"election": "E", "mandate": "M", "petition": "P"}
+#: The prefix of the ids the system gives, by kind: E1, M1, P1, R1 (a motion: a
+#: resolution put to a body), numbered from 1.
+PREFIXES: Mapping[IdKind, str] = {"election": "E", "mandate": "M", "petition": "P", "motion": "R"}
 
 
 class State(Protocol):
@@ -136,7 +141,26 @@ class State(Protocol):
         ...
 
     def next_id(self, kind: IdKind) -> str:
-        """The id the next election, mandate or petition opened will get."""
+        """The id the next election, mandate, petition or motion opened will get."""
+        ...
+
+    # -- motions ---------------------------------------------------------------------------
+
+    def name(self) -> str:
+        """The organization's name."""
+        ...
+
+    def rules(self) -> Rules:
+        """The charter's `[rules]` as they stand: a motion's voting period, quorum and
+        majority; every office's defaults."""
+        ...
+
+    def motion(self, motion_id: str) -> MotionRecord:
+        """The motion, or NotFound."""
+        ...
+
+    def decisions(self, body: str) -> int:
+        """How many decisions the body has adopted."""
         ...
 
     # -- members' keys ---------------------------------------------------------------------
@@ -183,6 +207,26 @@ _NOBODY: frozenset[str] = frozenset()
 _Ending = c.MandateRecalled | c.MandateLapsed | c.MandateExpired | c.MandateResigned
 
 
+def office_of_data(o: c.OfficeData) -> Office:
+    """An office as the log writes it (the founding's, an amendment's), read."""
+    return Office(
+        id=o.id,
+        body=o.body,
+        title=o.title,
+        seats=o.seats,
+        method=o.method,
+        seat_in=o.seat_in,
+        eligible=o.eligible,
+        powers=frozenset(o.powers),
+        term_days=o.term_days,
+        voting_days=o.voting_days,
+        recall_petition=Fraction(o.recall_petition),
+        recall_immediate=Fraction(o.recall_immediate),
+        recall_quorum=Fraction(o.recall_quorum),
+        procedure=Procedure.from_json(o.procedure),
+    )
+
+
 def _number(ident: str) -> int:
     """The number of a system id (`E12` is 12); 0 for one that has none, such as a forged
     id, which then never sets the next id."""
@@ -190,7 +234,7 @@ def _number(ident: str) -> int:
     return int(digits) if digits.isascii() and digits.isdigit() else 0
 
 
-class MemoryState(KeyState):
+class MemoryState(KeyState, MotionState):
     """The state of a log, kept in memory and advanced one recorded event at a time.
 
     Besides `trial`, the rederivation of a log opens a trial with `begin_trial` and settles
@@ -218,7 +262,7 @@ class MemoryState(KeyState):
         self._petitions: dict[str, PetitionRow] = {}
         self._live: dict[str, str] = {}  # mandate -> its petition open or voting
         self._failed_votes: dict[str, str] = {}  # mandate -> when its last recall vote failed
-        self._highest: dict[IdKind, int] = {"election": 0, "mandate": 0, "petition": 0}
+        self._highest: dict[IdKind, int] = {"election": 0, "mandate": 0, "petition": 0, "motion": 0}
 
     # -- applying events -------------------------------------------------------------------
 
@@ -266,31 +310,35 @@ class MemoryState(KeyState):
 
     def _founded(self, e: Recorded, p: c.OrganizationFounded) -> None:
         self._keys_founded(p)
+        self._set_attr(self, "_name", p.name)
+        self._set_attr(self, "_rules", founding_rules(dataclasses.asdict(p.rules)))
         self._set_attr(self, "_signed", p.verifier_key is not None)
         self._set_attr(self, "_founders", tuple(p.founders))
         for b in p.bodies:
             self._put(self._bodies, b.id, Body(b.id, b.name, b.kind, b.parent))
         for o in p.offices:
-            self._put(
-                self._offices,
-                o.id,
-                Office(
-                    id=o.id,
-                    body=o.body,
-                    title=o.title,
-                    seats=o.seats,
-                    method=o.method,
-                    seat_in=o.seat_in,
-                    eligible=o.eligible,
-                    powers=frozenset(o.powers),
-                    term_days=o.term_days,
-                    voting_days=o.voting_days,
-                    recall_petition=Fraction(o.recall_petition),
-                    recall_immediate=Fraction(o.recall_immediate),
-                    recall_quorum=Fraction(o.recall_quorum),
-                    procedure=Procedure.from_json(o.procedure),
-                ),
-            )
+            self._put(self._offices, o.id, office_of_data(o))
+
+    def _reapportioned(self, e: Recorded, p: c.OfficeReapportioned) -> None:
+        self._put(self._offices, p.office, replace(self._offices[p.office], seats=p.seats))
+
+    def _charter_amended(self, e: Recorded, p: c.CharterAmended) -> None:
+        """New bodies and offices, changed offices (their holders seated anew where their
+        `seat_in` changed) and the rules."""
+        for b in p.bodies:
+            self._put(self._bodies, b.id, Body(b.id, b.name, b.kind, b.parent))
+        for o in p.offices:
+            office = office_of_data(o)
+            before = self._offices.get(o.id)
+            self._put(self._offices, o.id, office)
+            if before is not None and before.seat_in != office.seat_in:
+                for mandate in self.active_mandates(office=o.id):
+                    if before.seat_in is not None:
+                        self._seat(before.seat_in, mandate.holder, -1)
+                    if office.seat_in is not None:
+                        self._seat(office.seat_in, mandate.holder, +1)
+        if p.rules is not None:
+            self._set_attr(self, "_rules", founding_rules(dataclasses.asdict(p.rules)))
 
     def _admitted(self, e: Recorded, p: c.MemberAdmitted) -> None:
         self._code_admitted(e, p)
@@ -355,7 +403,7 @@ class MemoryState(KeyState):
             council = self._offices[old.office].seat_in
             if council is not None:
                 self._seat(council, old.holder, -1)
-        if isinstance(p, c.MandateRecalled) and p.by == "signatures":
+        if isinstance(p, c.MandateRecalled) and p.by == "signatures" and p.petition is not None:
             petition = self._petitions[p.petition]
             self._set_attr(petition, "status", "recalled")
             if self._live.get(petition.mandate) == petition.id:
@@ -401,6 +449,14 @@ class MemoryState(KeyState):
         election = self._elections[p.election]
         self._set_attr(election, "voting_ends", p.voting_ends)
         self._set_attr(election, "extended_by", e.actor)
+
+    def _electorate_now(self, body: str) -> AbstractSet[str]:
+        if self._bodies[body].kind == "assembly":
+            return set(self._members_of.get(body, _NOBODY))
+        return set(self.seated(body))
+
+    def _count_motion(self, ident: str) -> None:
+        self._count_number("motion", ident)
 
     def _roll(self, office: str, inline: tuple[str, ...] | None) -> set[str]:
         """The roll a vote of the office starts with: the electorate as it is now (or, in
@@ -620,4 +676,14 @@ _APPLY: Mapping[str, Apply] = {
     ev.MEMBER_KEY_RESET: MemoryState._key_reset,
     ev.CODES_ISSUED: MemoryState._codes_issued,
     ev.KEYS_ADOPTED: MemoryState._keys_adopted,
+    ev.MOTION_PROPOSED: MemoryState._motion_proposed,
+    ev.MOTION_SECONDED: MemoryState._motion_seconded,
+    ev.MOTION_REFERRED: MemoryState._motion_referred,
+    ev.MOTION_STARTED: MemoryState._motion_started,
+    ev.MOTION_VOTE_CAST: MemoryState._motion_vote,
+    ev.MOTION_CLOSED: MemoryState._motion_closed,
+    ev.DECISION_ADOPTED: MemoryState._decision_adopted,
+    ev.INSTRUCTION_BREACHED: MemoryState._nothing,
+    ev.CHARTER_AMENDED: MemoryState._charter_amended,
+    ev.OFFICE_REAPPORTIONED: MemoryState._reapportioned,
 }

@@ -74,6 +74,12 @@ ACTS: dict[str, type] = {
     "recall.sign": cmd.SignPetition,
     "recall.vote": cmd.CastRecallVote,
     "recall.close": cmd.CloseRecallVote,
+    "motion.propose": cmd.ProposeMotion,
+    "motion.second": cmd.SecondMotion,
+    "motion.refer": cmd.ReferMotion,
+    "motion.start": cmd.StartMotion,
+    "motion.vote": cmd.CastMotionVote,
+    "motion.close": cmd.CloseMotion,
 }
 #: The statement type of each command class.
 TYPES: dict[type, str] = {command: name for name, command in ACTS.items()}

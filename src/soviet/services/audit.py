@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from soviet.domain import electorates
-from soviet.domain.audit import Finding, audit
+from soviet.domain.audit import Finding, audit, breaches
 from soviet.domain.commands import ApplyDue, ScheduleAudit
 from soviet.domain.events import Recorded
 from soviet.domain.records import MandateRecord
@@ -18,7 +18,9 @@ def findings(ws: Projections) -> list[Finding]:
     for mandate in ws.active_mandates():
         active.setdefault(mandate.office, []).append(mandate)
     eligible = {o.id: electorates.eligible(ws, o) for o in offices}
-    return audit(offices, active, eligible, ws.founders(), ws.now, ws.pending_elections())
+    found = audit(offices, active, eligible, ws.founders(), ws.now, ws.pending_elections())
+    by_id = {m.id: m for held in active.values() for m in held}
+    return found + breaches(ws.breaches(), by_id)
 
 
 def schedule(ws: Workspace) -> list[Recorded]:

@@ -27,12 +27,13 @@ from soviet.domain import commands as cmd
 from soviet.domain import due, signatures
 from soviet.domain.decider import UNSIGNED, derive
 from soviet.domain.events import Event, Recorded
-from soviet.domain.model import Body, Member, Office
+from soviet.domain.model import Body, Member, Office, Rules
 from soviet.domain.records import (
     CodeRecord,
     ElectionRecord,
     KeyRecord,
     MandateRecord,
+    MotionRecord,
     PetitionRecord,
 )
 from soviet.domain.state import IdKind
@@ -167,6 +168,18 @@ class Recording:
 
     def nonce_seq(self, member: str, nonce: str) -> int | None:
         return self._ws.nonce_seq(member, nonce)
+
+    def name(self) -> str:
+        return self._ws.name()
+
+    def rules(self) -> Rules:
+        return self._ws.rules()
+
+    def motion(self, motion_id: str) -> MotionRecord:
+        return self._ws.motion(motion_id)
+
+    def decisions(self, body: str) -> int:
+        return self._ws.decisions(body)
 
 
 def take(ws: Workspace, act: cmd.Command | Signed) -> list[Recorded]:

@@ -9,12 +9,14 @@ from typing import Protocol
 
 from soviet.domain.commands import Command
 from soviet.domain.events import Event, Recorded
-from soviet.domain.model import Body, Member, Office
+from soviet.domain.model import Body, Member, Office, Rules
 from soviet.domain.records import (
+    BreachRecord,
     CodeRecord,
     ElectionRecord,
     KeyRecord,
     MandateRecord,
+    MotionRecord,
     PetitionRecord,
 )
 from soviet.domain.state import IdKind
@@ -98,6 +100,20 @@ class Projections(Protocol):
     def code_of(self, member: str) -> CodeRecord | None: ...
 
     def nonce_seq(self, member: str, nonce: str) -> int | None: ...
+
+    def name(self) -> str: ...
+
+    def rules(self) -> Rules: ...
+
+    def motion(self, motion_id: str) -> MotionRecord:
+        """The motion, or NotFound."""
+        ...
+
+    def decisions(self, body: str) -> int: ...
+
+    def breaches(self) -> list[BreachRecord]:
+        """Every vote a deputy cast against their instruction, in the order logged."""
+        ...
 
 
 class Signer(Protocol):

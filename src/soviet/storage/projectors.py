@@ -19,6 +19,7 @@ from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.ledger.entries import compact
+from soviet.storage import _motion_projectors as m
 from soviet.storage import rolls
 from soviet.storage import schema as t
 from soviet.storage.writes import Writes
@@ -58,28 +59,54 @@ def founded(w: Writes, e: Recorded, p: c.OrganizationFounded) -> None:
     ]
     if bodies:
         w.insert(t.bodies, bodies)
-    offices = [
-        {
-            "id": o.id,
-            "body": o.body,
-            "title": o.title,
-            "seats": o.seats,
-            "method": o.method,
-            "seat_in": o.seat_in,
-            "eligible": o.eligible,
-            "powers": dumps(o.powers),
-            "term_days": o.term_days,
-            "voting_days": o.voting_days,
-            "recall_petition": o.recall_petition,
-            "recall_immediate": o.recall_immediate,
-            "recall_quorum": o.recall_quorum,
-            "position": i,
-            "procedure": None if o.procedure is None else dumps(o.procedure),
-        }
-        for i, o in enumerate(p.offices)
-    ]
+    offices = [office_row(o, i) for i, o in enumerate(p.offices)]
     if offices:
         w.insert(t.offices, offices)
+
+
+def office_row(o: c.OfficeData, position: int) -> dict[str, Any]:
+    """An office's row, from the office as the log writes it."""
+    return {
+        "id": o.id,
+        "body": o.body,
+        "title": o.title,
+        "seats": o.seats,
+        "method": o.method,
+        "seat_in": o.seat_in,
+        "eligible": o.eligible,
+        "powers": dumps(o.powers),
+        "term_days": o.term_days,
+        "voting_days": o.voting_days,
+        "recall_petition": o.recall_petition,
+        "recall_immediate": o.recall_immediate,
+        "recall_quorum": o.recall_quorum,
+        "position": position,
+        "procedure": None if o.procedure is None else dumps(o.procedure),
+    }
+
+
+def charter_amended(w: Writes, e: Recorded, p: c.CharterAmended) -> None:
+    """New bodies and offices after the others, changed offices in place, the rules."""
+    bodies = w.execute(select(func.count()).select_from(t.bodies)).scalar() or 0
+    for i, b in enumerate(p.bodies):
+        row = {"id": b.id, "name": b.name, "kind": b.kind, "parent": b.parent}
+        w.insert(t.bodies, {**row, "position": bodies + i})
+    offices = w.execute(select(func.count()).select_from(t.offices)).scalar() or 0
+    for o in p.offices:
+        held = w.execute(select(t.offices.c.position).where(t.offices.c.id == o.id)).first()
+        if held is None:
+            w.insert(t.offices, office_row(o, offices))
+            offices += 1
+        else:
+            row = office_row(o, held.position)
+            w.execute(update(t.offices).where(t.offices.c.id == o.id).values(**row))
+    if p.rules is not None:
+        rules = dumps(_present(dataclasses.asdict(p.rules)))
+        w.execute(update(t.organization).where(t.organization.c.id == 1).values(rules=rules))
+
+
+def reapportioned(w: Writes, e: Recorded, p: c.OfficeReapportioned) -> None:
+    w.execute(update(t.offices).where(t.offices.c.id == p.office).values(seats=p.seats))
 
 
 def _present(data: dict[str, Any]) -> dict[str, Any]:
@@ -307,7 +334,8 @@ def petition_opened(w: Writes, e: Recorded, p: c.PetitionOpened) -> None:
             expires=p.expires,
         ),
     )
-    w.insert(t.signatures, dict(petition=p.petition, member=e.actor, seq=e.seq))
+    if e.actor is not None:  # a petition the system opened (a breach) has no signature yet
+        w.insert(t.signatures, dict(petition=p.petition, member=e.actor, seq=e.seq))
 
 
 def petition_signed(w: Writes, e: Recorded, p: c.PetitionSigned) -> None:
@@ -388,6 +416,16 @@ PROJECTORS: Mapping[str, Projector] = dict(
         _on(c.MemberKeyReset, key_reset),
         _on(c.CodesIssued, codes_issued),
         _on(c.KeysAdopted, keys_adopted),
+        _on(c.MotionProposed, m.motion_proposed),
+        _on(c.MotionSeconded, m.motion_seconded),
+        _on(c.MotionReferred, m.motion_referred),
+        _on(c.MotionStarted, m.motion_started),
+        _on(c.MotionVoteCast, m.motion_vote_cast),
+        _on(c.MotionClosed, m.motion_closed),
+        _on(c.DecisionAdopted, m.decision_adopted),
+        _on(c.InstructionBreached, m.instruction_breached),
+        _on(c.CharterAmended, charter_amended),
+        _on(c.OfficeReapportioned, reapportioned),
     ]
 )
 

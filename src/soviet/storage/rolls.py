@@ -30,8 +30,13 @@ def write(w: Writes, table: Table, vote: str, office: str, inline: Sequence[str]
         .join(t.offices, t.offices.c.body == t.bodies.c.id)
         .where(t.offices.c.id == office)
     ).one()
-    body_id = body.id
-    if body.kind == "assembly":
+    write_body(w, table, vote, body.id, body.kind)
+
+
+def write_body(w: Writes, table: Table, vote: str, body_id: str, kind: str) -> None:
+    """Write the roll of a vote of a body (`kind`, assembly or council): its electorate."""
+    key = table.c[0].name
+    if kind == "assembly":
         electors = select(literal(vote, String), t.memberships.c.member).where(
             t.memberships.c.body == body_id
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -225,7 +226,8 @@ petitions = Table(
     Column("id", String(32), primary_key=True),
     Column("number", Integer, nullable=False, unique=True),
     Column("mandate", String(32), ForeignKey("mandates.id"), nullable=False),
-    Column("opener", String(128), ForeignKey("members.id"), nullable=False),
+    # the member who opened it, who signed first; NULL for one the system opened (a breach)
+    Column("opener", String(128), ForeignKey("members.id"), nullable=True),
     Column("reason", Text, nullable=False),
     Column("status", String(16), nullable=False),  # open | voting | recalled | failed
     Column("opened_at", String(32), nullable=False),
@@ -258,6 +260,72 @@ recall_ballots = Table(
     Column("petition", String(32), ForeignKey("petitions.id"), primary_key=True),
     Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
     Column("vote", String(8), nullable=False),  # yes | no | abstain
+    Column("seq", Seq, nullable=False),
+)
+
+motions = Table(
+    "motions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("body", String(128), ForeignKey("bodies.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # ordinary | amendment | instruction
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("proposer", String(128), ForeignKey("members.id"), nullable=False),
+    Column("seconder", String(128), nullable=True),
+    # proposed | seconded | voting | adopted | rejected | moot
+    Column("status", String(16), nullable=False),
+    Column("referred", Boolean, nullable=False),
+    Column("instructs", String(32), nullable=True),  # an instruction's council motion
+    Column("instruction", String(8), nullable=True),
+    Column("charter", Text, nullable=True),  # an amendment's fragment of the charter
+    Column("proposed_at", String(32), nullable=False),
+    Column("voting_ends", String(32), nullable=True),
+    Column("closed_at", String(32), nullable=True),
+    Column("result", Text, nullable=True),  # JSON of the roll-call count
+    Column("decision", Integer, nullable=True),  # its number among the body's decisions
+)
+Index("ix_motions_body", motions.c.body, motions.c.decision)
+
+motion_rolls = Table(
+    "motion_rolls",
+    metadata,
+    Column("motion", String(32), ForeignKey("motions.id"), primary_key=True),
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+)
+
+motion_votes = Table(
+    "motion_votes",
+    metadata,
+    Column("motion", String(32), ForeignKey("motions.id"), primary_key=True),
+    Column("voter", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("vote", String(8), nullable=False),  # yes | no | abstain
+    Column("seq", Seq, nullable=False),
+)
+
+# The instruction each body adopted on a council's motion referred down (its latest).
+instructions = Table(
+    "instructions",
+    metadata,
+    Column("motion", String(32), ForeignKey("motions.id"), primary_key=True),
+    Column("body", String(128), ForeignKey("bodies.id"), primary_key=True),
+    Column("instruction", String(8), nullable=False),  # yes | no | abstain | free
+    Column("decision_seq", Seq, nullable=False),
+)
+
+# Each deputy who voted against their instruction on a council's motion.
+breaches = Table(
+    "breaches",
+    metadata,
+    Column("motion", String(32), ForeignKey("motions.id"), primary_key=True),
+    Column("member", String(128), ForeignKey("members.id"), primary_key=True),
+    Column("mandate", String(32), ForeignKey("mandates.id"), nullable=False),
+    Column("body", String(128), nullable=False),
+    Column("instruction", String(8), nullable=False),
+    Column("vote", String(8), nullable=True),
+    Column("on_breach", String(16), nullable=False),
     Column("seq", Seq, nullable=False),
 )
 
@@ -308,6 +376,11 @@ PROJECTIONS: tuple[Table, ...] = (
     signatures,
     recall_rolls,
     recall_ballots,
+    motions,
+    motion_rolls,
+    motion_votes,
+    instructions,
+    breaches,
     member_keys,
     enrollment_codes,
     nonces,

@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Column, Connection, Select, func, select
 
 from soviet.errors import InputError, NotFound
-from soviet.storage import log
+from soviet.storage import log, motion_views
 from soviet.storage import schema as t
 
 Q = TypeVar("Q", bound=Select[Any])
@@ -203,6 +203,9 @@ VIEWS: dict[str, View] = {
     "elections": elections,
     "petitions": petitions,
     "members": members,
+    "motions": motion_views.motions,
+    "decisions": motion_views.decisions,
+    "breaches": motion_views.breaches,
 }
 
 #: The fields of each view's objects, in order: the header of `show … --csv`.
@@ -264,6 +267,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "closed_at",
     ),
     "members": ("id", "name", "bodies", "mandates", "admitted_at"),
+    **motion_views.FIELDS,
 }
 
 

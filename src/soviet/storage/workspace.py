@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
+from soviet.domain.charter.standing import founding_rules
 from soviet.domain.events import Event, Recorded
-from soviet.domain.model import Body, Member, Office, Procedure
+from soviet.domain.model import Body, Member, Office, Procedure, Rules
 from soviet.domain.records import (
+    BreachRecord,
     CodeRecord,
     ElectionRecord,
     KeyRecord,
     MandateRecord,
+    MotionRecord,
     PetitionRecord,
 )
 from soviet.domain.state import IdKind
@@ -37,6 +40,7 @@ _PREFIX: dict[IdKind, tuple[str, Any]] = {
     "election": ("E", t.elections),
     "mandate": ("M", t.mandates),
     "petition": ("P", t.petitions),
+    "motion": ("R", t.motions),
 }
 
 
@@ -102,6 +106,7 @@ _SIGNERS = Questions.of(t.signatures.c.member, t.signatures.c.petition == bindpa
 _RECALL_ROLL = Questions.of(
     t.recall_rolls.c.member, t.recall_rolls.c.petition == bindparam("petition")
 )
+_MOTION_ROLL = Questions.of(t.motion_rolls.c.member, t.motion_rolls.c.motion == bindparam("motion"))
 
 
 class SqlProjections:
@@ -379,6 +384,65 @@ class SqlProjections:
         )
         return None if row is None else self._petition(row)
 
+    # -- motions ---------------------------------------------------------------------------
+
+    def name(self) -> str:
+        row = self._one(select(t.organization.c.name))
+        return "" if row is None else str(row.name)
+
+    def rules(self) -> Rules:
+        row = self._one(select(t.organization.c.rules))
+        return Rules() if row is None else founding_rules(json.loads(row.rules))
+
+    def motion(self, motion_id: str) -> MotionRecord:
+        row = self._one(select(t.motions).where(t.motions.c.id == motion_id))
+        if row is None:
+            raise NotFound("motion", motion_id)
+        votes = self.conn.execute(
+            select(t.motion_votes.c.voter, t.motion_votes.c.vote).where(
+                t.motion_votes.c.motion == motion_id
+            )
+        )
+        given = self.conn.execute(
+            select(t.instructions.c.body, t.instructions.c.instruction).where(
+                t.instructions.c.motion == motion_id
+            )
+        )
+        return MotionRecord(
+            id=row.id,
+            body=row.body,
+            kind=row.kind,
+            title=row.title,
+            text=row.text,
+            proposer=row.proposer,
+            status=row.status,
+            seconder=row.seconder,
+            referred=bool(row.referred),
+            roll=StoredSet(self._connection, _MOTION_ROLL, {"motion": motion_id}),
+            votes={voter: vote for voter, vote in votes},
+            voting_ends=row.voting_ends,
+            instructs=row.instructs,
+            instruction=row.instruction,
+            instructions={body: instruction for body, instruction in given},
+            charter=row.charter,
+        )
+
+    def breaches(self) -> list[BreachRecord]:
+        b = t.breaches.c
+        rows = self.conn.execute(select(t.breaches).order_by(b.seq))
+        return [
+            BreachRecord(r.motion, r.member, r.mandate, r.body, r.instruction, r.vote, r.on_breach)
+            for r in rows
+        ]
+
+    def decisions(self, body: str) -> int:
+        count = self.conn.execute(
+            select(func.count())
+            .select_from(t.motions)
+            .where(t.motions.c.body == body, t.motions.c.decision.is_not(None))
+        ).scalar()
+        return int(count or 0)
+
 
 class SqlWorkspace(SqlProjections):
     """One unit of work: begins with the writers' lock, checks the clock, and holds the
@@ -418,7 +482,7 @@ class SqlWorkspace(SqlProjections):
         self._pending.append(row["leaf"])
         projectors.project(self._writes, recorded)
         self.recorded.append(recorded)
-        if event.type == "organization.founded":
+        if event.type in ("organization.founded", "charter.amended", "office.reapportioned"):
             self._bodies = self._offices = None
             self._signed = None
         if event.type in ("organization.founded", "organization.keys_adopted"):

@@ -183,6 +183,12 @@ SAMPLES: dict[str, cmd.Command] = {
     "recall.sign": cmd.SignPetition("m-4", "P1"),
     "recall.vote": cmd.CastRecallVote("m-4", "P1", "recall"),
     "recall.close": cmd.CloseRecallVote("m-1", "P1"),
+    "motion.propose": cmd.ProposeMotion("m-1", "north", "Tram fares", "Abolish them.\n"),
+    "motion.second": cmd.SecondMotion("m-2", "R1"),
+    "motion.refer": cmd.ReferMotion("m-1", "R1"),
+    "motion.start": cmd.StartMotion("m-1", "R1"),
+    "motion.vote": cmd.CastMotionVote("m-1", "R1", "yes"),
+    "motion.close": cmd.CloseMotion("m-1", "R1"),
 }
 
 

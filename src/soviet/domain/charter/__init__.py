@@ -32,7 +32,7 @@ from soviet.domain.charter.holdings import read_holdings
 from soviet.domain.charter.limits import check_toml_shape
 from soviet.domain.charter.members import read_founders, read_members
 from soviet.domain.charter.members_csv import Read
-from soviet.domain.charter.offices import read_offices
+from soviet.domain.charter.offices import read_offices, size_offices
 from soviet.domain.charter.origins import derive_origin, read_origin
 from soviet.domain.charter.rules import read_rules
 from soviet.domain.model import Charter
@@ -68,6 +68,7 @@ def parse_charter(text: str, source: str, read: Read | None = None) -> Charter:
     if members is not None:
         founders = problems.part(read_founders, doc, root, members, problems)
         if offices is not None and bodies is not None:
+            offices = size_offices(offices, bodies, members)
             holdings = problems.part(read_holdings, doc, root, offices, bodies, members, problems)
     problems.check()
     # with no problem found, every part was read

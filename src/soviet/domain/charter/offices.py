@@ -8,6 +8,7 @@ office's `seat_in`. Each office carries the charter's rules, overridden by its o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from soviet.domain.charter._problems import Problems, each, found
 from soviet.domain.charter._sites import InToml, Place, Site
@@ -31,6 +32,7 @@ from soviet.domain.model import (
     POWERS,
     Body,
     Eligibility,
+    Member,
     Office,
     Rules,
     default_method,
@@ -61,8 +63,10 @@ def read_offices(
         ident = unique_id(table, place, seen, "office")
         body = known_body(identifier(table, place, "body"), place.at("body"), by_id)
         title = name(table, place, "title")
-        seats = count(table, place, "seats", MAX_SEATS)
-        method = _method(table, place, seats)
+        rule = _seats_rule(table, place)
+        # a rule's seats are counted once the members are read (`size_offices`)
+        seats = rule[1] if rule is not None else count(table, place, "seats", MAX_SEATS)
+        method = _method(table, place, seats if rule is None else rule[2] or MAX_SEATS)
         seat_in = _seat_in(table, place, body, by_id)
         written = choice(table, place, "eligible", ("electorate", "members"), "electorate")
         eligible: Eligibility = "members" if written == "members" else "electorate"
@@ -70,6 +74,10 @@ def read_offices(
         for i, power in enumerate(powers):
             one_of(power, place.at("powers", i), "power", sorted(POWERS))
         own = resolve_rules(table, place, rules)
+        procedure = own.procedure
+        if rule is not None:
+            per, least, most = rule
+            procedure = replace(procedure, seats_per=per, seats_min=least, seats_max=most)
         offices.append(
             Office(
                 id=ident,
@@ -85,7 +93,7 @@ def read_offices(
                 recall_petition=own.recall_petition,
                 recall_immediate=own.recall_immediate,
                 recall_quorum=own.recall_quorum,
-                procedure=own.procedure,
+                procedure=procedure,
             )
         )
 
@@ -100,6 +108,65 @@ def read_offices(
     with each(problems):
         _check_seats_form_no_cycle(offices, [place for _, place in entries])
     return tuple(offices)
+
+
+#: The most members one seat may stand for in `seats = { per = … }`.
+MAX_PER = 100_000_000
+
+
+def _seats_rule(table: Table, place: InToml) -> tuple[int, int, int | None] | None:
+    """`seats = { per = 100, min = 1, max = 10 }`: (per, min, max), or None for a number."""
+    value = table.get("seats")
+    if not isinstance(value, dict):
+        return None
+    inner = place.sub("seats")
+    check_keys(value, inner, ("per",), ("min", "max"))
+    per = count(value, inner, "per", MAX_PER)
+    least = count(value, inner, "min", MAX_SEATS, 1)
+    most = count(value, inner, "max", MAX_SEATS) if "max" in value else None
+    if most is not None and most < least:
+        raise inner.at("max").error(f"{most} is below min {least}")
+    return per, least, most
+
+
+def size_offices(
+    offices: Sequence[Office], bodies: Sequence[Body], members: Sequence[Member]
+) -> tuple[Office, ...]:
+    """Every office whose seats follow the size of its constituency, with the seats the
+    charter's members give it."""
+    return tuple(
+        replace(office, seats=apportioned(office, bodies, members))
+        if office.procedure.seats_per is not None
+        else office
+        for office in offices
+    )
+
+
+def apportioned(office: Office, bodies: Iterable[Body], members: Iterable[Member]) -> int:
+    """The seats of an office sized by its constituency: one per `seats_per` of the members
+    of its body and of the assemblies below it, rounded half up, within its bounds."""
+    from soviet.tally.apportionment import seats_per
+
+    p = office.procedure
+    assert p.seats_per is not None, "an office sized by its constituency"
+    below = constituency_bodies(office.body, bodies)
+    size = sum(1 for m in members if below.intersection(m.bodies))
+    return seats_per(size, p.seats_per, p.seats_min, p.seats_max)
+
+
+def constituency_bodies(body: str, bodies: Iterable[Body]) -> frozenset[str]:
+    """The body and every body below it."""
+    children: dict[str, list[str]] = {}
+    for b in bodies:
+        if b.parent is not None:
+            children.setdefault(b.parent, []).append(b.id)
+    found, todo = {body}, [body]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return frozenset(found)
 
 
 def _method(table: Table, place: Place, seats: int) -> str:

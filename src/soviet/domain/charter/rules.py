@@ -23,7 +23,7 @@ from soviet.domain.charter._values import (
 )
 from soviet.domain.charter.limits import MAX_DAYS
 from soviet.domain.ids import shown
-from soviet.domain.model import Procedure, Rules
+from soviet.domain.model import BREACH_ACTIONS, Procedure, Rules
 
 #: The procedure's keys that `[rules]` and an office's table may write.
 PROCEDURE_KEYS = (
@@ -36,6 +36,8 @@ PROCEDURE_KEYS = (
     "auto_close",
     "petition_days",
     "recall_cooldown_days",
+    "on_breach",
+    "reapportion",
 )
 #: The keys of `[rules]`, which an office's table may also write.
 RULE_KEYS = (
@@ -47,7 +49,7 @@ RULE_KEYS = (
     *PROCEDURE_KEYS,
 )
 #: Keys only `[rules]` writes, and only an office's table.
-ORGANIZATION_KEYS = ("max_offices", "enrollment_days")
+ORGANIZATION_KEYS = ("max_offices", "enrollment_days", "motion_quorum", "amendment_majority")
 OFFICE_KEYS = ("exclusive",)
 #: Each share's lowest value, whether that value is allowed, and the range as written.
 _SHARE_RANGES = {
@@ -55,6 +57,8 @@ _SHARE_RANGES = {
     "recall_immediate": (Fraction(1, 2), True, "[1/2, 1]"),
     "recall_quorum": (Fraction(0), True, "[0, 1]"),
     "election_quorum": (Fraction(0), False, "(0, 1]"),
+    "motion_quorum": (Fraction(0), True, "[0, 1]"),
+    "amendment_majority": (Fraction(1, 2), False, "(1/2, 1]"),
 }
 #: The most offices a charter may let one member hold at once.
 MAX_OFFICES = 1000
@@ -108,6 +112,8 @@ def _procedure(table: Table, place: Place, base: Procedure) -> Procedure:
     uncontested = choice(
         table, place, "uncontested", ("elect", "ballot", "count"), base.uncontested
     )
+    breach = choice(table, place, "on_breach", BREACH_ACTIONS, base.on_breach)
+    again = choice(table, place, "reapportion", ("election", "immediate"), base.reapportion)
     return Procedure(
         nomination_days=_days(table, place, "nomination_days", base.nomination_days),
         nominations="open" if nominations == "open" else "closed",
@@ -122,6 +128,10 @@ def _procedure(table: Table, place: Place, base: Procedure) -> Procedure:
         max_offices=most,
         petition_days=petition_days,
         recall_cooldown_days=_days(table, place, "recall_cooldown_days", base.recall_cooldown_days),
+        on_breach=next(action for action in BREACH_ACTIONS if action == breach),
+        reapportion="immediate" if again == "immediate" else "election",
+        motion_quorum=_share(table, place, "motion_quorum", base.motion_quorum),
+        amendment_majority=_share(table, place, "amendment_majority", base.amendment_majority),
     )
 
 
