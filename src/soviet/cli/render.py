@@ -179,6 +179,13 @@ def _sentence(e: Recorded) -> str:
             if r is not None:
                 parts.append("the rules")
             return f"the charter amended by decision {number} of {body}: {'; '.join(parts)}"
+        case c.OfficeReapportioned(
+            office=office, seats=now_seats, was=was, constituency=members, cause=cause
+        ):
+            return (
+                f"{office} re-apportioned: {now_seats} seat(s), was {was}, for a constituency of "
+                f"{members} members{_cause(cause)}"
+            )
         case c.CheckpointLogged(checkpoint=note, cause=cause):
             size = note.split("\n")[1] if "\n" in note else "?"
             return f"signed checkpoint of the log at size {size} logged{_cause(cause)}"

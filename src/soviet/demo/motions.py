@@ -128,7 +128,7 @@ def _adopt_amendment(demo: Demo, ws: SqlWorkspace) -> None:
     number = c.decode_as(c.CharterAmended, amended.data).decision
     demo.say(
         f"   the depot amends the charter (decision {number} of tram-depot, "
-        f"{len(electors)} yes): tram-depot.deputy on_breach = \"recall\""
+        f'{len(electors)} yes): tram-depot.deputy on_breach = "recall"'
     )
 
 

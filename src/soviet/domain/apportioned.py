@@ -8,11 +8,17 @@ office is re-apportioned: at once where it says `reapportion = "immediate"` (a
 `office.reapportioned` event, then a by-election for the seats added, or the end of the
 mandates in the seats numbered last, and their cascade); otherwise when its next regular
 election is opened by the purge or the end of its terms, which then elects the new number.
+
+A council that says `weighted = true` weights each deputy's vote in its motions and its
+elections by the members they stand for: the size of their seat's constituency over the
+seats of its office, exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
 
 from soviet.domain import events as ev
 from soviet.domain.charter.offices import constituency_bodies
@@ -31,12 +37,27 @@ def constituency(state: State, office: Office) -> int:
     return len(members)
 
 
+def sized(state: State, office: Office) -> bool:
+    """Whether the office's seats follow a constituency: its own `seats = { per … }`, or
+    the apportionment of the council it seats its holders in."""
+    council = state.bodies().get(office.seat_in or "")
+    return office.procedure.seats_per is not None or (
+        council is not None and council.apportion is not None
+    )
+
+
 def due_seats(state: State, office: Office) -> tuple[int, int] | None:
     """(the seats the office's constituency gives it now, its size), or None for an office
     of a fixed number of seats."""
-    from soviet.tally.apportionment import seats_per  # numpy stays unloaded until a count
+    from soviet.tally.apportionment import apportion, seats_per  # numpy: only when sized
 
     p = office.procedure
+    council = state.bodies().get(office.seat_in or "")
+    if council is not None and council.apportion is not None and council.council_seats:
+        sending = [o for o in state.offices().values() if o.seat_in == council.id]
+        sizes = {o.id: constituency(state, o) for o in sending}
+        shared = apportion(sizes, council.council_seats, council.apportion)
+        return shared.allocation[office.id], sizes[office.id]
     if p.seats_per is None:
         return None
     size = constituency(state, office)
@@ -44,10 +65,22 @@ def due_seats(state: State, office: Office) -> tuple[int, int] | None:
 
 
 def affected(state: State, body: str) -> Iterable[Office]:
-    """The offices sized by a constituency that holds the body."""
-    for office in state.offices().values():
-        if office.procedure.seats_per is not None and body in constituency_bodies(
-            office.body, state.bodies().values()
+    """The offices sized by a constituency that holds the body: by their own rule, or
+    every office that seats its holders in a council apportioning its seats among them."""
+    bodies = state.bodies().values()
+    offices = list(state.offices().values())
+    councils = {
+        o.seat_in
+        for o in offices
+        if o.seat_in is not None
+        and sized(state, o)
+        and o.procedure.seats_per is None
+        and body in constituency_bodies(o.body, bodies)
+    }
+    for office in offices:
+        if office.seat_in in councils or (
+            office.procedure.seats_per is not None
+            and body in constituency_bodies(office.body, bodies)
         ):
             yield office
 
@@ -72,3 +105,34 @@ def reapportioned(
     if reason is not None:
         data["reason"] = reason
     return Event(ev.OFFICE_REAPPORTIONED, None, data)
+
+
+def weights(state: State, council: str) -> dict[str, Fraction] | None:
+    """Each deputy's weight in a council that weights its members' votes: for each seat
+    they hold in it, the members of that seat's constituency over the seats of its office,
+    exactly; None for a council that counts heads."""
+    body = state.bodies().get(council)
+    if body is None or not body.weighted:
+        return None
+    offices = state.offices()
+    sizes: dict[str, int] = {}
+    found: dict[str, Fraction] = {}
+    for deputy in sorted(state.seated(council)):
+        for mandate in state.active_mandates(holder=deputy):
+            office = offices[mandate.office]
+            if office.seat_in != council:
+                continue
+            if office.id not in sizes:
+                sizes[office.id] = constituency(state, office)
+            share = Fraction(sizes[office.id], office.seats)
+            found[deputy] = found.get(deputy, Fraction(0)) + share
+    return found
+
+
+def whole(weights: Mapping[str, Fraction]) -> tuple[dict[str, int], int]:
+    """The weights as whole numbers in the same proportions, and the factor they were
+    multiplied by (the least common multiple of their denominators)."""
+    scale = 1
+    for weight in weights.values():
+        scale = math.lcm(scale, weight.denominator)
+    return {voter: int(weight * scale) for voter, weight in weights.items()}, scale

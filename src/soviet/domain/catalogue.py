@@ -114,6 +114,9 @@ class BodyData:
     name: str
     kind: Literal["assembly", "council"]
     parent: str | None
+    apportion: str | None = optional()
+    council_seats: int | None = optional()
+    weighted: bool | None = optional()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ event; only the actor differs (None for the system's own).
 
 from __future__ import annotations
 
-from soviet.domain import closing
+from soviet.domain import apportioned, closing
 from soviet.domain import events as ev
 from soviet.domain.audit import live_holders
 from soviet.domain.electorates import eligible, office_of
@@ -54,7 +54,8 @@ def election_closed(
     else:
         can_stand = eligible(s, office)
         seated = live_holders(s.active_mandates(office=office.id), can_stand, now)
-        counted = closing.count(election, office, ballots, can_stand, seated, legacy_seed)
+        weights = apportioned.weights(s, office.body)
+        counted = closing.count(election, office, ballots, can_stand, seated, legacy_seed, weights)
         data.update(winners=counted.winners, seed=counted.seed.hex(), result=counted.result)
         if not office.procedure.legacy:
             data["outcome"] = "elected"

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from soviet.domain import votes
+from soviet.domain.apportioned import whole
 from soviet.domain.model import Office
 from soviet.domain.recall import share_reached
 from soviet.domain.records import ElectionRecord
@@ -140,10 +142,16 @@ def count(
     can_stand: Collection[str],
     seated: Collection[str],
     legacy_seed: bytes,
+    weights: Mapping[str, Fraction] | None = None,
 ) -> Count:
     """Count an election's latest ballots: candidates not in `can_stand` are withdrawn,
     and so are those in `seated` (who hold another seat of the office by a live mandate).
-    An uncontested election whose office puts it to a ballot is a confirmation vote."""
+    An uncontested election whose office puts it to a ballot is a confirmation vote.
+
+    With `weights` (a weighted council's), each ballot counts its voter's weight: the
+    weights as whole numbers in the same proportions (`apportioned.whole`), which the
+    result names with their factor; the methods a weighted council elects by compare sums
+    only, so the proportions decide exactly as the fractions would."""
     from soviet import tally  # numpy is loaded only when something is counted
 
     candidates = election.candidates
@@ -154,6 +162,13 @@ def count(
     index = {name: number for number, name in enumerate(candidates)}
     # Identical choices counted first: the same profile, built from a few rows.
     choices = Counter(counted)
+    scale = 1
+    if weights is not None:
+        scaled, scale = whole(weights)
+        choices = Counter()
+        for voter, choice in ballots:
+            if choice and scaled.get(voter, 0) > 0:
+                choices[choice] += scaled[voter]
     for choice in choices:
         for name in choice:
             if name not in index:
@@ -170,7 +185,12 @@ def count(
     if withdrawn:
         profile = replace(profile, withdrawn=withdrawn)
     result: tally.Result = tally.count(profile, office.method, election.seats, seed=seed)
-    return Count(result.to_json(), list(result.winners)[: election.seats], seed)
+    counted_json = result.to_json()
+    if weights is not None:
+        shown: dict[str, Any] = {voter: str(weight) for voter, weight in sorted(weights.items())}
+        weighted: Any = {"scale": scale, "weights": shown}
+        counted_json["weighted"] = weighted
+    return Count(counted_json, list(result.winners)[: election.seats], seed)
 
 
 def confirming(election: ElectionRecord, office: Office) -> bool:

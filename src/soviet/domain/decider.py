@@ -352,6 +352,11 @@ def _import_paper(d: Decision, act: cmd.ImportPaper) -> None:
         raise Refused(f"the first teller acts: {act.actor!r} must be named first")
     election = s.election(act.election)
     office = office_of(s, election.office)
+    if s.bodies()[office.body].weighted:
+        raise Refused(
+            f"council {office.body!r} weights its deputies' votes: a paper ballot names no "
+            "voter, so it cannot be weighted; vote online"
+        )
     d.emit(
         rules.import_paper(
             election,

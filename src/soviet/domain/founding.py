@@ -9,7 +9,7 @@ from typing import Any
 
 from soviet.domain import events as ev
 from soviet.domain.clock import after_days
-from soviet.domain.model import Charter, Office, Rules
+from soviet.domain.model import Body, Charter, Office, Rules
 
 
 def _share(value: Fraction) -> str:
@@ -25,6 +25,21 @@ def rules_to_json(rules: Rules) -> dict[str, Any]:
         "recall_quorum": _share(rules.recall_quorum),
         "procedure": rules.procedure.to_json(),
     }
+
+
+def body_to_json(body: Body) -> dict[str, Any]:
+    """A body as the log writes it: its apportionment and weights only where it has them."""
+    data: dict[str, Any] = {
+        "id": body.id,
+        "name": body.name,
+        "kind": body.kind,
+        "parent": body.parent,
+    }
+    if body.apportion is not None:
+        data.update(apportion=body.apportion, council_seats=body.council_seats)
+    if body.weighted:
+        data["weighted"] = True
+    return data
 
 
 def office_to_json(office: Office) -> dict[str, Any]:
@@ -57,7 +72,7 @@ def found(
             "name": charter.name,
             "origin": charter.origin,
             "rules": rules_to_json(charter.rules),
-            "bodies": [asdict(b) for b in charter.bodies],
+            "bodies": [body_to_json(b) for b in charter.bodies],
             "offices": [office_to_json(o) for o in charter.offices],
             "founders": list(charter.founders),
             "verifier_key": verifier_key,

@@ -170,12 +170,20 @@ class Rules:
 
 @dataclass(frozen=True)
 class Body:
-    """A collective: an assembly of people, or a council of seated deputies."""
+    """A collective: an assembly of people, or a council of seated deputies.
+
+    A council may apportion its `council_seats` among the offices that seat deputies in it
+    by the size of their constituencies (`apportion`, a method of
+    `soviet.tally.apportionment`), and may weight each deputy's vote in its motions and
+    elections by the members they stand for (`weighted`)."""
 
     id: str
     name: str
     kind: BodyKind
     parent: str | None = None
+    apportion: str | None = None
+    council_seats: int | None = None
+    weighted: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,20 @@ from the state and registers the handlers and policies.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from soviet.domain import apportioned, motions
 from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
 from soviet.domain import events as ev
-from soviet.domain import motions
 from soviet.domain.charter import amending
 from soviet.domain.charter.standing import charter_of
 from soviet.domain.clock import after_days
 from soviet.domain.decider import Decision, alone, handles
 from soviet.domain.electorates import body_electorate
 from soviet.domain.events import Event
-from soviet.domain.founding import office_to_json, rules_to_json
+from soviet.domain.founding import body_to_json, office_to_json, rules_to_json
 from soviet.domain.model import Charter
 from soviet.domain.policies import Derived, anchor, lapse_unentitled, policy
 from soviet.domain.records import MotionRecord
@@ -142,7 +141,7 @@ def _close(d: Decision, act: cmd.CloseMotion) -> None:
 def closed(s: State, motion: MotionRecord, actor: str | None) -> Event:
     """The close of a motion's vote: its count, and for one referred down every deputy's
     instruction and vote."""
-    result = motions.count(motion, s.rules().procedure)
+    result = motions.count(motion, s.rules().procedure, apportioned.weights(s, motion.body))
     outcome = "adopted" if result["passed"] else "rejected"
     if motion.kind == "instruction" and motion.instructs is not None:
         council_motion = s.motion(motion.instructs)
@@ -288,7 +287,7 @@ def amend_charter(d: Decision, adopted: Derived) -> None:
         "motion": motion.id,
         "body": motion.body,
         "decision": p.number,
-        "bodies": [dataclasses.asdict(b) for b in change.bodies],
+        "bodies": [body_to_json(b) for b in change.bodies],
         "offices": [office_to_json(o) for o in change.offices],
         "cause": adopted.seq,
     }

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping
+from fractions import Fraction
 from typing import Any
 
 from soviet.domain import events as ev
 from soviet.domain import votes
 from soviet.domain.ids import text_problem
 from soviet.domain.model import Body, Procedure
-from soviet.domain.recall import share_reached
 from soviet.domain.records import MotionRecord
 from soviet.errors import Refused
 
@@ -205,30 +205,46 @@ def may_close(motion: MotionRecord, actor: str, now: str) -> None:
     )
 
 
-def count(motion: MotionRecord, procedure: Procedure) -> dict[str, Any]:
-    """The roll-call count: the votes, the quorum and the majority, and whether it passed."""
-    tally = {choice: 0 for choice in VOTES}
+def count(
+    motion: MotionRecord, procedure: Procedure, weights: Mapping[str, Fraction] | None = None
+) -> dict[str, Any]:
+    """The roll-call count: the votes, the quorum and the majority, and whether it passed.
+    With `weights` (a weighted council's: each deputy's, exactly) the quorum and the
+    majority are of the weights, and the count gives them as fractions beside the heads."""
+    heads = {choice: 0 for choice in VOTES}
     for choice in motion.votes.values():
-        tally[choice] += 1
-    roll, voted = len(motion.roll), len(motion.votes)
+        heads[choice] += 1
+
+    def weight(voter: str) -> Fraction:
+        return Fraction(1) if weights is None else weights.get(voter, Fraction(0))
+
+    tally = {choice: Fraction(0) for choice in VOTES}
+    for voter, choice in motion.votes.items():
+        tally[choice] += weight(voter)
+    roll = sum((weight(voter) for voter in motion.roll), Fraction(0))
+    voted = sum(tally.values(), Fraction(0))
     quorum = procedure.motion_quorum
-    quorum_met = quorum == 0 or share_reached(voted, roll, quorum)
+    quorum_met = quorum == 0 or (roll > 0 and voted >= quorum * roll)
     cast = tally["yes"] + tally["no"]
     if motion.kind == "amendment":
         majority = str(procedure.amendment_majority)
-        carried = cast > 0 and share_reached(tally["yes"], cast, procedure.amendment_majority)
+        carried = cast > 0 and tally["yes"] >= procedure.amendment_majority * cast
     else:
         majority = "simple"
         carried = tally["yes"] > tally["no"]
-    return {
-        **tally,
-        "roll": roll,
-        "voted": voted,
+    result: dict[str, Any] = {
+        **heads,
+        "roll": len(motion.roll),
+        "voted": len(motion.votes),
         "quorum": str(quorum),
         "quorum_met": quorum_met,
         "majority": majority,
         "passed": quorum_met and carried,
     }
+    if weights is not None:
+        shown = {choice: str(tally[choice]) for choice in VOTES}
+        result["weighted"] = {**shown, "roll": str(roll), "voted": str(voted)}
+    return result
 
 
 def carried(

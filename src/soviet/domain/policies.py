@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from soviet.domain import apportioned
+from soviet.domain import apportioned, recall
 from soviet.domain import catalogue as c
 from soviet.domain import elections as rules
 from soviet.domain import events as ev
-from soviet.domain import recall
 from soviet.domain.audit import open_seats
 from soviet.domain.clock import after_days
 from soviet.domain.electorates import electorate, eligible, office_of

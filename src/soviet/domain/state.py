@@ -207,6 +207,11 @@ _NOBODY: frozenset[str] = frozenset()
 _Ending = c.MandateRecalled | c.MandateLapsed | c.MandateExpired | c.MandateResigned
 
 
+def body_of_data(b: c.BodyData) -> Body:
+    """A body as the log writes it (the founding's, an amendment's), read."""
+    return Body(b.id, b.name, b.kind, b.parent, b.apportion, b.council_seats, bool(b.weighted))
+
+
 def office_of_data(o: c.OfficeData) -> Office:
     """An office as the log writes it (the founding's, an amendment's), read."""
     return Office(
@@ -315,7 +320,7 @@ class MemoryState(KeyState, MotionState):
         self._set_attr(self, "_signed", p.verifier_key is not None)
         self._set_attr(self, "_founders", tuple(p.founders))
         for b in p.bodies:
-            self._put(self._bodies, b.id, Body(b.id, b.name, b.kind, b.parent))
+            self._put(self._bodies, b.id, body_of_data(b))
         for o in p.offices:
             self._put(self._offices, o.id, office_of_data(o))
 
@@ -326,7 +331,7 @@ class MemoryState(KeyState, MotionState):
         """New bodies and offices, changed offices (their holders seated anew where their
         `seat_in` changed) and the rules."""
         for b in p.bodies:
-            self._put(self._bodies, b.id, Body(b.id, b.name, b.kind, b.parent))
+            self._put(self._bodies, b.id, body_of_data(b))
         for o in p.offices:
             office = office_of_data(o)
             before = self._offices.get(o.id)

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from soviet.domain import apportioned, closing, rederive
 from soviet.domain import catalogue as c
-from soviet.domain import closing, rederive
 from soviet.domain import events as ev
 from soviet.domain.audit import is_live
 from soviet.domain.clock import SET_CLOCK
@@ -579,7 +579,10 @@ class LogCheck:
                 for m in state.active_mandates(office=office.id)
                 if is_live(m, can_stand, e.at)
             }
-            counted = closing.count(election, office, ballots, can_stand, seated, root_before)
+            weights = apportioned.weights(state, office.body)
+            counted = closing.count(
+                election, office, ballots, can_stand, seated, root_before, weights
+            )
         except (SovietError, KeyError, ValueError) as error:
             report.fail("counts", f"the recount fails: {error}", e.seq, e.type)
             return

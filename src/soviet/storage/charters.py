@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from soviet.domain.charter.standing import founding_rules, standing
-from soviet.domain.model import Body, Charter, Member
+from soviet.domain.model import Charter, Member
 from soviet.errors import DatabaseError
 from soviet.storage import schema as t
-from soviet.storage.workspace import office_from_row
+from soviet.storage.workspace import body_from_row, office_from_row
 
 
 def charter_in(conn: Connection) -> Charter:
@@ -33,8 +33,7 @@ def charter_in(conn: Connection) -> Charter:
     if row.enrollment_days is not None:
         rules = dataclasses.replace(rules, enrollment_days=int(row.enrollment_days))
     bodies = [
-        Body(r.id, r.name, r.kind, r.parent)
-        for r in conn.execute(select(t.bodies).order_by(t.bodies.c.position))
+        body_from_row(r) for r in conn.execute(select(t.bodies).order_by(t.bodies.c.position))
     ]
     offices = [
         office_from_row(r) for r in conn.execute(select(t.offices).order_by(t.offices.c.position))

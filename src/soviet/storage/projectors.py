@@ -53,15 +53,26 @@ def founded(w: Writes, e: Recorded, p: c.OrganizationFounded) -> None:
             enrollment_days=p.enrollment_days,
         ),
     )
-    bodies = [
-        {"id": b.id, "name": b.name, "kind": b.kind, "parent": b.parent, "position": i}
-        for i, b in enumerate(p.bodies)
-    ]
+    bodies = [body_row(b, i) for i, b in enumerate(p.bodies)]
     if bodies:
         w.insert(t.bodies, bodies)
     offices = [office_row(o, i) for i, o in enumerate(p.offices)]
     if offices:
         w.insert(t.offices, offices)
+
+
+def body_row(b: c.BodyData, position: int) -> dict[str, Any]:
+    """A body's row, from the body as the log writes it."""
+    return {
+        "id": b.id,
+        "name": b.name,
+        "kind": b.kind,
+        "parent": b.parent,
+        "position": position,
+        "apportion": b.apportion,
+        "council_seats": b.council_seats,
+        "weighted": 1 if b.weighted else None,
+    }
 
 
 def office_row(o: c.OfficeData, position: int) -> dict[str, Any]:
@@ -89,8 +100,7 @@ def charter_amended(w: Writes, e: Recorded, p: c.CharterAmended) -> None:
     """New bodies and offices after the others, changed offices in place, the rules."""
     bodies = w.execute(select(func.count()).select_from(t.bodies)).scalar() or 0
     for i, b in enumerate(p.bodies):
-        row = {"id": b.id, "name": b.name, "kind": b.kind, "parent": b.parent}
-        w.insert(t.bodies, {**row, "position": bodies + i})
+        w.insert(t.bodies, body_row(b, bodies + i))
     offices = w.execute(select(func.count()).select_from(t.offices)).scalar() or 0
     for o in p.offices:
         held = w.execute(select(t.offices.c.position).where(t.offices.c.id == o.id)).first()

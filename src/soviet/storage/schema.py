@@ -98,6 +98,11 @@ bodies = Table(
     Column("kind", String(16), nullable=False),  # assembly | council
     Column("parent", String(128), nullable=True),
     Column("position", Integer, nullable=False),
+    # a council's apportionment of its seats among the offices that seat deputies in it
+    Column("apportion", String(32), nullable=True),
+    Column("council_seats", Integer, nullable=True),
+    # NULL (not weighted) or 1: each deputy's vote counts the members they stand for
+    Column("weighted", Integer, nullable=True),
 )
 
 offices = Table(

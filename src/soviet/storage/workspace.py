@@ -44,6 +44,18 @@ _PREFIX: dict[IdKind, tuple[str, Any]] = {
 }
 
 
+def body_from_row(row: Any) -> Body:
+    return Body(
+        row.id,
+        row.name,
+        row.kind,
+        row.parent,
+        row.apportion,
+        row.council_seats,
+        bool(row.weighted),
+    )
+
+
 def office_from_row(row: Any) -> Office:
     return Office(
         id=row.id,
@@ -158,7 +170,7 @@ class SqlProjections:
     def bodies(self) -> dict[str, Body]:
         if self._bodies is None:
             rows = self.conn.execute(select(t.bodies).order_by(t.bodies.c.position))
-            self._bodies = {r.id: Body(r.id, r.name, r.kind, r.parent) for r in rows}
+            self._bodies = {r.id: body_from_row(r) for r in rows}
         return self._bodies
 
     def offices(self) -> dict[str, Office]:

@@ -98,3 +98,114 @@ def test_irv_cannot_elect_an_office_whose_seats_may_grow() -> None:
     text = charter("{ per = 3 }").replace('method = "stv"', 'method = "irv"')
     with pytest.raises(CharterError, match="irv elects one"):
         parse_charter(text, "union.toml")
+
+
+COUNCIL = """\
+name = "Depot Union"
+founders = ["m1"]
+
+[[bodies]]
+id = "district"
+name = "District Council"
+kind = "council"
+apportion = "sainte-lague"
+council_seats = 5
+weighted = true
+
+[[bodies]]
+id = "depot"
+name = "Depot"
+kind = "assembly"
+parent = "district"
+
+[[bodies]]
+id = "yard"
+name = "Yard"
+kind = "assembly"
+parent = "district"
+
+[[offices]]
+id = "depot.deputy"
+body = "depot"
+title = "Deputy from the depot"
+method = "stv"
+seat_in = "district"
+
+[[offices]]
+id = "yard.deputy"
+body = "yard"
+title = "Deputy from the yard"
+method = "stv"
+seat_in = "district"
+
+[[offices]]
+id = "district.chair"
+body = "district"
+title = "Chair"
+seats = 1
+method = "irv"
+"""
+
+
+def council(depot: int = 8, yard: int = 6, text: str = COUNCIL) -> str:
+    people = [("depot", i) for i in range(depot)] + [("yard", i) for i in range(yard)]
+    return text + "".join(
+        f'\n[[members]]\nid = "{body}{i}"\nname = "{body} {i}"\nbodies = ["{body}"]\n'
+        for body, i in people
+    ).replace('"depot0"', '"m1"', 1)
+
+
+def test_a_council_shares_its_seats_among_the_offices_that_seat_deputies_in_it() -> None:
+    adopted = parse_charter(council(), "union.toml")
+    seats = {o.id: o.seats for o in adopted.offices}
+    # Sainte-Laguë, 5 seats for 8 and 6 members: 8, 6, 8/3, 2, 8/5
+    assert (seats["depot.deputy"], seats["yard.deputy"]) == (3, 2)
+    district = adopted.bodies[0]
+    assert (district.apportion, district.council_seats, district.weighted) == (
+        "sainte-lague",
+        5,
+        True,
+    )
+    text, notes = printed(adopted)
+    assert notes == ()
+    assert 'apportion = "sainte-lague"' in text and "council_seats = 5" in text
+    again = parse_charter(text, "printed")
+    assert again.bodies == adopted.bodies and again.offices == adopted.offices
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            'kind = "assembly"\nparent = "district"\n\n[[bodies]]\nid = "yard"',
+            'kind = "assembly"\nparent = "district"\nweighted = true\n\n[[bodies]]\nid = "yard"',
+            "weighted: only a council",
+        ),
+        ("council_seats = 5\n", "", "apportion: names how the council's seats are shared"),
+        (
+            'apportion = "sainte-lague"\n',
+            "",
+            "council_seats: the council's seats are shared by a method",
+        ),
+        ('apportion = "sainte-lague"', 'apportion = "lottery"', "apportion:"),
+        ("council_seats = 5", "council_seats = 1", "council_seats:"),
+        (
+            'title = "Deputy from the yard"\n',
+            'title = "Deputy from the yard"\nseats = 2\n',
+            "leave seats out",
+        ),
+        (
+            'title = "Chair"\nseats = 1\nmethod = "irv"',
+            'title = "Chair"\nseats = 2\nmethod = "stv"',
+            "quota counts whole ballots",
+        ),
+    ],
+)
+def test_a_councils_apportionment_or_weights_that_cannot_be_read_are_refused(
+    old: str, new: str, says: str
+) -> None:
+    assert COUNCIL.count(old) == 1, old
+    with pytest.raises(CharterError) as caught:
+        parse_charter(council(text=COUNCIL.replace(old, new)), "union.toml")
+    assert says in str(caught.value)
+    assert str(caught.value).startswith("union.toml:")

@@ -68,7 +68,8 @@ def parse_charter(text: str, source: str, read: Read | None = None) -> Charter:
     if members is not None:
         founders = problems.part(read_founders, doc, root, members, problems)
         if offices is not None and bodies is not None:
-            offices = size_offices(offices, bodies, members)
+            offices = problems.part(size_offices, offices, bodies, members, root)
+        if offices is not None and bodies is not None:
             holdings = problems.part(read_holdings, doc, root, offices, bodies, members, problems)
     problems.check()
     # with no problem found, every part was read

@@ -14,11 +14,14 @@ from soviet.domain.charter._values import (
     Table,
     check_keys,
     choice,
+    count,
     identifier,
+    kind_of,
     tables,
     unique_id,
 )
 from soviet.domain.charter._values import name as read_name
+from soviet.domain.charter.limits import MAX_SEATS
 from soviet.domain.model import Body, BodyKind
 
 
@@ -32,13 +35,13 @@ def read_bodies(doc: Table, root: InToml, problems: Problems | None = None) -> t
     before = found(problems)
     for table, place in entries:
         with each(problems):
-            check_keys(table, place, ("id", "name", "kind"), ("parent",))
+            check_keys(table, place, ("id", "name", "kind"), ("parent", *COUNCIL_KEYS))
             ident = unique_id(table, place, seen, "body")
             name = read_name(table, place, "name")
             written = choice(table, place, "kind", ("assembly", "council"), "")
             kind: BodyKind = "council" if written == "council" else "assembly"
             parent = identifier(table, place, "parent") if "parent" in table else None
-            bodies.append(Body(ident, name, kind, parent))
+            bodies.append(Body(ident, name, kind, parent, *_council(table, place, kind)))
     if found(problems) > before:  # the parents are checked once every body has been read
         return tuple(bodies)
     by_id = {body.id: body for body in bodies}
@@ -56,6 +59,39 @@ def read_bodies(doc: Table, root: InToml, problems: Problems | None = None) -> t
             cycle = " → ".join(repr(ident) for ident in [*chain, body.id])
             raise place.at("parent").error(f"parents form a cycle: {cycle}")
     return tuple(bodies)
+
+
+#: The keys only a council's table writes.
+COUNCIL_KEYS = ("apportion", "council_seats", "weighted")
+
+
+def _council(table: Table, place: InToml, kind: BodyKind) -> tuple[str | None, int | None, bool]:
+    """A council's `apportion = "sainte-lague"` with its `council_seats`, and `weighted`."""
+    for key in COUNCIL_KEYS:
+        if key in table and kind != "council":
+            raise place.at(key).error("only a council's table writes it: this is an assembly")
+    method = None
+    if "apportion" in table:
+        from soviet.tally.apportionment import METHODS  # only for a council that apportions
+
+        method = choice(table, place, "apportion", tuple(METHODS), "")
+        if "council_seats" not in table:
+            raise place.at("apportion").error(
+                "names how the council's seats are shared: give their number, council_seats"
+            )
+    elif "council_seats" in table:
+        raise place.at("council_seats").error(
+            'the council\'s seats are shared by a method: give apportion = "sainte-lague" '
+            "(or huntington-hill, dhondt, hamilton)"
+        )
+    seats = count(table, place, "council_seats", MAX_SEATS) if method is not None else None
+    weighted = False
+    if "weighted" in table:
+        value = table["weighted"]
+        if not isinstance(value, bool):
+            raise place.at("weighted").error(f"must be true or false, not {kind_of(value)}")
+        weighted = value
+    return method, seats, weighted
 
 
 def known_body(ident: str, site: Site, by_id: Mapping[str, Body]) -> Body:

@@ -57,17 +57,44 @@ def read_offices(
         check_keys(
             table,
             place,
-            ("id", "body", "title", "seats"),
-            ("method", "seat_in", "eligible", "powers", "holders", *RULE_KEYS, *OFFICE_KEYS),
+            ("id", "body", "title"),
+            (
+                "seats",
+                "method",
+                "seat_in",
+                "eligible",
+                "powers",
+                "holders",
+                *RULE_KEYS,
+                *OFFICE_KEYS,
+            ),
         )
         ident = unique_id(table, place, seen, "office")
         body = known_body(identifier(table, place, "body"), place.at("body"), by_id)
         title = name(table, place, "title")
-        rule = _seats_rule(table, place)
-        # a rule's seats are counted once the members are read (`size_offices`)
-        seats = rule[1] if rule is not None else count(table, place, "seats", MAX_SEATS)
-        method = _method(table, place, seats if rule is None else rule[2] or MAX_SEATS)
         seat_in = _seat_in(table, place, body, by_id)
+        council = by_id[seat_in] if seat_in is not None else None
+        rule = None
+        if council is not None and council.apportion is not None:
+            if "seats" in table:
+                raise place.at("seats").error(
+                    f"council {council.id!r} apportions its seats ({council.apportion}): "
+                    "leave seats out"
+                )
+            seats, most = 1, council.council_seats or MAX_SEATS  # counted by `size_offices`
+        else:
+            if "seats" not in table:
+                raise place.at("seats").error("missing; this key is required")
+            rule = _seats_rule(table, place)
+            # a rule's seats are counted once the members are read (`size_offices`)
+            seats = rule[1] if rule is not None else count(table, place, "seats", MAX_SEATS)
+            most = seats if rule is None else (rule[2] or MAX_SEATS)
+        method = _method(table, place, most)
+        if body.weighted and method in UNWEIGHTED:
+            raise place.at("method").error(
+                f"council {body.id!r} weights its deputies' votes, and {method}'s quota counts "
+                "whole ballots: elect by plurality, approval, irv, schulze or ranked-pairs"
+            )
         written = choice(table, place, "eligible", ("electorate", "members"), "electorate")
         eligible: Eligibility = "members" if written == "members" else "electorate"
         powers = identifiers(table, place, "powers", "power") if "powers" in table else []
@@ -76,8 +103,8 @@ def read_offices(
         own = resolve_rules(table, place, rules)
         procedure = own.procedure
         if rule is not None:
-            per, least, most = rule
-            procedure = replace(procedure, seats_per=per, seats_min=least, seats_max=most)
+            per, least, cap = rule
+            procedure = replace(procedure, seats_per=per, seats_min=least, seats_max=cap)
         offices.append(
             Office(
                 id=ident,
@@ -110,6 +137,8 @@ def read_offices(
     return tuple(offices)
 
 
+#: The methods a weighted council cannot elect by: their quotas count whole ballots.
+UNWEIGHTED = frozenset({"stv", "meek"})
 #: The most members one seat may stand for in `seats = { per = … }`.
 MAX_PER = 100_000_000
 
@@ -130,16 +159,41 @@ def _seats_rule(table: Table, place: InToml) -> tuple[int, int, int | None] | No
 
 
 def size_offices(
-    offices: Sequence[Office], bodies: Sequence[Body], members: Sequence[Member]
+    offices: Sequence[Office],
+    bodies: Sequence[Body],
+    members: Sequence[Member],
+    root: InToml | None = None,
 ) -> tuple[Office, ...]:
     """Every office whose seats follow the size of its constituency, with the seats the
-    charter's members give it."""
+    charter's members give it: by its own `seats = { per … }`, or by the apportionment of
+    the council it seats its holders in."""
+    from soviet.tally.apportionment import ApportionmentError, apportion
+
+    given: dict[str, int] = {}
+    for i, council in enumerate(bodies):
+        if council.apportion is None or council.council_seats is None:
+            continue
+        sending = [o for o in offices if o.seat_in == council.id]
+        sizes = {o.id: _size(o.body, bodies, members) for o in sending}
+        try:
+            shared = apportion(sizes, council.council_seats, council.apportion)
+        except ApportionmentError as error:
+            site = (root or InToml("the charter", {}, ())).at("bodies", i, "council_seats")
+            raise site.error(str(error)) from None
+        given.update(shared.allocation)
     return tuple(
-        replace(office, seats=apportioned(office, bodies, members))
+        replace(office, seats=given[office.id])
+        if office.id in given
+        else replace(office, seats=apportioned(office, bodies, members))
         if office.procedure.seats_per is not None
         else office
         for office in offices
     )
+
+
+def _size(body: str, bodies: Iterable[Body], members: Iterable[Member]) -> int:
+    below = constituency_bodies(body, bodies)
+    return sum(1 for m in members if below.intersection(m.bodies))
 
 
 def apportioned(office: Office, bodies: Iterable[Body], members: Iterable[Member]) -> int:
@@ -149,9 +203,7 @@ def apportioned(office: Office, bodies: Iterable[Body], members: Iterable[Member
 
     p = office.procedure
     assert p.seats_per is not None, "an office sized by its constituency"
-    below = constituency_bodies(office.body, bodies)
-    size = sum(1 for m in members if below.intersection(m.bodies))
-    return seats_per(size, p.seats_per, p.seats_min, p.seats_max)
+    return seats_per(_size(office.body, bodies, members), p.seats_per, p.seats_min, p.seats_max)
 
 
 def constituency_bodies(body: str, bodies: Iterable[Body]) -> frozenset[str]:

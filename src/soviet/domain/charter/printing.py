@@ -122,11 +122,15 @@ def tables(charter: Charter) -> Tables:
         "origin": charter.origin,
         "founders": [f for f in charter.founders if f in kept],
     }
+    apportioning = {b.id for b in charter.bodies if b.apportion is not None}
     return Tables(
         top,
         rules,
         [_body_table(b) for b in charter.bodies],
-        [_office_table(o, base, holders.get(o.id, [])) for o in charter.offices],
+        [
+            _office_table(o, base, holders.get(o.id, []), o.seat_in in apportioning)
+            for o in charter.offices
+        ],
         [_member_table(m) for m in members],
     )
 
@@ -155,23 +159,26 @@ def _body_table(body: Body) -> Table:
     table: Table = {"id": body.id, "name": body.name, "kind": body.kind}
     if body.parent is not None:
         table["parent"] = body.parent
+    if body.apportion is not None and body.council_seats is not None:
+        table["apportion"] = body.apportion
+        table["council_seats"] = body.council_seats
+    if body.weighted:
+        table["weighted"] = True
     return table
 
 
-def _office_table(office: Office, base: Rules, holders: list[str]) -> Table:
-    """An office's table: what every office writes, then what it sets apart from `base`."""
+def _office_table(office: Office, base: Rules, holders: list[str], shared: bool) -> Table:
+    """An office's table: what every office writes, then what it sets apart from `base`
+    (its seats not at all where the council it sits in apportions them, `shared`)."""
     p = office.procedure
     seats: Value = office.seats
     if p.seats_per is not None:  # the rule, not the seats it gives now
         rule = {"per": p.seats_per, "min": p.seats_min}
         seats = rule if p.seats_max is None else {**rule, "max": p.seats_max}
-    table: Table = {
-        "id": office.id,
-        "body": office.body,
-        "title": office.title,
-        "seats": seats,
-        "method": office.method,
-    }
+    table: Table = {"id": office.id, "body": office.body, "title": office.title}
+    if not shared:
+        table["seats"] = seats
+    table["method"] = office.method
     if office.seat_in is not None:
         table["seat_in"] = office.seat_in
     if office.eligible != "electorate":

@@ -3,7 +3,8 @@
 Revision ID: 0008
 Revises: 0007
 
-Five new projections: `motions` (each motion, its count and its decision's number),
+A council's apportionment and weights in `bodies` (`apportion`, `council_seats`,
+`weighted`). Five new projections: `motions` (each motion, its count and its decision's number),
 `motion_rolls`, `motion_votes`, `instructions` (what each body instructed its deputies on
 a council's motion) and `breaches`. `petitions.opener` becomes nullable: a petition the
 system opens for a breach of an instruction has no opener. Nothing in the log changes.
@@ -101,6 +102,9 @@ def _petitions_opener(nullable: bool) -> None:
 
 
 def upgrade() -> None:
+    op.add_column("bodies", sa.Column("apportion", sa.String(32), nullable=True))
+    op.add_column("bodies", sa.Column("council_seats", sa.Integer(), nullable=True))
+    op.add_column("bodies", sa.Column("weighted", sa.Integer(), nullable=True))
     _petitions_opener(nullable=True)
     op.create_table(
         "motions",
@@ -178,3 +182,9 @@ def downgrade() -> None:
     for table in ("breaches", "instructions", "motion_votes", "motion_rolls", "motions"):
         op.drop_table(table)
     _petitions_opener(nullable=False)
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for column in ("weighted", "council_seats", "apportion"):
+        if sqlite:  # in place, as 0007 drops its columns
+            op.execute(f'ALTER TABLE "bodies" DROP COLUMN "{column}"')
+        else:
+            op.drop_column("bodies", column)
