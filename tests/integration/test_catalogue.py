@@ -42,8 +42,9 @@ def test_every_event_of_the_demo_reads_into_its_class_and_back_to_the_same_leaf(
             seen.add(event.type)
     # the demo's story: enrollments, a lost key, elections, recalls, cascades, by-elections
     # and checkpoints, motions, instructions, a breach and an amendment (joins, leaves,
-    # imports, expiries, codes issued again, the upgrade of a log to members' keys and
-    # re-apportioned seats are read back in every replay of the integration tests)
+    # imports, expiries, codes issued again, the upgrade of a log to members' keys,
+    # re-apportioned seats and dissolved bodies are read back in every replay of the
+    # integration tests)
     assert seen >= set(CATALOGUE) - {
         "member.joined",
         "member.left",
@@ -53,4 +54,5 @@ def test_every_event_of_the_demo_reads_into_its_class_and_back_to_the_same_leaf(
         "member.codes_issued",
         "organization.keys_adopted",
         "office.reapportioned",
+        "body.dissolved",
     }

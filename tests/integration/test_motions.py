@@ -12,6 +12,8 @@ from fractions import Fraction
 from functools import partial
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from integration.conftest import (
     RULES,
@@ -435,7 +437,103 @@ def test_a_fragment_that_does_not_validate_is_refused_naming_its_line_and_field(
     assert "council" in propose(
         '[[bodies]]\nid = "x"\nname = "X"\nkind = "council"\nparent = "district"\n'
     )
+    cycle = (
+        '[[bodies]]\nid = "sub"\nname = "Sub"\nkind = "council"\nparent = "district"\n\n'
+        '[[offices]]\nid = "sub.deputy"\nbody = "sub"\ntitle = "S"\nseats = 1\n'
+        'method = "irv"\nseat_in = "district"\n\n'
+        '[[offices]]\nid = "district.sub"\nbody = "district"\ntitle = "D"\nseats = 1\n'
+        'method = "irv"\nseat_in = "sub"\n'
+    )
+    assert "seat their deputies in each other" in propose(cycle)
     without = org.refused(
         lambda ws: motions.propose(ws, "district", "Amend", "x\n", "a1-1", "amendment")
     )
     assert "--charter" in str(without)
+
+
+def test_an_amendment_dissolves_an_assembly_moving_its_members_and_ending_its_mandates(
+    found: Found, databases: Databases
+) -> None:
+    org = found(city_federation())
+    seat_the_district(org)
+    org.elect("district.deputy", ["a2-1"])  # a2-1 sits in the city for the district
+    fragment = '[[dissolve]]\nbody = "a2"\nmembers_to = "a1"\n'
+    closed = adopt_amendment(org, "district", fragment, ["a1-1", "a2-1", "a2-2"])
+    types = [e.type for e in closed]
+    assert types[:3] == [ev.MOTION_CLOSED, ev.DECISION_ADOPTED, ev.CHARTER_AMENDED]
+    assert closed[2].data["dissolved"] == [{"body": "a2", "members_to": "a1"}]
+    [gone] = of_type(closed, ev.BODY_DISSOLVED)
+    assert gone.data["body"] == "a2" and gone.data["offices"] == ["a2.deputy"]
+    assert len(of_type(closed, ev.MEMBER_LEFT)) == 6 and len(of_type(closed, ev.MEMBER_JOINED)) == 6
+    assert "a2" not in org.read(lambda ws: ws.bodies())
+    assert "a2.deputy" not in org.read(lambda ws: ws.offices())
+    assert org.read(lambda ws: len(ws.assembly_members("a1"))) == 14
+    holders = org.read(lambda ws: sorted((m.office, m.holder) for m in ws.active_mandates()))
+    assert holders == [("a1.deputy", "a1-1")]  # the city seat of a2-1 went with their district seat
+    shown = org.read(lambda ws: [o["id"] for o in views.VIEWS["offices"](ws.conn)])
+    assert "a2.deputy" not in shown
+    assert all(f.office != "a2.deputy" for f in org.read(audit.findings))
+    assert assert_replay_identical(org.url, databases.new()) == len(org.events())
+    report = verify(org.url)
+    assert report.ok, [d.to_json() for d in report.discrepancies]
+
+
+def test_a_dissolution_that_would_break_the_rules_is_refused(found: Found) -> None:
+    org = found(city_federation())
+    seat_the_district(org)
+
+    def propose(body: str, fragment: str, by: str = "a1-1") -> str:
+        return str(
+            org.refused(
+                lambda ws: motions.propose(
+                    ws, body, "Dissolve", "x\n", by, "amendment", charter=fragment
+                )
+            )
+        )
+
+    assert "'a2' has 6 member(s): name the assembly they move to" in propose(
+        "district", '[[dissolve]]\nbody = "a2"\n'
+    )
+    assert "'a2' is beyond the authority of 'a1'" in propose(
+        "a1", '[[dissolve]]\nbody = "a2"\nmembers_to = "a1"\n'
+    )
+    assert "unknown body 'district'" in propose("district", '[[dissolve]]\nbody = "district"\n')
+    assert "another assembly" in propose(
+        "district", '[[dissolve]]\nbody = "a2"\nmembers_to = "district"\n'
+    )
+
+
+VOTES = st.sampled_from(["yes", "no", "abstain", "none"])
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(st.sampled_from(["yes", "no", "abstain", "free", "none"]), min_size=2, max_size=2),
+    st.lists(VOTES, min_size=3, max_size=3),
+    st.sampled_from(["report", "petition", "recall"]),
+)
+def test_over_random_motion_stories_a_replay_reproduces_every_projection(
+    databases: Databases, told: list[str], cast_votes: list[str], action: str
+) -> None:
+    org = Organization(databases.new(), with_on_breach(city_federation(), "a1.deputy", action))
+    try:
+        seat_the_district(org)
+        motion = district_motion(org)
+        for body, instruction in zip(("a1", "a2"), told, strict=True):
+            if instruction != "none":
+                members = A1[:5] if body == "a1" else [f"a2-{i}" for i in range(1, 5)]
+                instruct(org, body, motion, instruction, members)
+        org.act(lambda ws: motions.start(ws, motion, "a2-1"))
+        votes = dict(zip(("a1-1", "a2-1", "a2-2"), cast_votes, strict=True))
+        cast(org, motion, {voter: vote for voter, vote in votes.items() if vote != "none"})
+        org.tick(days=4)
+        closed = org.act(lambda ws: motions.close(ws, motion, "a2-1"))
+        decided = of_type(closed, ev.DECISION_ADOPTED)
+        assert bool(decided) == (closed[0].data["outcome"] == "adopted")
+        assert assert_replay_identical(org.url, databases.new()) == len(org.events())
+    finally:
+        org.dispose()

@@ -186,6 +186,9 @@ def _sentence(e: Recorded) -> str:
                 f"{office} re-apportioned: {now_seats} seat(s), was {was}, for a constituency of "
                 f"{members} members{_cause(cause)}"
             )
+        case c.BodyDissolved(body=body, offices=gone, cause=cause):
+            their = f" with its offices {', '.join(gone)}" if gone else ""
+            return f"{body} dissolved{their}{_cause(cause)}"
         case c.CheckpointLogged(checkpoint=note, cause=cause):
             size = note.split("\n")[1] if "\n" in note else "?"
             return f"signed checkpoint of the log at size {size} logged{_cause(cause)}"

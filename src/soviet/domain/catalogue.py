@@ -239,17 +239,24 @@ class KeysAdopted(Payload):
 @event_type
 @dataclass(frozen=True, slots=True)
 class MemberJoined(Payload):
+    """A member joins a body: by an admitting officer's act, or moved there by an
+    amendment that dissolved their assembly (no actor, and its `cause`)."""
+
     TYPE: ClassVar[str] = "member.joined"
     member: str
     body: str
+    cause: int | None = optional()
 
 
 @event_type
 @dataclass(frozen=True, slots=True)
 class MemberLeft(Payload):
+    """A member leaves a body: of their own accord, or as an amendment dissolves it."""
+
     TYPE: ClassVar[str] = "member.left"
     member: str
     body: str
+    cause: int | None = optional()
 
 
 @event_type
@@ -589,6 +596,15 @@ class DecisionAdopted(Payload):
     instruction: Instruction | None = optional()
 
 
+@dataclass(frozen=True, slots=True)
+class DissolvedData:
+    """A body an amendment dissolves, and the assembly its members move to (None for a
+    council, or an assembly without members)."""
+
+    body: str
+    members_to: str | None
+
+
 @event_type
 @dataclass(frozen=True, slots=True)
 class CharterAmended(Payload):
@@ -604,6 +620,19 @@ class CharterAmended(Payload):
     offices: tuple[OfficeData, ...]
     cause: int
     rules: RulesData | None = optional()
+    dissolved: tuple[DissolvedData, ...] | None = optional()
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class BodyDissolved(Payload):
+    """A body an amendment dissolved, once its members moved and its mandates ended: it
+    and its offices are no more, and their elections under way are closed with them."""
+
+    TYPE: ClassVar[str] = "body.dissolved"
+    body: str
+    offices: tuple[str, ...]
+    cause: int
 
 
 @event_type

@@ -293,6 +293,8 @@ def amend_charter(d: Decision, adopted: Derived) -> None:
     }
     if change.rules is not None:
         data["rules"] = rules_to_json(change.rules)
+    if change.dissolved:
+        data["dissolved"] = [{"body": b, "members_to": to} for b, to in change.dissolved]
     d.emit(Event(ev.CHARTER_AMENDED, None, data))
 
 
@@ -303,6 +305,8 @@ def seats_after_amendment(d: Decision, amended: Derived) -> None:
     p = amended.payload
     assert isinstance(p, c.CharterAmended)
     s = d.state
+    for dissolved in p.dissolved or ():
+        dissolve(d, dissolved.body, dissolved.members_to, amended.seq)
     councils = [b.id for b in s.bodies().values() if b.kind == "council"]
     for o in p.offices:
         for mandate in s.active_mandates(office=o.id):
@@ -323,6 +327,34 @@ def seats_after_amendment(d: Decision, amended: Derived) -> None:
         for mandate in s.active_mandates(office=o.id):
             for council in councils:
                 lapse_unentitled(d, mandate.holder, council, cause=amended.seq)
+
+
+def dissolve(d: Decision, body: str, members_to: str | None, cause: int) -> None:
+    """A body dissolved: the mandates of its offices end (and cascade), its members move
+    to `members_to` and leave it, and then it and its offices are no more."""
+    s = d.state
+    offices = [o.id for o in s.offices().values() if o.body == body]
+    for office in offices:
+        for mandate in s.active_mandates(office=office):
+            d.emit(
+                Event(
+                    ev.MANDATE_LAPSED,
+                    None,
+                    {
+                        "mandate": mandate.id,
+                        "reason": f"{office} is dissolved with {body}",
+                        "cause": cause,
+                    },
+                ),
+                refill=False,
+            )
+    if s.bodies()[body].kind == "assembly":
+        for member in sorted(s.assembly_members(body)):
+            if members_to is not None and member not in s.assembly_members(members_to):
+                data = {"member": member, "body": members_to, "cause": cause}
+                d.emit(Event(ev.MEMBER_JOINED, None, data))
+            d.emit(Event(ev.MEMBER_LEFT, None, {"member": member, "body": body, "cause": cause}))
+    d.emit(Event(ev.BODY_DISSOLVED, None, {"body": body, "offices": offices, "cause": cause}))
 
 
 # A motion's close is anchored like any vote's, once its decision and breaches are derived.

@@ -324,6 +324,16 @@ class MemoryState(KeyState, MotionState):
         for o in p.offices:
             self._put(self._offices, o.id, office_of_data(o))
 
+    def _body_dissolved(self, e: Recorded, p: c.BodyDissolved) -> None:
+        """The body and its offices are no more; their elections under way close."""
+        for office in p.offices:
+            pending = self._pending.get(office)
+            if pending is not None:
+                self._set_attr(self._elections[pending], "status", "closed")
+                self._drop(self._pending, office)
+            self._drop(self._offices, office)
+        self._drop(self._bodies, p.body)
+
     def _reapportioned(self, e: Recorded, p: c.OfficeReapportioned) -> None:
         self._put(self._offices, p.office, replace(self._offices[p.office], seats=p.seats))
 
@@ -691,4 +701,5 @@ _APPLY: Mapping[str, Apply] = {
     ev.INSTRUCTION_BREACHED: MemoryState._nothing,
     ev.CHARTER_AMENDED: MemoryState._charter_amended,
     ev.OFFICE_REAPPORTIONED: MemoryState._reapportioned,
+    ev.BODY_DISSOLVED: MemoryState._body_dissolved,
 }

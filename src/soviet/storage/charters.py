@@ -33,10 +33,18 @@ def charter_in(conn: Connection) -> Charter:
     if row.enrollment_days is not None:
         rules = dataclasses.replace(rules, enrollment_days=int(row.enrollment_days))
     bodies = [
-        body_from_row(r) for r in conn.execute(select(t.bodies).order_by(t.bodies.c.position))
+        body_from_row(r)
+        for r in conn.execute(
+            select(t.bodies).where(t.bodies.c.dissolved_at.is_(None)).order_by(t.bodies.c.position)
+        )
     ]
     offices = [
-        office_from_row(r) for r in conn.execute(select(t.offices).order_by(t.offices.c.position))
+        office_from_row(r)
+        for r in conn.execute(
+            select(t.offices)
+            .where(t.offices.c.dissolved_at.is_(None))
+            .order_by(t.offices.c.position)
+        )
     ]
     belongs: dict[str, list[str]] = {}
     for member, body in conn.execute(select(t.memberships.c.member, t.memberships.c.body)):

@@ -100,7 +100,12 @@ def charter_amended(w: Writes, e: Recorded, p: c.CharterAmended) -> None:
     """New bodies and offices after the others, changed offices in place, the rules."""
     bodies = w.execute(select(func.count()).select_from(t.bodies)).scalar() or 0
     for i, b in enumerate(p.bodies):
-        w.insert(t.bodies, body_row(b, bodies + i))
+        again = w.execute(select(t.bodies.c.position).where(t.bodies.c.id == b.id)).first()
+        if again is None:
+            w.insert(t.bodies, body_row(b, bodies + i))
+        else:  # the id of a body dissolved before
+            row = {**body_row(b, again.position), "dissolved_at": None}
+            w.execute(update(t.bodies).where(t.bodies.c.id == b.id).values(**row))
     offices = w.execute(select(func.count()).select_from(t.offices)).scalar() or 0
     for o in p.offices:
         held = w.execute(select(t.offices.c.position).where(t.offices.c.id == o.id)).first()
@@ -108,11 +113,25 @@ def charter_amended(w: Writes, e: Recorded, p: c.CharterAmended) -> None:
             w.insert(t.offices, office_row(o, offices))
             offices += 1
         else:
-            row = office_row(o, held.position)
+            row = {**office_row(o, held.position), "dissolved_at": None}
             w.execute(update(t.offices).where(t.offices.c.id == o.id).values(**row))
     if p.rules is not None:
         rules = dumps(_present(dataclasses.asdict(p.rules)))
         w.execute(update(t.organization).where(t.organization.c.id == 1).values(rules=rules))
+
+
+def body_dissolved(w: Writes, e: Recorded, p: c.BodyDissolved) -> None:
+    """The body and its offices marked dissolved (their rows stay: the log names them),
+    their elections under way closed."""
+    w.execute(update(t.bodies).where(t.bodies.c.id == p.body).values(dissolved_at=e.at))
+    if p.offices:
+        gone = t.offices.c.id.in_(p.offices)
+        w.execute(update(t.offices).where(gone).values(dissolved_at=e.at))
+        w.execute(
+            update(t.elections)
+            .where(t.elections.c.office.in_(p.offices), t.elections.c.status != "closed")
+            .values(status="closed", closed_at=e.at)
+        )
 
 
 def reapportioned(w: Writes, e: Recorded, p: c.OfficeReapportioned) -> None:
@@ -436,6 +455,7 @@ PROJECTORS: Mapping[str, Projector] = dict(
         _on(c.InstructionBreached, m.instruction_breached),
         _on(c.CharterAmended, charter_amended),
         _on(c.OfficeReapportioned, reapportioned),
+        _on(c.BodyDissolved, body_dissolved),
     ]
 )
 

@@ -103,6 +103,7 @@ bodies = Table(
     Column("council_seats", Integer, nullable=True),
     # NULL (not weighted) or 1: each deputy's vote counts the members they stand for
     Column("weighted", Integer, nullable=True),
+    Column("dissolved_at", String(32), nullable=True),  # by an amendment
 )
 
 offices = Table(
@@ -123,6 +124,7 @@ offices = Table(
     Column("recall_quorum", String(32), nullable=False),
     Column("position", Integer, nullable=False),
     Column("procedure", Text, nullable=True),  # JSON of its procedure; NULL: before them
+    Column("dissolved_at", String(32), nullable=True),  # with its body, by an amendment
 )
 Index("ix_offices_seat_in", offices.c.seat_in)  # the seated deputies of a council
 

@@ -62,7 +62,9 @@ def bodies(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
             "deputies": sorted(set(seats.get(r.id, []))) if r.kind == "council" else None,
         }
         for r in conn.execute(
-            _only(select(t.bodies), t.bodies.c.id, only).order_by(t.bodies.c.position)
+            _only(select(t.bodies), t.bodies.c.id, only)
+            .where(t.bodies.c.dissolved_at.is_(None))
+            .order_by(t.bodies.c.position)
         )
     ]
 
@@ -90,7 +92,9 @@ def offices(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
             "holders": holders.get(r.id, []),
         }
         for r in conn.execute(
-            _only(select(t.offices), t.offices.c.id, only).order_by(t.offices.c.position)
+            _only(select(t.offices), t.offices.c.id, only)
+            .where(t.offices.c.dissolved_at.is_(None))
+            .order_by(t.offices.c.position)
         )
     ]
 

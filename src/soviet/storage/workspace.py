@@ -44,6 +44,12 @@ _PREFIX: dict[IdKind, tuple[str, Any]] = {
 }
 
 
+#: The events that change the bodies or the offices the unit of work has read.
+_CHARTER_EVENTS = frozenset(
+    {"organization.founded", "charter.amended", "office.reapportioned", "body.dissolved"}
+)
+
+
 def body_from_row(row: Any) -> Body:
     return Body(
         row.id,
@@ -169,13 +175,21 @@ class SqlProjections:
 
     def bodies(self) -> dict[str, Body]:
         if self._bodies is None:
-            rows = self.conn.execute(select(t.bodies).order_by(t.bodies.c.position))
+            rows = self.conn.execute(
+                select(t.bodies)
+                .where(t.bodies.c.dissolved_at.is_(None))
+                .order_by(t.bodies.c.position)
+            )
             self._bodies = {r.id: body_from_row(r) for r in rows}
         return self._bodies
 
     def offices(self) -> dict[str, Office]:
         if self._offices is None:
-            rows = self.conn.execute(select(t.offices).order_by(t.offices.c.position))
+            rows = self.conn.execute(
+                select(t.offices)
+                .where(t.offices.c.dissolved_at.is_(None))
+                .order_by(t.offices.c.position)
+            )
             self._offices = {r.id: office_from_row(r) for r in rows}
         return self._offices
 
@@ -494,7 +508,7 @@ class SqlWorkspace(SqlProjections):
         self._pending.append(row["leaf"])
         projectors.project(self._writes, recorded)
         self.recorded.append(recorded)
-        if event.type in ("organization.founded", "charter.amended", "office.reapportioned"):
+        if event.type in _CHARTER_EVENTS:
             self._bodies = self._offices = None
             self._signed = None
         if event.type in ("organization.founded", "organization.keys_adopted"):

@@ -7,7 +7,9 @@ A fragment holds any of:
 - `[[bodies]]`: bodies to add, as in a charter;
 - `[[offices]]`: offices to add, as in a charter, or, by the `id` of one that exists,
   the keys of it to change (seats, method, term, recall shares, powers, `seat_in`,
-  `on_breach`, …); an office's `body` stays its own.
+  `on_breach`, …); an office's `body` stays its own;
+- `[[dissolve]]`: bodies to dissolve (`body`), with their offices, and the assembly their
+  members move to (`members_to`, which an assembly with members must name).
 
 `amend` applies the fragment to the tables of the charter as it stands
 (`soviet.domain.charter.printing.tables`), writes the whole amended charter and reads it
@@ -18,9 +20,9 @@ the field as the fragment numbers it (`offices[0].seats`); a problem the fragmen
 elsewhere (a council left without deputies) names the field of the amended charter, after
 the fragment's first line.
 
-The body that amends must hold the authority over what changes: a new body's parent, and a
-new or changed office's body, must be that body or one below it; `[rules]` only the top
-body (one without a parent) amends.
+The body that amends must hold the authority over what changes: a new body's parent, a new
+or changed office's body, a dissolved body and the assembly its members move to, must be
+that body or one below it; `[rules]` only the top body (one without a parent) amends.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from soviet.domain.model import Body, Charter, Office, Procedure, Rules
 from soviet.errors import CharterError, CharterErrors
 
 #: The parts a fragment may hold.
-PARTS = ("rules", "bodies", "offices")
+PARTS = ("rules", "bodies", "offices", "dissolve")
 #: The most characters of a fragment (it travels in the motion's event).
 MAX_FRAGMENT = 16_000
 _INDEXED = re.compile(r"^(bodies|offices)\[(\d+)\](.*)$")
@@ -58,6 +60,8 @@ class Amendment:
     offices: tuple[Office, ...]
     #: The charter once amended.
     charter: Charter
+    #: The bodies dissolved, each with the assembly its members move to.
+    dissolved: tuple[tuple[str, str | None], ...] = ()
 
 
 def amend(current: Charter, fragment: str, source: str, by: str) -> Amendment:
@@ -113,10 +117,75 @@ def amend(current: Charter, fragment: str, source: str, by: str) -> Amendment:
             origins["offices", len(parts.offices)] = i
             known[ident] = len(parts.offices)
             parts.offices.append(dict(table))
+    dissolved = _dissolve(doc, parts, root)
     amended = _read(parts, source, lines, origins)
     change = _changes(current, _reread(current), amended, "rules" in doc)
-    _require_authority(change, amended, by, source, lines, origins, known)
+    change = dataclasses.replace(change, dissolved=tuple(dissolved))
+    _require_authority(change, amended, current.bodies, by, source, lines, origins, known)
+    _require_over_dissolved(change, current, by, root)
     return change
+
+
+def _dissolve(doc: Mapping[str, Any], parts: Tables, root: InToml) -> list[tuple[str, str | None]]:
+    """Take each dissolved body out of the tables, with its offices, and move its members
+    to the assembly it names."""
+    bodies = {str(table["id"]): table for table in parts.bodies}
+    dissolved: list[tuple[str, str | None]] = []
+    for i, table in enumerate(_tables(doc, "dissolve", root)):
+        place = root.sub("dissolve", i)
+        check_keys(table, place, ("body",), ("members_to",))
+        ident, target = table["body"], table.get("members_to")
+        if not isinstance(ident, str) or ident not in bodies:
+            raise place.at("body").error(f"names no body of the charter: {ident!r}")
+        if target is not None and (
+            not isinstance(target, str)
+            or target == ident
+            or bodies.get(target, {}).get("kind") != "assembly"
+        ):
+            raise place.at("members_to").error(
+                f"must name another assembly of the charter, not {target!r}"
+            )
+        members = [m for m in parts.members if ident in m.get("bodies", [])]  # type: ignore[operator]
+        if members and target is None:
+            raise place.at("body").error(
+                f"{ident!r} has {len(members)} member(s): name the assembly they move to "
+                "(members_to)"
+            )
+        for member in members:
+            held = [b for b in member["bodies"] if b != ident]  # type: ignore[union-attr]
+            member["bodies"] = held if target in held else [*held, str(target)]
+        parts.bodies[:] = [t for t in parts.bodies if t["id"] != ident]
+        parts.offices[:] = [t for t in parts.offices if t["body"] != ident]
+        dissolved.append((ident, target if isinstance(target, str) else None))
+    return dissolved
+
+
+def _covers(parents: Mapping[str, str | None], by: str, body: str | None) -> bool:
+    """Whether `body` is `by` or lies below it."""
+    seen: set[str] = set()
+    while body is not None and body not in seen:
+        if body == by:
+            return True
+        seen.add(body)
+        body = parents.get(body)
+    return False
+
+
+def _require_over_dissolved(change: Amendment, current: Charter, by: str, root: InToml) -> None:
+    """A body dissolves only what it holds authority over: the body and the assembly its
+    members move to must be the amending body or below it."""
+    parents = {b.id: b.parent for b in current.bodies}
+    for i, (body, target) in enumerate(change.dissolved):
+        for key, named in (("body", body), ("members_to", target)):
+            if named is not None and not _covers(parents, by, named):
+                raise (
+                    root.sub("dissolve", i)
+                    .at(key)
+                    .error(
+                        f"{named!r} is beyond the authority of {by!r} (itself and the bodies "
+                        "below it)"
+                    )
+                )
 
 
 def _tables(doc: Mapping[str, Any], part: str, root: InToml) -> list[Table]:
@@ -247,6 +316,7 @@ def _changed(now: T, was: T, amended: T) -> T:
 def _require_authority(
     change: Amendment,
     amended: Charter,
+    current_bodies: tuple[Body, ...],
     by: str,
     source: str,
     lines: Mapping[Any, int],
@@ -255,18 +325,12 @@ def _require_authority(
 ) -> None:
     """Refuse what reaches beyond the authority of the body `by`: the body itself and the
     bodies below it."""
-    parents = {b.id: b.parent for b in amended.bodies}
+    parents = {b.id: b.parent for b in (*current_bodies, *amended.bodies)}
     if by not in parents:
         raise CharterError(source, None, "charter", f"{by!r} is no body of the charter")
 
     def covers(body: str | None) -> bool:
-        seen: set[str] = set()
-        while body is not None and body not in seen:
-            if body == by:
-                return True
-            seen.add(body)
-            body = parents.get(body)
-        return False
+        return _covers(parents, by, body)
 
     if change.rules is not None and parents[by] is not None:
         raise CharterError(

@@ -4,7 +4,8 @@ Revision ID: 0008
 Revises: 0007
 
 A council's apportionment and weights in `bodies` (`apportion`, `council_seats`,
-`weighted`). Five new projections: `motions` (each motion, its count and its decision's number),
+`weighted`), and when a body and its offices were dissolved (`dissolved_at`). Five new
+projections: `motions` (each motion, its count and its decision's number),
 `motion_rolls`, `motion_votes`, `instructions` (what each body instructed its deputies on
 a council's motion) and `breaches`. `petitions.opener` becomes nullable: a petition the
 system opens for a breach of an instruction has no opener. Nothing in the log changes.
@@ -105,6 +106,8 @@ def upgrade() -> None:
     op.add_column("bodies", sa.Column("apportion", sa.String(32), nullable=True))
     op.add_column("bodies", sa.Column("council_seats", sa.Integer(), nullable=True))
     op.add_column("bodies", sa.Column("weighted", sa.Integer(), nullable=True))
+    op.add_column("bodies", sa.Column("dissolved_at", sa.String(32), nullable=True))
+    op.add_column("offices", sa.Column("dissolved_at", sa.String(32), nullable=True))
     _petitions_opener(nullable=True)
     op.create_table(
         "motions",
@@ -183,8 +186,14 @@ def downgrade() -> None:
         op.drop_table(table)
     _petitions_opener(nullable=False)
     sqlite = op.get_bind().dialect.name == "sqlite"
-    for column in ("weighted", "council_seats", "apportion"):
+    for table, column in (
+        ("offices", "dissolved_at"),
+        ("bodies", "dissolved_at"),
+        ("bodies", "weighted"),
+        ("bodies", "council_seats"),
+        ("bodies", "apportion"),
+    ):
         if sqlite:  # in place, as 0007 drops its columns
-            op.execute(f'ALTER TABLE "bodies" DROP COLUMN "{column}"')
+            op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         else:
-            op.drop_column("bodies", column)
+            op.drop_column(table, column)
