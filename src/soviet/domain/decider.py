@@ -190,14 +190,14 @@ def derive_alone(state: State, command: cmd.Command, now: str) -> Event | None:
 # -- who may act ---------------------------------------------------------------------------
 
 
-def _require_member(state: State, member_id: str) -> None:
+def require_member(state: State, member_id: str) -> None:
     """NotFound unless the member exists (as `State.member`, without reading them)."""
     if member_id not in state.member_ids():
         raise NotFound("member", member_id)
 
 
 def _require_admitter(d: Decision, actor: str, body: str, leaving: str | None = None) -> None:
-    _require_member(d.state, actor)
+    require_member(d.state, actor)
     if body not in d.state.bodies():
         raise NotFound("body", body)
     admission.require_admitter(
@@ -241,7 +241,7 @@ def _leave(d: Decision, act: cmd.LeaveBody) -> None:
     if act.body not in d.state.bodies():
         raise NotFound("body", act.body)
     if act.actor != act.member:
-        _require_member(d.state, act.actor)
+        require_member(d.state, act.actor)
         raise Refused(
             f"{act.actor!r} may not remove {act.member!r} from {act.body!r}: a member leaves "
             "of their own accord, and the power to admit is not a power to remove (removing "
@@ -256,7 +256,7 @@ def _leave(d: Decision, act: cmd.LeaveBody) -> None:
 @handles(cmd.OpenElection)
 def _open(d: Decision, act: cmd.OpenElection) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     office = office_of(s, act.office)
     seats = open_seats(office, s.active_mandates(office=office.id), eligible(s, office), d.now)
     d.emit(
@@ -275,8 +275,8 @@ def _open(d: Decision, act: cmd.OpenElection) -> None:
 @handles(cmd.Nominate)
 def _nominate(d: Decision, act: cmd.Nominate) -> None:
     s = d.state
-    _require_member(s, act.actor)
-    _require_member(s, act.candidate)
+    require_member(s, act.actor)
+    require_member(s, act.candidate)
     election = s.election(act.election)
     office = office_of(s, election.office)
     can_stand = eligible(s, office)
@@ -298,20 +298,20 @@ def _nominate(d: Decision, act: cmd.Nominate) -> None:
 
 @handles(cmd.AcceptNomination)
 def _accept(d: Decision, act: cmd.AcceptNomination) -> None:
-    _require_member(d.state, act.actor)
+    require_member(d.state, act.actor)
     d.emit(rules.accept(d.state.election(act.election), act.actor, act.candidate))
 
 
 @handles(cmd.Withdraw)
 def _withdraw(d: Decision, act: cmd.Withdraw) -> None:
-    _require_member(d.state, act.actor)
+    require_member(d.state, act.actor)
     d.emit(rules.withdraw(d.state.election(act.election), act.actor, act.candidate))
 
 
 @handles(cmd.StartElection)
 def _start(d: Decision, act: cmd.StartElection) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     election = s.election(act.election)
     office = office_of(s, election.office)
     seats = open_seats(office, s.active_mandates(office=office.id), eligible(s, office), d.now)
@@ -324,7 +324,7 @@ def _start(d: Decision, act: cmd.StartElection) -> None:
 
 @alone(cmd.CastBallot)
 def _cast(s: State, act: cmd.CastBallot, now: str) -> Event:
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     election = s.election(act.election)
     office = office_of(s, election.office)
     previous = s.ballot_seq(election.id, act.actor)
@@ -347,7 +347,7 @@ def _cast(s: State, act: cmd.CastBallot, now: str) -> Event:
 def _import_paper(d: Decision, act: cmd.ImportPaper) -> None:
     s = d.state
     for teller in act.tellers:
-        _require_member(s, teller)
+        require_member(s, teller)
     if act.tellers and act.tellers[0] != act.actor:
         raise Refused(f"the first teller acts: {act.actor!r} must be named first")
     election = s.election(act.election)
@@ -375,7 +375,7 @@ def _import_paper(d: Decision, act: cmd.ImportPaper) -> None:
 @handles(cmd.ExtendVote)
 def _extend(d: Decision, act: cmd.ExtendVote) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     election = s.election(act.election)
     office = office_of(s, election.office)
     ballots = closing.with_paper(s.ballots(election.id), s.paper_ballots(election.id))
@@ -387,7 +387,7 @@ def _extend(d: Decision, act: cmd.ExtendVote) -> None:
 @handles(cmd.CloseElection)
 def _close(d: Decision, act: cmd.CloseElection) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     election = s.election(act.election)
     paper = closing.paper_voters(s.paper_ballots(election.id))
     rules.may_close(election, act.actor, d.now, paper)
@@ -399,7 +399,7 @@ def _close(d: Decision, act: cmd.CloseElection) -> None:
 
 @handles(cmd.ResignMandate)
 def _resign(d: Decision, act: cmd.ResignMandate) -> None:
-    _require_member(d.state, act.actor)
+    require_member(d.state, act.actor)
     mandate = d.state.mandate(act.mandate)
     d.emit(mandates.resign(mandate, act.actor, act.reason))
 
@@ -410,7 +410,7 @@ def _resign(d: Decision, act: cmd.ResignMandate) -> None:
 @handles(cmd.OpenPetition)
 def _open_petition(d: Decision, act: cmd.OpenPetition) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     mandate = s.mandate(act.mandate)
     office = office_of(s, mandate.office)
     d.emit(
@@ -431,7 +431,7 @@ def _open_petition(d: Decision, act: cmd.OpenPetition) -> None:
 @handles(cmd.SignPetition)
 def _sign(d: Decision, act: cmd.SignPetition) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     petition = s.petition(act.petition)
     mandate = s.mandate(petition.mandate)
     office = office_of(s, mandate.office)
@@ -440,7 +440,7 @@ def _sign(d: Decision, act: cmd.SignPetition) -> None:
 
 @alone(cmd.CastRecallVote)
 def _recall_vote(s: State, act: cmd.CastRecallVote, now: str) -> Event:
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     petition = s.petition(act.petition)
     previous = s.recall_vote_seq(petition.id, act.actor)
     return recall.vote(petition, act.actor, act.vote, now, previous)
@@ -449,7 +449,7 @@ def _recall_vote(s: State, act: cmd.CastRecallVote, now: str) -> Event:
 @handles(cmd.CloseRecallVote)
 def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
     s = d.state
-    _require_member(s, act.actor)
+    require_member(s, act.actor)
     petition = s.petition(act.petition)
     recall.may_close(petition, act.actor, d.now)
     d.emit(closes.recall_closed(d.state, petition, act.actor))

@@ -8,7 +8,8 @@ from the state and registers the handlers and policies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from soviet.domain import apportioned, motions
@@ -18,23 +19,18 @@ from soviet.domain import events as ev
 from soviet.domain.charter import amending
 from soviet.domain.charter.standing import charter_of
 from soviet.domain.clock import after_days
-from soviet.domain.decider import Decision, alone, handles
+from soviet.domain.decider import Decision, alone, handles, require_member
 from soviet.domain.electorates import body_electorate
 from soviet.domain.events import Event
 from soviet.domain.founding import body_to_json, office_to_json, rules_to_json
-from soviet.domain.model import Charter
-from soviet.domain.policies import Derived, anchor, lapse_unentitled, policy
+from soviet.domain.model import Body, Charter
+from soviet.domain.policies import Derived, anchor, lapse, lapse_unentitled, policy
 from soviet.domain.records import MotionRecord
 from soviet.domain.state import State
 from soviet.errors import CharterError, NotFound
 
 
-def _member(state: State, member_id: str) -> None:
-    if member_id not in state.member_ids():
-        raise NotFound("member", member_id)
-
-
-def _body(state: State, body_id: str) -> Any:
+def _body(state: State, body_id: str) -> Body:
     bodies = state.bodies()
     if body_id not in bodies:
         raise NotFound("body", body_id)
@@ -55,7 +51,7 @@ def charter_now(s: State) -> Charter:
     return charter_of(s, s.name(), s.rules())
 
 
-def sent_by(state: State, council: str, deputies: Mapping[str, object]) -> dict[str, str]:
+def sent_by(state: State, council: str, deputies: Collection[str]) -> dict[str, str]:
     """The body each deputy sits in the council for: that of their first active mandate
     (in order of mandate ids) whose office seats its holder there."""
     offices = state.offices()
@@ -72,7 +68,7 @@ def sent_by(state: State, council: str, deputies: Mapping[str, object]) -> dict[
 @handles(cmd.ProposeMotion)
 def _propose(d: Decision, act: cmd.ProposeMotion) -> None:
     s = d.state
-    _member(s, act.actor)
+    require_member(s, act.actor)
     body = _body(s, act.body)
     instructs = None if act.instructs is None else s.motion(act.instructs)
     sends = instructs is not None and sends_deputies(s, body.id, instructs.body)
@@ -95,44 +91,43 @@ def _propose(d: Decision, act: cmd.ProposeMotion) -> None:
     )
 
 
+def _on_motion(s: State, actor: str, motion_id: str) -> tuple[MotionRecord, Body, AbstractSet[str]]:
+    """The motion an act is on, its body, and the body's electorate now."""
+    require_member(s, actor)
+    motion = s.motion(motion_id)
+    body = _body(s, motion.body)
+    return motion, body, body_electorate(s, body.id)
+
+
 @handles(cmd.SecondMotion)
 def _second(d: Decision, act: cmd.SecondMotion) -> None:
-    s = d.state
-    _member(s, act.actor)
-    motion = s.motion(act.motion)
-    body = _body(s, motion.body)
-    d.emit(motions.second(motion, act.actor, body_electorate(s, body.id), body))
+    motion, body, electors = _on_motion(d.state, act.actor, act.motion)
+    d.emit(motions.second(motion, act.actor, electors, body))
 
 
 @handles(cmd.ReferMotion)
 def _refer(d: Decision, act: cmd.ReferMotion) -> None:
-    s = d.state
-    _member(s, act.actor)
-    motion = s.motion(act.motion)
-    body = _body(s, motion.body)
-    d.emit(motions.refer(motion, act.actor, body_electorate(s, body.id), body))
+    motion, body, electors = _on_motion(d.state, act.actor, act.motion)
+    d.emit(motions.refer(motion, act.actor, electors, body))
 
 
 @handles(cmd.StartMotion)
 def _start(d: Decision, act: cmd.StartMotion) -> None:
-    s = d.state
-    _member(s, act.actor)
-    motion = s.motion(act.motion)
-    body = _body(s, motion.body)
-    electors = body_electorate(s, body.id)
-    d.emit(motions.start(motion, act.actor, electors, body, d.now, s.rules().voting_days))
+    motion, body, electors = _on_motion(d.state, act.actor, act.motion)
+    days = d.state.rules().voting_days
+    d.emit(motions.start(motion, act.actor, electors, body, d.now, days))
 
 
 @alone(cmd.CastMotionVote)
 def _vote(s: State, act: cmd.CastMotionVote, now: str) -> Event:
-    _member(s, act.actor)
+    require_member(s, act.actor)
     return motions.vote(s.motion(act.motion), act.actor, act.vote, now)
 
 
 @handles(cmd.CloseMotion)
 def _close(d: Decision, act: cmd.CloseMotion) -> None:
     s = d.state
-    _member(s, act.actor)
+    require_member(s, act.actor)
     motion = s.motion(act.motion)
     motions.may_close(motion, act.actor, d.now)
     d.emit(closed(s, motion, act.actor))
@@ -161,7 +156,7 @@ def closed(s: State, motion: MotionRecord, actor: str | None) -> Event:
         carried = motions.carried(
             motion.roll,
             motion.votes,
-            sent_by(s, motion.body, dict.fromkeys(motion.roll)),
+            sent_by(s, motion.body, motion.roll),
             motion.instructions,
         )
     return Event(
@@ -311,19 +306,10 @@ def seats_after_amendment(d: Decision, amended: Derived) -> None:
     for o in p.offices:
         for mandate in s.active_mandates(office=o.id):
             if mandate.seat > o.seats:
-                d.emit(
-                    Event(
-                        ev.MANDATE_LAPSED,
-                        None,
-                        {
-                            "mandate": mandate.id,
-                            "reason": f"seat {mandate.seat} of {o.id} abolished by decision "
-                            f"{p.decision} of {p.body}",
-                            "cause": amended.seq,
-                        },
-                    ),
-                    refill=False,
+                reason = (
+                    f"seat {mandate.seat} of {o.id} abolished by decision {p.decision} of {p.body}"
                 )
+                lapse(d, mandate.id, reason, amended.seq, refill=False)
         for mandate in s.active_mandates(office=o.id):
             for council in councils:
                 lapse_unentitled(d, mandate.holder, council, cause=amended.seq)
@@ -336,18 +322,7 @@ def dissolve(d: Decision, body: str, members_to: str | None, cause: int) -> None
     offices = [o.id for o in s.offices().values() if o.body == body]
     for office in offices:
         for mandate in s.active_mandates(office=office):
-            d.emit(
-                Event(
-                    ev.MANDATE_LAPSED,
-                    None,
-                    {
-                        "mandate": mandate.id,
-                        "reason": f"{office} is dissolved with {body}",
-                        "cause": cause,
-                    },
-                ),
-                refill=False,
-            )
+            lapse(d, mandate.id, f"{office} is dissolved with {body}", cause, refill=False)
     if s.bodies()[body].kind == "assembly":
         for member in sorted(s.assembly_members(body)):
             if members_to is not None and member not in s.assembly_members(members_to):

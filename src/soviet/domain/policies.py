@@ -277,19 +277,11 @@ def seats_after_reapportionment(d: Decision, again: Derived) -> None:
     s = d.state
     for mandate in s.active_mandates(office=p.office):
         if mandate.seat > p.seats:
-            d.emit(
-                Event(
-                    ev.MANDATE_LAPSED,
-                    None,
-                    {
-                        "mandate": mandate.id,
-                        "reason": f"seat {mandate.seat} of {p.office} removed: its "
-                        f"constituency of {p.constituency} now gives {p.seats}",
-                        "cause": again.seq,
-                    },
-                ),
-                refill=False,
+            reason = (
+                f"seat {mandate.seat} of {p.office} removed: its constituency of "
+                f"{p.constituency} now gives {p.seats}"
             )
+            lapse(d, mandate.id, reason, again.seq, refill=False)
     if p.cause is not None:
         fill_vacancy(d, s.offices()[p.office], cause=again.seq)
 
@@ -299,6 +291,13 @@ def lapse_on_leaving(d: Decision, left: Derived) -> None:
     """A member who left an assembly loses the mandates that needed its membership."""
     assert isinstance(left.payload, c.MemberLeft)
     lapse_unentitled(d, left.payload.member, left.payload.body, cause=left.seq)
+
+
+def lapse(d: Decision, mandate: str, reason: str, cause: int, *, refill: bool = True) -> None:
+    """A mandate lapses, for `reason`, caused by the event at `cause`; with `refill` False
+    its seat goes to no by-election (a seat that is no more)."""
+    data = {"mandate": mandate, "reason": reason, "cause": cause}
+    d.emit(Event(ev.MANDATE_LAPSED, None, data), refill=refill)
 
 
 def lapse_unentitled(d: Decision, holder: str, body: str, *, cause: int) -> None:
@@ -314,14 +313,4 @@ def lapse_unentitled(d: Decision, holder: str, body: str, *, cause: int) -> None
     for mandate in s.active_mandates(holder=holder):
         office = offices[mandate.office]
         if office.body == body and office.eligible == "electorate":
-            d.emit(
-                Event(
-                    ev.MANDATE_LAPSED,
-                    None,
-                    {
-                        "mandate": mandate.id,
-                        "reason": f"{holder} is no longer a member of {body}",
-                        "cause": cause,
-                    },
-                )
-            )
+            lapse(d, mandate.id, f"{holder} is no longer a member of {body}", cause)
