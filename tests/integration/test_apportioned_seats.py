@@ -202,3 +202,37 @@ def test_a_weighted_council_counts_each_deputy_by_the_members_they_stand_for(
     assert assert_replay_identical(org.url, databases.new()) == len(org.events())
     report = verify(org.url)
     assert report.ok, [d.to_json() for d in report.discrepancies]
+
+
+def test_a_weighted_council_elects_by_stv_on_the_weights_in_whole_numbers(
+    found: Found, databases: Databases
+) -> None:
+    charter = weighted_district()
+    offices = tuple(
+        replace(o, seats=2, method="stv") if o.id == "district.deputy" else o
+        for o in charter.offices
+    )
+    org = found(replace(charter, offices=offices))
+    org.act(audit.schedule)
+    org.elect("a1.deputy", ["a1-1"])  # weighs 8
+    org.elect("a2.deputy", ["a2-1", "a2-2"])  # 3 each
+    ident = org.pending("district.deputy").id
+    for candidate in ("a1-1", "a2-1", "a2-2"):
+        org.act(
+            partial(elections.nominate, election_id=ident, candidate=candidate, actor=candidate)
+        )
+    org.act(lambda ws: elections.start(ws, ident, "a1-1"))
+    for voter, choice in (
+        ("a1-1", ["a1-1", "a2-1"]),
+        ("a2-1", ["a2-1", "a2-2"]),
+        ("a2-2", ["a2-2", "a2-1"]),
+    ):
+        org.act(partial(elections.vote, election_id=ident, choice=choice, voter=voter))
+    counted = org.act(lambda ws: elections.close(ws, ident, "a1-1"))
+    result = counted[0].data["result"]
+    # 14 votes of weight, 2 seats: the Droop quota floor(14 / 3) + 1 = 5; a1-1 has 8
+    assert result["quota"] == 5 and counted[0].data["winners"][0] == "a1-1"
+    assert result["weighted"]["weights"] == {"a1-1": "8", "a2-1": "3", "a2-2": "3"}
+    assert assert_replay_identical(org.url, databases.new()) == len(org.events())
+    report = verify(org.url)
+    assert report.ok, [d.to_json() for d in report.discrepancies]

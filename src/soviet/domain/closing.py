@@ -149,9 +149,10 @@ def count(
     An uncontested election whose office puts it to a ballot is a confirmation vote.
 
     With `weights` (a weighted council's), each ballot counts its voter's weight: the
-    weights as whole numbers in the same proportions (`apportioned.whole`), which the
-    result names with their factor; the methods a weighted council elects by compare sums
-    only, so the proportions decide exactly as the fractions would."""
+    weights as whole numbers in the same proportions (`apportioned.whole`), counted as a
+    BLT file's ballot weights are, and named in the result with their factor. Methods that
+    compare sums (plurality, approval, irv, schulze, ranked-pairs) decide exactly as the
+    fractions would; a quota (stv, meek) is the rule's own, of those whole numbers."""
     from soviet import tally  # numpy is loaded only when something is counted
 
     candidates = election.candidates

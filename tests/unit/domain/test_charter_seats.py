@@ -194,11 +194,6 @@ def test_a_council_shares_its_seats_among_the_offices_that_seat_deputies_in_it()
             'title = "Deputy from the yard"\nseats = 2\n',
             "leave seats out",
         ),
-        (
-            'title = "Chair"\nseats = 1\nmethod = "irv"',
-            'title = "Chair"\nseats = 2\nmethod = "stv"',
-            "quota counts whole ballots",
-        ),
     ],
 )
 def test_a_councils_apportionment_or_weights_that_cannot_be_read_are_refused(

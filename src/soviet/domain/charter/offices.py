@@ -90,11 +90,6 @@ def read_offices(
             seats = rule[1] if rule is not None else count(table, place, "seats", MAX_SEATS)
             most = seats if rule is None else (rule[2] or MAX_SEATS)
         method = _method(table, place, most)
-        if body.weighted and method in UNWEIGHTED:
-            raise place.at("method").error(
-                f"council {body.id!r} weights its deputies' votes, and {method}'s quota counts "
-                "whole ballots: elect by plurality, approval, irv, schulze or ranked-pairs"
-            )
         written = choice(table, place, "eligible", ("electorate", "members"), "electorate")
         eligible: Eligibility = "members" if written == "members" else "electorate"
         powers = identifiers(table, place, "powers", "power") if "powers" in table else []
@@ -137,8 +132,6 @@ def read_offices(
     return tuple(offices)
 
 
-#: The methods a weighted council cannot elect by: their quotas count whole ballots.
-UNWEIGHTED = frozenset({"stv", "meek"})
 #: The most members one seat may stand for in `seats = { per = … }`.
 MAX_PER = 100_000_000
 
