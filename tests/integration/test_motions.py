@@ -180,6 +180,8 @@ def test_every_act_out_of_turn_is_refused_and_writes_nothing(found: Found) -> No
     assert "voting period ended" in str(late)
     org.act(lambda ws: motions.close(ws, motion, "a1-1"))
     assert "no vote to close" in str(org.refused(lambda ws: motions.close(ws, motion, "a1-1")))
+    after = org.refused(lambda ws: motions.vote(ws, motion, "no", "a1-3"))
+    assert "there is no vote on it" in str(after)  # the vote is closed
     assert isinstance(org.refused(lambda ws: motions.second(ws, "R99", "a1-1")), NotFound)
 
 
