@@ -11,6 +11,7 @@ the district councils.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -91,23 +92,15 @@ def tram_fares(demo: Demo, number: int) -> None:
     demo.work(vote)
     _recall(demo, motion["petition"], breaker)
     demo.tick(24)
-    demo.work(_amend(demo))
+    demo.work(functools.partial(_adopt_amendment, demo))
 
 
 #: The depot's amendment of its own office: a breach ends the mandate at once.
 AMENDMENT = '[[offices]]\nid = "tram-depot.deputy"\non_breach = "recall"\n'
 
 
-def _amend(demo: Demo) -> Callable[[SqlWorkspace], None]:
-    """The depot amends the charter: its deputies' next breach ends their mandate at once."""
-
-    def amend(ws: SqlWorkspace) -> None:
-        _adopt_amendment(demo, ws)
-
-    return amend
-
-
 def _adopt_amendment(demo: Demo, ws: SqlWorkspace) -> None:
+    """The depot amends the charter: its deputies' next breach ends their mandate at once."""
     electors = sorted(electorates.body_electorate(ws, "tram-depot"))
     proposed = motions.propose(
         ws,

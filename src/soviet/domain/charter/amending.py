@@ -58,8 +58,6 @@ class Amendment:
     rules: Rules | None
     bodies: tuple[Body, ...]
     offices: tuple[Office, ...]
-    #: The charter once amended.
-    charter: Charter
     #: The bodies dissolved, each with the assembly its members move to.
     dissolved: tuple[tuple[str, str | None], ...] = ()
 
@@ -291,7 +289,6 @@ def _changes(current: Charter, baseline: Charter, amended: Charter, rules: bool)
         rules=_changed(current.rules, baseline.rules, amended.rules) if rules else None,
         bodies=tuple(b for b in amended.bodies if b.id not in old_bodies),
         offices=tuple(offices),
-        charter=amended,
     )
 
 
