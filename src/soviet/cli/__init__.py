@@ -29,6 +29,8 @@ ORDER = (
     "vote",
     "recall",
     "motion",
+    "trustee",
+    "tracker",
     "mandate",
     "audit",
     "show",
@@ -41,6 +43,8 @@ ORDER = (
     "verify-proof",
     "count",
     "apportion",
+    "export-belenios",
+    "verify-belenios",
 )
 
 
@@ -111,7 +115,18 @@ def _register(argv: list[str] | None = None) -> None:
         from soviet.cli import apportion
 
         return
-    from soviet.cli import acts, charter, demo, keys, ledger, motions, reading, serve  # noqa: F401
+    from soviet.cli import (  # noqa: F401
+        acts,
+        belenios,
+        charter,
+        demo,
+        keys,
+        ledger,
+        motions,
+        reading,
+        secret,
+        serve,
+    )
 
     if first is None or first.startswith("-"):
         from soviet.cli import apportion, count  # noqa: F401

@@ -360,6 +360,15 @@ def vote(
     abstain: Annotated[
         bool, typer.Option("--abstain", help="Abstain (counts in turnout).")
     ] = False,
+    ballot_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ballot-file",
+            help="A secret election: cast this Belenios ballot (JSON), made elsewhere "
+            "(belenios-tool election generate-ballot), instead of encrypting one here.",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
     key: Key = None,
     as_json: Json = False,
@@ -367,7 +376,9 @@ def vote(
     """Cast a ballot (a ranking, a set or one choice), a blank ballot, or an abstention.
 
     The ballot follows the office's method. Voting again changes your vote: the latest
-    ballot counts.
+    ballot counts. In a secret election the ballot is encrypted here, with its proofs,
+    before it is signed and sent: the log shows that you voted, not how; keep the
+    tracker it prints to check your ballot later (soviet tracker ELECTION TRACKER).
 
     Example: soviet vote E2 novak garcia --as chen
     """
@@ -376,9 +387,50 @@ def vote(
         raise InputError("vote: give --blank or --abstain, not both")
     if (blank or abstain) and names:
         raise InputError("vote: a blank ballot or an abstention names no candidate")
-    if not (blank or abstain or names):
+    sealed = None
+    if ballot_file is not None:
+        if names or blank or abstain:
+            raise InputError("vote: --ballot-file is the whole ballot; name no candidate")
+        sealed = read_text_file(ballot_file, "--ballot-file").strip()
+    elif not (blank or abstain or names):
         raise InputError("vote: name at least one candidate, or cast --blank, or --abstain")
-    act(db, as_json, lambda ws: elections.vote(ws, election, names, actor, abstain=abstain))
+    trackers: list[str] = []
+    from soviet.services import secrecy as secret
+
+    def cast(ws: SqlWorkspace) -> Recorded:
+        if secret.sealed_vote(ws, election) is None:
+            if sealed is not None:
+                raise InputError(
+                    f"vote: election {election} is not secret: --ballot-file is "
+                    "for secret elections"
+                )
+            return elections.vote(ws, election, names, actor, abstain=abstain)
+        if abstain:
+            raise InputError(
+                f"vote: election {election} is secret: cast a ballot or a --blank one "
+                "(to abstain, do not vote)"
+            )
+        done = secret.vote(ws, election, names, actor, blank=blank, ballot=sealed)
+        trackers.append(done.tracker)
+        return done.recorded
+
+    act(db, as_json, cast)
+    for tracker in trackers:
+        _tell_tracker(election, tracker)
+
+
+def _tell_tracker(vote: str, tracker: str) -> None:
+    tell(
+        f"Your ballot's tracker is {tracker}: check at any time that it is in the log "
+        f"and counted with `soviet tracker {vote} {tracker}`."
+    )
+
+
+def read_text_file(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{option} {path}: cannot read the file: {error}") from None
 
 
 @mandate_app.command("resign")
@@ -451,9 +503,25 @@ def recall_vote(
 ) -> None:
     """Vote in a recall vote.
 
+    A secret recall vote's ballot is encrypted here, with its proofs, before it is signed
+    and sent (an abstention is a blank ballot); keep the tracker it prints.
+
     Example: soviet recall vote P1 yes --as silva
     """
-    act(db, as_json, lambda ws: recall.vote(ws, petition, choice, actor))
+    from soviet.services import secrecy as secret
+
+    trackers: list[str] = []
+
+    def cast(ws: SqlWorkspace) -> Recorded:
+        if secret.sealed_vote(ws, petition) is None:
+            return recall.vote(ws, petition, choice, actor)
+        done = secret.yes_no_vote(ws, petition, choice, actor)
+        trackers.append(done.tracker)
+        return done.recorded
+
+    act(db, as_json, cast)
+    for tracker in trackers:
+        _tell_tracker(petition, tracker)
 
 
 @recall_app.command("close")

@@ -13,9 +13,11 @@ from soviet.cli import app
 from soviet.cli._options import As, Db, Json, Key
 from soviet.cli.acts import act
 from soviet.domain.charter import amending
+from soviet.domain.events import Recorded
 from soviet.errors import InputError
 from soviet.services import motions
 from soviet.storage import charters
+from soviet.storage.workspace import SqlWorkspace
 
 motion_app = typer.Typer(
     help="Propose, second, refer down, start, vote on and close motions; instruct deputies."
@@ -173,9 +175,26 @@ def motion_vote(
 ) -> None:
     """Vote on a motion, by name, once.
 
+    Where motions are secret (an assembly's, with `motion_ballot = "secret"`), the vote
+    is encrypted here, may be cast again until the close, and prints its tracker.
+
     Example: soviet motion vote R1 yes --as okafor
     """
-    act(db, as_json, lambda ws: motions.vote(ws, motion, choice, actor))
+    from soviet.cli.acts import _tell_tracker
+    from soviet.services import secrecy as secret
+
+    trackers: list[str] = []
+
+    def cast(ws: SqlWorkspace) -> Recorded:
+        if secret.sealed_vote(ws, motion) is None:
+            return motions.vote(ws, motion, choice, actor)
+        done = secret.yes_no_vote(ws, motion, choice, actor)
+        trackers.append(done.tracker)
+        return done.recorded
+
+    act(db, as_json, cast)
+    for tracker in trackers:
+        _tell_tracker(motion, tracker)
 
 
 @motion_app.command("close")

@@ -97,6 +97,10 @@ class MotionState(Journalled):
         """Note a motion's id, so that the next one gets the number after it."""
         raise NotImplementedError
 
+    def _note_secret(self, e: Recorded, p: c.Payload) -> None:
+        """Keep the event among the rows of its secret vote (`SecretState`)."""
+        raise NotImplementedError
+
     # -- applying --------------------------------------------------------------------------
 
     def _motion_proposed(self, e: Recorded, p: c.MotionProposed) -> None:
@@ -116,12 +120,18 @@ class MotionState(Journalled):
         self._set_attr(row, "status", "voting")
         self._set_attr(row, "voting_ends", p.voting_ends)
         self._set_attr(row, "roll", frozenset(self._electorate_now(row.body)))
+        if p.secret is not None:
+            self._note_secret(e, p)
 
     def _motion_vote(self, e: Recorded, p: c.MotionVoteCast) -> None:
         assert e.actor is not None, "a vote on a motion is cast by a member"
+        if p.sealed is not None:
+            self._note_secret(e, p)
         self._put(self._motions[p.motion].votes, e.actor, p.vote)
 
     def _motion_closed(self, e: Recorded, p: c.MotionClosed) -> None:
+        if p.cause is not None:
+            self._note_secret(e, p)  # a secret vote's, once decrypted
         self._set_attr(self._motions[p.motion], "status", p.outcome)
 
     def _decision_adopted(self, e: Recorded, p: c.DecisionAdopted) -> None:

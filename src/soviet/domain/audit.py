@@ -5,6 +5,9 @@ out, and its holder is still eligible for the office. A seat without a live mand
 *open*: an election may fill it. A mandate whose term ran out may still be active: it
 *holds over* until its successor's election closes, where the charter says so.
 
+An office whose votes are secret needs its trustee office to have as many live holders
+as its threshold, or no tally of its can be decrypted: `trustees` says when it has not.
+
 A deputy who voted against their body's instruction is a `breach` for as long as they
 hold the mandate they voted by: the audit is clean again once the electorate has recalled
 them or re-elected the seat.
@@ -28,6 +31,7 @@ KINDS = (
     "ineligible",
     "no-candidate",
     "breach",
+    "trustees",
 )
 
 
@@ -152,6 +156,37 @@ def provisional_finding(
     return Finding(None, "provisional", detail)
 
 
+def trustee_findings(
+    offices: Sequence[Office],
+    active: Mapping[str, Sequence[MandateRecord]],
+    eligible: Mapping[str, Collection[str]],
+    now: str,
+) -> list[Finding]:
+    """Each office with secret ballots whose trustee office has fewer live holders than
+    its threshold: its secret votes could not be decrypted (nor a new key made)."""
+    by_id = {office.id: office for office in offices}
+    findings: list[Finding] = []
+    for office in offices:
+        p = office.procedure
+        if p.trustees is None or "secret" not in (p.ballot, p.recall_ballot):
+            continue
+        trustees = by_id.get(p.trustees)
+        if trustees is None or trustees.procedure.threshold is None:
+            continue
+        live = sum(1 for m in active.get(trustees.id, ()) if is_live(m, eligible[trustees.id], now))
+        needed = trustees.procedure.threshold
+        if live < needed:
+            findings.append(
+                Finding(
+                    office.id,
+                    "trustees",
+                    f"{office.title} votes in secret, but its trustees ({trustees.id}) have "
+                    f"{live} live holder(s) of the {needed} needed to decrypt a tally",
+                )
+            )
+    return findings
+
+
 def election_findings(elections: Sequence[ElectionRecord], now: str) -> list[Finding]:
     """Elections whose nominations closed without a candidate: they stay open for
     nominations, and the seats they would fill stay open with them."""
@@ -188,6 +223,7 @@ def audit(
         findings.extend(
             office_findings(office, active.get(office.id, ()), eligible[office.id], now)
         )
+    findings.extend(trustee_findings(offices, active, eligible, now))
     findings.extend(election_findings(elections, now))
     return findings
 

@@ -310,6 +310,17 @@ class CandidateWithdrew(Payload):
     candidate: str
 
 
+@dataclass(frozen=True, slots=True)
+class SecretSetup:
+    """A secret vote's Belenios election: its uuid, the key ceremony of its trustees
+    (the seq of the ceremony's first step) and the election's JSON text, whose SHA-256 in
+    Base64 every ballot names (`soviet.belenios.ballots`)."""
+
+    uuid: str
+    ceremony: int
+    election: str
+
+
 @event_type
 @dataclass(frozen=True, slots=True)
 class ElectionStarted(Payload):
@@ -323,6 +334,7 @@ class ElectionStarted(Payload):
     roll_size: int | None = optional()
     roll_hash: str | None = optional()
     roll: tuple[str, ...] | None = optional()
+    secret: SecretSetup | None = optional()
 
 
 @event_type
@@ -330,9 +342,68 @@ class ElectionStarted(Payload):
 class BallotCast(Payload):
     TYPE: ClassVar[str] = "ballot.cast"
     election: str
-    choice: tuple[str, ...]  # empty: a blank ballot
+    choice: tuple[str, ...]  # empty: a blank ballot, or a secret one
     abstain: bool | None = optional()  # True: an abstention (choice empty)
     replaces: int | None = optional()  # the seq of the voter's ballot this one replaces
+    sealed: str | None = optional()  # a secret ballot: its Belenios JSON text, encrypted
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class TrusteeStep(Payload):
+    """One trustee's message in the key ceremony of a trustee office (Belenios's
+    threshold key establishment): their certificate (`cert`, whose first opens a ceremony
+    of the office's live holders, `trustees`, in seat order), their polynomial, then
+    their output of the check (`voutput`). `ceremony` is the seq of its first step."""
+
+    TYPE: ClassVar[str] = "trustee.step"
+    office: str
+    step: Literal["cert", "polynomial", "voutput"]
+    message: str
+    ceremony: int | None = optional()  # absent on the step that opens the ceremony
+    trustees: tuple[str, ...] | None = optional()  # on that step only
+    threshold: int | None = optional()  # on that step only
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class TrusteesKeyed(Payload):
+    """A key ceremony complete: the trustee office's election key and the Belenios
+    threshold parameters every secret vote it serves names."""
+
+    TYPE: ClassVar[str] = "trustees.keyed"
+    office: str
+    ceremony: int
+    trustees: tuple[str, ...]
+    threshold: int
+    public_key: str
+    parameters: str
+    cause: int
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class VoteTallied(Payload):
+    """A secret vote's close: the product of its counted ballots, still encrypted (the
+    Belenios encrypted tally's JSON text), how many ballots and their total weight."""
+
+    TYPE: ClassVar[str] = "vote.tallied"
+    vote: str  # an election's id, or a recall petition's
+    tally: str
+    ballots: int
+    weight: int
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class TallyShared(Payload):
+    """A trustee's share of the decryption of a tally, with its proofs: `owner` is their
+    place among the ceremony's trustees, from 1."""
+
+    TYPE: ClassVar[str] = "tally.shared"
+    vote: str
+    owner: int
+    share: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +450,7 @@ class ElectionClosed(Payload):
     outcome: Literal["elected", "unopposed", "void"] | None = optional()
     reason: str | None = optional()
     turnout: JsonObject | None = optional()
+    cause: int | None = optional()  # a secret vote's: the share that decrypted its tally
 
 
 @event_type
@@ -469,6 +541,9 @@ class RecallVoteOpened(Payload):
     roll_size: int | None = optional()
     roll_hash: str | None = optional()
     roll: tuple[str, ...] | None = optional()
+    secret: SecretSetup | None = optional()
+    #: a secret recall vote opened in the open: why (its trustees hold no usable key)
+    open_because: str | None = optional()
 
 
 @event_type
@@ -476,8 +551,9 @@ class RecallVoteOpened(Payload):
 class RecallBallotCast(Payload):
     TYPE: ClassVar[str] = "recall.ballot_cast"
     petition: str
-    vote: Literal["yes", "no", "abstain"]
+    vote: Literal["yes", "no", "abstain", "secret"]  # "secret": `sealed` holds it
     replaces: int | None = optional()
+    sealed: str | None = optional()
 
 
 @event_type
@@ -543,6 +619,7 @@ class MotionStarted(Payload):
     voting_ends: str
     roll_size: int
     roll_hash: str
+    secret: SecretSetup | None = optional()
 
 
 @event_type
@@ -550,7 +627,9 @@ class MotionStarted(Payload):
 class MotionVoteCast(Payload):
     TYPE: ClassVar[str] = "motion.vote_cast"
     motion: str
-    vote: Literal["yes", "no", "abstain"]
+    vote: Literal["yes", "no", "abstain", "secret"]  # "secret": `sealed` holds it
+    sealed: str | None = optional()
+    replaces: int | None = optional()  # a secret vote's: the seq of the one it replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,6 +655,7 @@ class MotionClosed(Payload):
     result: JsonObject
     #: For a motion referred down, every deputy on its roll: empty for any other.
     instructions: tuple[InstructionCarried, ...]
+    cause: int | None = optional()  # a secret vote's: the share that decrypted its tally
 
 
 @event_type

@@ -144,6 +144,35 @@ class CastBallot:
 
 
 @dataclass(frozen=True, slots=True)
+class CastSealedBallot:
+    """`soviet vote ELECTION CHOICE… --as ACTOR` in a secret election: the ballot the
+    voter's client encrypted (a Belenios ballot's JSON text)."""
+
+    actor: str
+    election: str
+    ballot: str
+
+
+@dataclass(frozen=True, slots=True)
+class TakeTrusteeStep:
+    """`soviet trustee keygen OFFICE --as ACTOR`: one message of the key ceremony."""
+
+    actor: str
+    office: str
+    step: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShareTally:
+    """`soviet trustee decrypt VOTE --as ACTOR`: a trustee's share of a tally's decryption."""
+
+    actor: str
+    vote: str
+    share: str
+
+
+@dataclass(frozen=True, slots=True)
 class ImportPaper:
     """`soviet election import-paper ELECTION FILE --paper-voters N --as TELLER --as
     TELLER…`: counted paper ballots, entered by the tellers (the first is the actor)."""
@@ -299,6 +328,9 @@ Command = (
     | Withdraw
     | StartElection
     | CastBallot
+    | CastSealedBallot
+    | TakeTrusteeStep
+    | ShareTally
     | ImportPaper
     | ExtendVote
     | CloseElection
@@ -357,7 +389,20 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
     c.CandidateAccepted: lambda p, actor: AcceptNomination(actor, p.election, p.candidate),
     c.CandidateWithdrew: lambda p, actor: Withdraw(actor, p.election, p.candidate),
     c.ElectionStarted: lambda p, actor: StartElection(actor, p.election),
-    c.BallotCast: lambda p, actor: CastBallot(actor, p.election, tuple(p.choice), bool(p.abstain)),
+    c.BallotCast: lambda p, actor: (
+        CastBallot(actor, p.election, tuple(p.choice), bool(p.abstain))
+        if p.sealed is None
+        else CastSealedBallot(actor, p.election, p.sealed)
+    ),
+    c.TrusteeStep: lambda p, actor: TakeTrusteeStep(actor, p.office, p.step, p.message),
+    c.TallyShared: lambda p, actor: ShareTally(actor, p.vote, p.share),
+    c.VoteTallied: lambda p, actor: (
+        CloseRecallVote(actor, p.vote)
+        if p.vote.startswith("P")
+        else CloseMotion(actor, p.vote)
+        if p.vote.startswith("R")
+        else CloseElection(actor, p.vote)
+    ),
     c.BallotsImported: lambda p, actor: ImportPaper(
         actor,
         p.election,
@@ -376,7 +421,11 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
     c.MandateResigned: lambda p, actor: ResignMandate(actor, p.mandate, p.reason),
     c.PetitionOpened: lambda p, actor: OpenPetition(actor, p.mandate, p.reason),
     c.PetitionSigned: lambda p, actor: SignPetition(actor, p.petition),
-    c.RecallBallotCast: lambda p, actor: CastRecallVote(actor, p.petition, p.vote),
+    c.RecallBallotCast: lambda p, actor: (
+        CastRecallVote(actor, p.petition, p.vote)
+        if p.sealed is None
+        else CastSealedBallot(actor, p.petition, p.sealed)
+    ),
     c.RecallClosed: lambda p, actor: CloseRecallVote(actor, p.petition),
     c.MotionProposed: lambda p, actor: ProposeMotion(
         actor, p.body, p.title, p.text, p.kind, p.instructs, p.instruction, p.charter
@@ -384,7 +433,11 @@ _READS: dict[type[c.Payload], Callable[[Any, str], Command]] = {
     c.MotionSeconded: lambda p, actor: SecondMotion(actor, p.motion),
     c.MotionReferred: lambda p, actor: ReferMotion(actor, p.motion),
     c.MotionStarted: lambda p, actor: StartMotion(actor, p.motion),
-    c.MotionVoteCast: lambda p, actor: CastMotionVote(actor, p.motion, p.vote),
+    c.MotionVoteCast: lambda p, actor: (
+        CastMotionVote(actor, p.motion, p.vote)
+        if p.sealed is None
+        else CastSealedBallot(actor, p.motion, p.sealed)
+    ),
     c.MotionClosed: lambda p, actor: CloseMotion(actor, p.motion),
 }
 
@@ -402,6 +455,8 @@ def is_scheduled(payload: c.Payload) -> str | None:
             return None
         return {"audit": "audit", "term": "due"}.get(payload.reason or "")
     if isinstance(payload, c.ElectionClosed):
+        return "due" if payload.cause is None else None
+    if isinstance(payload, c.VoteTallied):
         return "due"
     if isinstance(payload, c.RecallClosed):
         return "due" if payload.cause is None else None

@@ -319,7 +319,7 @@ def _start(d: Decision, act: cmd.StartElection) -> None:
     if closes.unopposed(election, office, len(seats)):
         d.emit(closes.returned_unopposed(election, act.actor))
         return
-    d.emit(started)
+    d.emit(_secret_acts.secret_start(s, election, office, started, d.now))
 
 
 @alone(cmd.CastBallot)
@@ -460,3 +460,4 @@ def _close_recall(d: Decision, act: cmd.CloseRecallVote) -> None:
 from soviet.domain import due as _due  # noqa: E402, F401
 from soviet.domain import keys  # noqa: E402
 from soviet.domain import motion_acts as _motion_acts  # noqa: E402, F401
+from soviet.domain import secret_acts as _secret_acts  # noqa: E402

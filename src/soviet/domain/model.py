@@ -38,6 +38,13 @@ Reapportion = Literal["election", "immediate"]
 #: What a breach of an instruction may do to the deputy's mandate.
 BREACH_ACTIONS: tuple[OnBreach, ...] = ("report", "petition", "recall")
 Uncontested = Literal["elect", "ballot", "count"]
+#: How a vote is cast: in the open, under the voter's name, or secret (encrypted, counted
+#: by its trustees, after the Belenios specification: `soviet.belenios`).
+Ballot = Literal["open", "secret"]
+BALLOTS: tuple[Ballot, ...] = ("open", "secret")
+#: The methods a secret ballot can count: those that add up marks (a ranking cannot be
+#: summed under encryption).
+SECRET_METHODS: frozenset[str] = frozenset({"plurality", "approval", "yes-no"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,15 @@ class Procedure:
     - `motion_quorum`, `amendment_majority` (the organization's, from `[rules]`): the share
       of a motion's roll that must vote, and the share of the votes cast (yes and no)
       that an amendment needs.
+    - `ballot`: how the office's elections are cast (`open` or `secret`);
+      `recall_ballot`, how the recall votes of its mandates are; `motion_ballot` (the
+      organization's), how motions are voted. A secret ballot is encrypted by the voter,
+      tallied under encryption and decrypted by `trustees`, the office whose holders hold
+      the key in shares; a trustee office's `threshold` is how many of its holders must
+      take part to decrypt a tally; `motion_trustees` (the organization's), the office
+      that decrypts the tallies of secret motions. Motions are secret in assemblies only:
+      a council's motions are decided by roll call, which its deputies' instructions are
+      checked against.
     - `legacy`: the rules of logs founded before these rules: lots drawn from the log's
       root, an election without ballots counted as any, terms ended only by the purge.
     """
@@ -95,6 +111,12 @@ class Procedure:
     reapportion: Reapportion = "election"
     motion_quorum: Fraction = Fraction(1, 2)
     amendment_majority: Fraction = Fraction(2, 3)
+    ballot: Ballot = "open"
+    recall_ballot: Ballot = "open"
+    motion_ballot: Ballot = "open"
+    trustees: str | None = None
+    threshold: int | None = None
+    motion_trustees: str | None = None
     legacy: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -133,6 +155,9 @@ class Procedure:
             del values["on_breach"]
         if values.get("reapportion") not in (None, "election", "immediate"):
             del values["reapportion"]
+        for kind in ("ballot", "recall_ballot", "motion_ballot"):
+            if values.get(kind) not in (None, *BALLOTS):
+                del values[kind]
         return replace(cls(), **values)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from soviet.domain import apportioned, motions
+from soviet.domain import apportioned, motions, secret_rows
 from soviet.domain import catalogue as c
 from soviet.domain import commands as cmd
 from soviet.domain import events as ev
@@ -27,7 +27,7 @@ from soviet.domain.model import Body, Charter
 from soviet.domain.policies import Derived, anchor, lapse, lapse_unentitled, policy
 from soviet.domain.records import MotionRecord
 from soviet.domain.state import State
-from soviet.errors import CharterError, NotFound
+from soviet.errors import CharterError, NotFound, Refused
 
 
 def _body(state: State, body_id: str) -> Body:
@@ -115,13 +115,22 @@ def _refer(d: Decision, act: cmd.ReferMotion) -> None:
 def _start(d: Decision, act: cmd.StartMotion) -> None:
     motion, body, electors = _on_motion(d.state, act.actor, act.motion)
     days = d.state.rules().voting_days
-    d.emit(motions.start(motion, act.actor, electors, body, d.now, days))
+    started = motions.start(motion, act.actor, electors, body, d.now, days)
+    from soviet.domain.secret_acts import secret_motion  # the secret acts import these
+
+    d.emit(secret_motion(d.state, motion, body, started, d.now))
 
 
 @alone(cmd.CastMotionVote)
 def _vote(s: State, act: cmd.CastMotionVote, now: str) -> Event:
     require_member(s, act.actor)
-    return motions.vote(s.motion(act.motion), act.actor, act.vote, now)
+    motion = s.motion(act.motion)
+    if motion.status == "voting" and secret_rows.of(s, motion.id):
+        raise Refused(
+            f"the vote on motion {motion.id} is secret: cast an encrypted ballot "
+            f"(soviet motion vote {motion.id} {act.vote} encrypts it)"
+        )
+    return motions.vote(motion, act.actor, act.vote, now)
 
 
 @handles(cmd.CloseMotion)
@@ -135,8 +144,25 @@ def _close(d: Decision, act: cmd.CloseMotion) -> None:
 
 def closed(s: State, motion: MotionRecord, actor: str | None) -> Event:
     """The close of a motion's vote: its count, and for one referred down every deputy's
-    instruction and vote."""
+    instruction and vote. A secret vote's close is its encrypted tally, which its trustees
+    decrypt (`secret_acts`)."""
+    if secret_rows.of(s, motion.id):
+        from soviet.domain import secrecy
+
+        vote = secrecy.sealed_of(s.secret_rows(secret_rows.vote_subject(motion.id)))
+        assert vote is not None
+        return secrecy.tallied(vote, motion.id, actor)
+    return counted(s, motion, actor)
+
+
+def counted(
+    s: State, motion: MotionRecord, actor: str | None, secret: dict[str, Any] | None = None
+) -> Event:
+    """A motion's count, its outcome and its instructions carried (see `closed`); a
+    secret vote's, with the decrypted tally it was counted from (`secret`)."""
     result = motions.count(motion, s.rules().procedure, apportioned.weights(s, motion.body))
+    if secret is not None:
+        result["secret"] = secret
     outcome = "adopted" if result["passed"] else "rejected"
     if motion.kind == "instruction" and motion.instructs is not None:
         council_motion = s.motion(motion.instructs)

@@ -174,7 +174,9 @@ def signatures_take_effect(d: Decision, signed: Derived) -> None:
         signed.seq,
     )
     if consequence is not None:
-        d.emit(consequence)
+        from soviet.domain.secret_acts import secret_recall  # the acts import the policies
+
+        d.emit(secret_recall(s, consequence, petition, mandate, office, d.now))
 
 
 @policy(ev.RECALL_CLOSED)

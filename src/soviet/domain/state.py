@@ -29,6 +29,7 @@ from soviet.domain import events as ev
 from soviet.domain._key_state import KeyState
 from soviet.domain._motion_state import MotionState
 from soviet.domain._rows import ElectionRow, PetitionRow
+from soviet.domain._secret_state import SecretState
 from soviet.domain.charter.standing import founding_rules
 from soviet.domain.events import Recorded
 from soviet.domain.model import Body, Member, Office, Procedure, Rules
@@ -40,6 +41,7 @@ from soviet.domain.records import (
     MotionRecord,
     PetitionRecord,
 )
+from soviet.domain.secret_rows import SecretRow
 from soviet.errors import NotFound
 
 IdKind = Literal["election", "mandate", "petition", "motion"]
@@ -163,6 +165,13 @@ class State(Protocol):
         """How many decisions the body has adopted."""
         ...
 
+    # -- secret ballots --------------------------------------------------------------------
+
+    def secret_rows(self, subject: str) -> Sequence[SecretRow]:
+        """The events of a key ceremony or a secret vote (`soviet.domain.secrecy`), in
+        order; none for a subject that has none."""
+        ...
+
     # -- members' keys ---------------------------------------------------------------------
 
     def origin(self) -> str:
@@ -239,7 +248,7 @@ def _number(ident: str) -> int:
     return int(digits) if digits.isascii() and digits.isdigit() else 0
 
 
-class MemoryState(KeyState, MotionState):
+class MemoryState(KeyState, SecretState, MotionState):
     """The state of a log, kept in memory and advanced one recorded event at a time.
 
     Besides `trial`, the rederivation of a log opens a trial with `begin_trial` and settles
@@ -459,6 +468,8 @@ class MemoryState(KeyState, MotionState):
         self._set_attr(election, "voting_ends", p.voting_ends)
         self._set_attr(election, "started_at", e.at)
         self._set_attr(election, "roll", self._roll(election.office, p.roll))
+        if p.secret is not None:
+            self._note_secret(e, p)
 
     def _extended(self, e: Recorded, p: c.ElectionExtended) -> None:
         election = self._elections[p.election]
@@ -487,6 +498,8 @@ class MemoryState(KeyState, MotionState):
         election = self._elections[p.election]
         assert e.actor is not None, "a ballot is cast by a member"
         choice = None if p.abstain else p.choice
+        if p.sealed is not None:
+            self._note_secret(e, p)
         if self._journal is None:  # most of a log's events
             election.ballots[e.actor] = choice
             election.seqs[e.actor] = e.seq
@@ -499,7 +512,13 @@ class MemoryState(KeyState, MotionState):
         imported = tuple((b.count, tuple(b.choice)) for b in p.ballots)
         self._set_attr(election, "paper", election.paper + imported)
 
+    def _tallying(self, vote: str) -> None:
+        row: object = self._elections.get(vote) or self._petitions.get(vote) or self._motions[vote]
+        self._set_attr(row, "status", "tallying")
+
     def _closed(self, e: Recorded, p: c.ElectionClosed) -> None:
+        if p.cause is not None:
+            self._note_secret(e, p)  # a secret election's, once decrypted
         election = self._elections[p.election]
         self._set_attr(election, "status", "closed")
         if self._pending.get(election.office) == election.id:
@@ -524,14 +543,20 @@ class MemoryState(KeyState, MotionState):
         self._set_attr(petition, "voting_ends", p.voting_ends)
         office = self._mandates[petition.mandate].office
         self._set_attr(petition, "roll", self._roll(office, p.roll))
+        if p.secret is not None:
+            self._note_secret(e, p)
 
     def _recall_ballot(self, e: Recorded, p: c.RecallBallotCast) -> None:
         assert e.actor is not None, "a recall vote is cast by a member"
+        if p.sealed is not None:
+            self._note_secret(e, p)
         petition = self._petitions[p.petition]
         self._put(petition.votes, e.actor, p.vote)
         self._put(petition.seqs, e.actor, e.seq)
 
     def _recall_closed(self, e: Recorded, p: c.RecallClosed) -> None:
+        if p.cause is not None:
+            self._note_secret(e, p)  # a secret recall vote's, once decrypted
         petition = self._petitions[p.petition]
         self._set_attr(petition, "status", p.outcome)
         if self._live.get(petition.mandate) == petition.id:
@@ -702,4 +727,8 @@ _APPLY: Mapping[str, Apply] = {
     ev.CHARTER_AMENDED: MemoryState._charter_amended,
     ev.OFFICE_REAPPORTIONED: MemoryState._reapportioned,
     ev.BODY_DISSOLVED: MemoryState._body_dissolved,
+    ev.TRUSTEE_STEP: MemoryState._note_secret,
+    ev.TRUSTEES_KEYED: MemoryState._note_secret,
+    ev.VOTE_TALLIED: MemoryState._tallied,
+    ev.TALLY_SHARED: MemoryState._note_secret,
 }

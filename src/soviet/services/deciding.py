@@ -36,6 +36,7 @@ from soviet.domain.records import (
     MotionRecord,
     PetitionRecord,
 )
+from soviet.domain.secret_rows import SecretRow
 from soviet.domain.state import IdKind
 from soviet.domain.statements import Signed
 from soviet.errors import InputError, NotFound, Refused
@@ -180,6 +181,9 @@ class Recording:
 
     def decisions(self, body: str) -> int:
         return self._ws.decisions(body)
+
+    def secret_rows(self, subject: str) -> Sequence[SecretRow]:
+        return self._ws.secret_rows(subject)
 
 
 def take(ws: Workspace, act: cmd.Command | Signed) -> list[Recorded]:

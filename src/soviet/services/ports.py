@@ -3,7 +3,7 @@ over the log and its projections, and a read-only snapshot of the log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Protocol
 
@@ -19,6 +19,7 @@ from soviet.domain.records import (
     MotionRecord,
     PetitionRecord,
 )
+from soviet.domain.secret_rows import SecretRow
 from soviet.domain.state import IdKind
 from soviet.domain.statements import Signed
 
@@ -110,6 +111,8 @@ class Projections(Protocol):
         ...
 
     def decisions(self, body: str) -> int: ...
+
+    def secret_rows(self, subject: str) -> Sequence[SecretRow]: ...
 
     def breaches(self) -> list[BreachRecord]:
         """Every vote a deputy cast against their instruction, in the order logged."""

@@ -10,6 +10,7 @@ from soviet.domain.events import Recorded
 from soviet.ledger.entries import compact
 from soviet.storage import rolls
 from soviet.storage import schema as t
+from soviet.storage._secret_projectors import secret_row
 from soviet.storage.writes import Writes
 
 
@@ -56,13 +57,28 @@ def motion_started(w: Writes, e: Recorded, p: c.MotionStarted) -> None:
         .where(t.motions.c.id == p.motion)
     ).one()
     rolls.write_body(w, t.motion_rolls, p.motion, body.id, body.kind)
+    if p.secret is not None:
+        secret_row(w, e, p)
 
 
 def motion_vote_cast(w: Writes, e: Recorded, p: c.MotionVoteCast) -> None:
-    w.insert(t.motion_votes, dict(motion=p.motion, voter=e.actor, vote=p.vote, seq=e.seq))
+    if p.sealed is None:
+        w.insert(t.motion_votes, dict(motion=p.motion, voter=e.actor, vote=p.vote, seq=e.seq))
+        return
+    secret_row(w, e, p)  # a secret vote: the voter, not their choice; the latest counts
+    if p.replaces is None:
+        w.insert(t.motion_votes, dict(motion=p.motion, voter=e.actor, vote=p.vote, seq=e.seq))
+        return
+    w.execute(
+        t.motion_votes.update()
+        .where(t.motion_votes.c.motion == p.motion, t.motion_votes.c.voter == e.actor)
+        .values(seq=e.seq)
+    )
 
 
 def motion_closed(w: Writes, e: Recorded, p: c.MotionClosed) -> None:
+    if p.cause is not None:
+        secret_row(w, e, p)  # a secret vote's, once decrypted
     _motion(w, p.motion, status=p.outcome, closed_at=e.at, result=compact(p.result))
 
 

@@ -22,6 +22,7 @@ from soviet.ledger.entries import compact
 from soviet.storage import _motion_projectors as m
 from soviet.storage import rolls
 from soviet.storage import schema as t
+from soviet.storage._secret_projectors import secret_row
 from soviet.storage.writes import Writes
 
 P = TypeVar("P", bound=c.Payload)
@@ -316,11 +317,22 @@ def election_started(w: Writes, e: Recorded, p: c.ElectionStarted) -> None:
         .values(status="voting", seats=p.seats, started_at=e.at, voting_ends=p.voting_ends)
     )
     rolls.write(w, t.rolls, p.election, rolls.office_of_election(w, p.election), p.roll)
+    if p.secret is not None:
+        secret_row(w, e, p)
+
+
+def vote_tallied(w: Writes, e: Recorded, p: c.VoteTallied) -> None:
+    secret_row(w, e, p)
+    w.execute(update(t.elections).where(t.elections.c.id == p.vote).values(status="tallying"))
+    w.execute(update(t.petitions).where(t.petitions.c.id == p.vote).values(status="tallying"))
+    w.execute(update(t.motions).where(t.motions.c.id == p.vote).values(status="tallying"))
 
 
 def ballot_cast(w: Writes, e: Recorded, p: c.BallotCast) -> None:
     """A voter's latest ballot: an abstention's choice is null, a blank ballot's empty."""
     choice = "null" if p.abstain else dumps(p.choice)
+    if p.sealed is not None:
+        secret_row(w, e, p)
     if p.replaces is None:
         w.insert(t.ballots, dict(election=p.election, voter=e.actor, choice=choice, seq=e.seq))
         return
@@ -342,6 +354,8 @@ def ballots_imported(w: Writes, e: Recorded, p: c.BallotsImported) -> None:
 
 
 def election_closed(w: Writes, e: Recorded, p: c.ElectionClosed) -> None:
+    if p.cause is not None:
+        secret_row(w, e, p)  # a secret election's, once decrypted
     w.execute(
         update(t.elections)
         .where(t.elections.c.id == p.election)
@@ -379,9 +393,13 @@ def recall_vote_opened(w: Writes, e: Recorded, p: c.RecallVoteOpened) -> None:
     )
     office = rolls.office_of_petition(w, p.petition)
     rolls.write(w, t.recall_rolls, p.petition, office, p.roll)
+    if p.secret is not None:
+        secret_row(w, e, p)
 
 
 def recall_ballot_cast(w: Writes, e: Recorded, p: c.RecallBallotCast) -> None:
+    if p.sealed is not None:
+        secret_row(w, e, p)
     if p.replaces is None:
         w.insert(t.recall_ballots, dict(petition=p.petition, voter=e.actor, vote=p.vote, seq=e.seq))
         return
@@ -393,6 +411,8 @@ def recall_ballot_cast(w: Writes, e: Recorded, p: c.RecallBallotCast) -> None:
 
 
 def recall_closed(w: Writes, e: Recorded, p: c.RecallClosed) -> None:
+    if p.cause is not None:
+        secret_row(w, e, p)  # a secret recall vote's, once decrypted
     w.execute(
         update(t.petitions)
         .where(t.petitions.c.id == p.petition)
@@ -456,6 +476,10 @@ PROJECTORS: Mapping[str, Projector] = dict(
         _on(c.CharterAmended, charter_amended),
         _on(c.OfficeReapportioned, reapportioned),
         _on(c.BodyDissolved, body_dissolved),
+        _on(c.TrusteeStep, secret_row),
+        _on(c.TrusteesKeyed, secret_row),
+        _on(c.VoteTallied, vote_tallied),
+        _on(c.TallyShared, secret_row),
     ]
 )
 

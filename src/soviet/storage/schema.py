@@ -151,7 +151,7 @@ elections = Table(
     Column("id", String(32), primary_key=True),
     Column("number", Integer, nullable=False, unique=True),
     Column("office", String(128), ForeignKey("offices.id"), nullable=False),
-    Column("status", String(16), nullable=False),  # nominating | voting | closed
+    Column("status", String(16), nullable=False),  # nominating | voting | tallying | closed
     Column("seats", Integer, nullable=False),
     Column("opened_at", String(32), nullable=False),
     Column("opened_by", String(128), nullable=True),
@@ -366,6 +366,19 @@ nonces = Table(
     Column("seq", Seq, nullable=False),
 )
 
+# The events of each key ceremony and each secret vote, by subject ("ceremony:SEQ",
+# "trustees:OFFICE", "vote:ID": `soviet.domain.secret_rows`), each with its data.
+secret_rows = Table(
+    "secret_rows",
+    metadata,
+    Column("subject", String(160), primary_key=True),
+    Column("seq", Seq, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(128), nullable=True),
+    Column("type", String(64), nullable=False),
+    Column("data", Text, nullable=False),  # the event's data, canonical JSON
+)
+
 #: The projection tables, in an order that respects their foreign keys.
 PROJECTIONS: tuple[Table, ...] = (
     organization,
@@ -391,4 +404,5 @@ PROJECTIONS: tuple[Table, ...] = (
     member_keys,
     enrollment_codes,
     nonces,
+    secret_rows,
 )

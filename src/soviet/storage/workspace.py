@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
+from soviet.domain import catalogue as c
 from soviet.domain.charter.standing import founding_rules
 from soviet.domain.events import Event, Recorded
 from soviet.domain.model import Body, Member, Office, Procedure, Rules
@@ -23,6 +24,7 @@ from soviet.domain.records import (
     MotionRecord,
     PetitionRecord,
 )
+from soviet.domain.secret_rows import SecretRow
 from soviet.domain.state import IdKind
 from soviet.errors import ClockError, NotFound
 from soviet.ledger.hashing import EMPTY_ROOT
@@ -341,7 +343,7 @@ class SqlProjections:
     def live_petitions(self) -> list[PetitionRecord]:
         rows = self.conn.execute(
             select(t.petitions)
-            .where(t.petitions.c.status.in_(("open", "voting")))
+            .where(t.petitions.c.status.in_(("open", "voting", "tallying")))
             .order_by(t.petitions.c.number)
         ).all()
         return [self._petition(row) for row in rows]
@@ -405,7 +407,7 @@ class SqlProjections:
         row = self._one(
             select(t.petitions).where(
                 t.petitions.c.mandate == mandate_id,
-                t.petitions.c.status.in_(("open", "voting")),
+                t.petitions.c.status.in_(("open", "voting", "tallying")),
             )
         )
         return None if row is None else self._petition(row)
@@ -460,6 +462,13 @@ class SqlProjections:
             BreachRecord(r.motion, r.member, r.mandate, r.body, r.instruction, r.vote, r.on_breach)
             for r in rows
         ]
+
+    def secret_rows(self, subject: str) -> list[SecretRow]:
+        r = t.secret_rows.c
+        rows = self.conn.execute(
+            select(r.seq, r.at, r.actor, r.type, r.data).where(r.subject == subject).order_by(r.seq)
+        )
+        return [SecretRow(r.seq, r.at, r.actor, c.decode(r.type, json.loads(r.data))) for r in rows]
 
     def decisions(self, body: str) -> int:
         count = self.conn.execute(

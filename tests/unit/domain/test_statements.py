@@ -173,6 +173,9 @@ SAMPLES: dict[str, cmd.Command] = {
     "election.withdraw": cmd.Withdraw("m-2", "E1", "m-2"),
     "election.start": cmd.StartElection("m-1", "E1"),
     "vote": cmd.CastBallot("m-1", "E1", ("m-2", "m-3"), False),
+    "vote.secret": cmd.CastSealedBallot("m-1", "E1", '{"election_uuid":"u"}'),
+    "trustee.keygen": cmd.TakeTrusteeStep("m-1", "tellers", "cert", '{"message":"m"}'),
+    "trustee.decrypt": cmd.ShareTally("m-1", "E1", '{"decryption_factors":[]}'),
     "election.import-paper": cmd.ImportPaper(
         "m-1", "E1", ("m-1", "m-4"), ((3, ("m-2", "m-3")), (1, ())), 4, "ef" * 32
     ),

@@ -30,10 +30,12 @@ from soviet.domain.charter.rules import OFFICE_KEYS, RULE_KEYS, resolve_rules
 from soviet.domain.model import (
     OFFICE_METHODS,
     POWERS,
+    SECRET_METHODS,
     Body,
     Eligibility,
     Member,
     Office,
+    Procedure,
     Rules,
     default_method,
 )
@@ -97,6 +99,12 @@ def read_offices(
             one_of(power, place.at("powers", i), "power", sorted(POWERS))
         own = resolve_rules(table, place, rules)
         procedure = own.procedure
+        _check_secret(table, place, ident, method, procedure)
+        if procedure.threshold is not None and procedure.threshold > most:
+            raise place.at("threshold").error(
+                f"{procedure.threshold} is more than the office's {most} seat(s): a tally "
+                "could never get that many trustees"
+            )
         if rule is not None:
             per, least, cap = rule
             procedure = replace(procedure, seats_per=per, seats_min=least, seats_max=cap)
@@ -129,7 +137,68 @@ def read_offices(
         _check_councils_have_seats(bodies, offices, root)
     with each(problems):
         _check_seats_form_no_cycle(offices, [place for _, place in entries])
+    with each(problems):
+        _check_trustees(offices, [place for _, place in entries], rules, root)
     return tuple(offices)
+
+
+def _check_secret(
+    table: Table, place: Place, ident: str, method: str, procedure: Procedure
+) -> None:
+    """A secret ballot counts only methods that add up, and names its trustees."""
+    if procedure.ballot == "secret" and method not in SECRET_METHODS:
+        raise place.at("ballot").error(
+            f"office {ident!r} is elected by {method}, a ranked method: ranked secret "
+            "ballots are not yet supported (use plurality or approval, or an open ballot)"
+        )
+    secret = procedure.ballot == "secret" or procedure.recall_ballot == "secret"
+    if secret and procedure.trustees is None:
+        key = "ballot" if procedure.ballot == "secret" else "recall_ballot"
+        raise place.at(key).error(
+            f"office {ident!r} has secret ballots but no trustees: name the office whose "
+            'holders decrypt its tallies (trustees = "…")'
+        )
+
+
+def _check_trustees(
+    offices: Sequence[Office], places: Sequence[InToml], rules: Rules, root: InToml
+) -> None:
+    """An office's trustees are an office of the charter with a threshold, not itself;
+    secret motions name theirs in `[rules]`."""
+    by_id = {office.id: office for office in offices}
+    p = rules.procedure
+    if p.motion_ballot == "secret":
+        site = root.sub("rules")
+        if p.motion_trustees is None:
+            raise site.at("motion_ballot").error(
+                "secret motions need trustees: name the office whose holders decrypt "
+                'their tallies (motion_trustees = "…")'
+            )
+        keyholder = by_id.get(p.motion_trustees)
+        if keyholder is None or keyholder.procedure.threshold is None:
+            raise site.at("motion_trustees").error(
+                f"{p.motion_trustees!r} is not an office of the charter with a threshold: "
+                "trustees are the holders of such an office"
+            )
+    for office, place in zip(offices, places, strict=True):
+        name = office.procedure.trustees
+        if name is None:
+            continue
+        trustees = by_id.get(name)
+        if trustees is None:
+            raise place.at("trustees").error(
+                f"office {name!r} is not in the charter: trustees are an office's holders"
+            )
+        if trustees.id == office.id:
+            raise place.at("trustees").error(
+                f"office {office.id!r} cannot be its own trustees: those who decrypt its "
+                "tallies are another office's holders"
+            )
+        if trustees.procedure.threshold is None:
+            raise place.at("trustees").error(
+                f"trustee office {name!r} has no threshold: write how many of its holders "
+                "must take part to decrypt a tally (threshold = …)"
+            )
 
 
 #: The most members one seat may stand for in `seats = { per = … }`.

@@ -18,12 +18,13 @@ from soviet.domain.charter._values import (
     check_keys,
     choice,
     count,
+    identifier,
     kind_of,
     whole,
 )
-from soviet.domain.charter.limits import MAX_DAYS
+from soviet.domain.charter.limits import MAX_DAYS, MAX_SEATS
 from soviet.domain.ids import shown
-from soviet.domain.model import BREACH_ACTIONS, Procedure, Rules
+from soviet.domain.model import BALLOTS, BREACH_ACTIONS, Ballot, Procedure, Rules
 
 #: The procedure's keys that `[rules]` and an office's table may write.
 PROCEDURE_KEYS = (
@@ -38,6 +39,7 @@ PROCEDURE_KEYS = (
     "recall_cooldown_days",
     "on_breach",
     "reapportion",
+    "recall_ballot",
 )
 #: The keys of `[rules]`, which an office's table may also write.
 RULE_KEYS = (
@@ -49,8 +51,15 @@ RULE_KEYS = (
     *PROCEDURE_KEYS,
 )
 #: Keys only `[rules]` writes, and only an office's table.
-ORGANIZATION_KEYS = ("max_offices", "enrollment_days", "motion_quorum", "amendment_majority")
-OFFICE_KEYS = ("exclusive",)
+ORGANIZATION_KEYS = (
+    "max_offices",
+    "enrollment_days",
+    "motion_quorum",
+    "amendment_majority",
+    "motion_ballot",
+    "motion_trustees",
+)
+OFFICE_KEYS = ("exclusive", "ballot", "trustees", "threshold")
 #: Each share's lowest value, whether that value is allowed, and the range as written.
 _SHARE_RANGES = {
     "recall_petition": (Fraction(0), False, "(0, 1]"),
@@ -114,6 +123,15 @@ def _procedure(table: Table, place: Place, base: Procedure) -> Procedure:
     )
     breach = choice(table, place, "on_breach", BREACH_ACTIONS, base.on_breach)
     again = choice(table, place, "reapportion", ("election", "immediate"), base.reapportion)
+    trustees = base.trustees
+    if "trustees" in table:
+        trustees = identifier(table, place, "trustees")
+    motion_trustees = base.motion_trustees
+    if "motion_trustees" in table:
+        motion_trustees = identifier(table, place, "motion_trustees")
+    threshold = base.threshold
+    if "threshold" in table:
+        threshold = count(table, place, "threshold", MAX_SEATS)
     return Procedure(
         nomination_days=_days(table, place, "nomination_days", base.nomination_days),
         nominations="open" if nominations == "open" else "closed",
@@ -132,7 +150,18 @@ def _procedure(table: Table, place: Place, base: Procedure) -> Procedure:
         reapportion="immediate" if again == "immediate" else "election",
         motion_quorum=_share(table, place, "motion_quorum", base.motion_quorum),
         amendment_majority=_share(table, place, "amendment_majority", base.amendment_majority),
+        ballot=_ballot(table, place, "ballot", base.ballot),
+        recall_ballot=_ballot(table, place, "recall_ballot", base.recall_ballot),
+        motion_ballot=_ballot(table, place, "motion_ballot", base.motion_ballot),
+        trustees=trustees,
+        threshold=threshold,
+        motion_trustees=motion_trustees,
     )
+
+
+def _ballot(table: Table, place: Place, key: str, default: Ballot) -> Ballot:
+    written = choice(table, place, key, BALLOTS, default)
+    return "secret" if written == "secret" else "open"
 
 
 def _days(table: Table, place: Place, key: str, default: int) -> int:
