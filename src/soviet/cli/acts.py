@@ -508,20 +508,33 @@ def recall_vote(
 
     Example: soviet recall vote P1 yes --as silva
     """
+    yes_no_vote(db, as_json, petition, choice, actor, recall.vote)
+
+
+def yes_no_vote(
+    db: str | None,
+    as_json: bool,
+    vote: str,
+    choice: str,
+    actor: str,
+    in_the_open: Callable[[SqlWorkspace, str, str, str], Recorded],
+) -> None:
+    """A yes/no vote (a recall vote, a motion's): encrypted here, and its tracker told,
+    when the vote is secret; else `in_the_open`, the open vote's service."""
     from soviet.services import secrecy as secret
 
     trackers: list[str] = []
 
     def cast(ws: SqlWorkspace) -> Recorded:
-        if secret.sealed_vote(ws, petition) is None:
-            return recall.vote(ws, petition, choice, actor)
-        done = secret.yes_no_vote(ws, petition, choice, actor)
+        if secret.sealed_vote(ws, vote) is None:
+            return in_the_open(ws, vote, choice, actor)
+        done = secret.yes_no_vote(ws, vote, choice, actor)
         trackers.append(done.tracker)
         return done.recorded
 
     act(db, as_json, cast)
     for tracker in trackers:
-        _tell_tracker(petition, tracker)
+        _tell_tracker(vote, tracker)
 
 
 @recall_app.command("close")

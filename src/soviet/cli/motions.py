@@ -11,13 +11,11 @@ import typer
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
 from soviet.cli._options import As, Db, Json, Key
-from soviet.cli.acts import act
+from soviet.cli.acts import act, yes_no_vote
 from soviet.domain.charter import amending
-from soviet.domain.events import Recorded
 from soviet.errors import InputError
 from soviet.services import motions
 from soviet.storage import charters
-from soviet.storage.workspace import SqlWorkspace
 
 motion_app = typer.Typer(
     help="Propose, second, refer down, start, vote on and close motions; instruct deputies."
@@ -180,21 +178,7 @@ def motion_vote(
 
     Example: soviet motion vote R1 yes --as okafor
     """
-    from soviet.cli.acts import _tell_tracker
-    from soviet.services import secrecy as secret
-
-    trackers: list[str] = []
-
-    def cast(ws: SqlWorkspace) -> Recorded:
-        if secret.sealed_vote(ws, motion) is None:
-            return motions.vote(ws, motion, choice, actor)
-        done = secret.yes_no_vote(ws, motion, choice, actor)
-        trackers.append(done.tracker)
-        return done.recorded
-
-    act(db, as_json, cast)
-    for tracker in trackers:
-        _tell_tracker(motion, tracker)
+    yes_no_vote(db, as_json, motion, choice, actor, motions.vote)
 
 
 @motion_app.command("close")

@@ -354,53 +354,20 @@ def election_setup(
     return {"uuid": uuid, "ceremony": key.seq, "election": text}
 
 
-def motion_setup(
-    origin: str, organization: str, motion: str, title: str, key: Ceremony
+def yes_no_setup(
+    origin: str, organization: str, vote: str, name: str, question: str, key: Ceremony
 ) -> dict[str, Any]:
-    """The `secret` of a secret motion vote: yes or no, a blank ballot an abstention."""
+    """The `secret` of a secret yes/no vote (a recall vote, a motion's): one question,
+    yes or no, a blank ballot an abstention."""
     assert key.keyed is not None
-    uuid = uuid_of(origin, motion)
+    uuid = uuid_of(origin, vote)
     text = bb.make_election(
         uuid=uuid,
-        name=f"{organization}: motion {motion}",
-        description=f"Motion {motion}: {title}",
+        name=f"{organization}: {name}",
+        description=question,
         group=GROUP,
         public_key=int(key.keyed.public_key),
-        questions=[
-            bb.Question(
-                question=f"Adopt motion {motion}: {title}?",
-                answers=RECALL_ANSWERS,
-                min=1,
-                max=1,
-                blank=True,
-            )
-        ],
-    )
-    return {"uuid": uuid, "ceremony": key.seq, "election": text}
-
-
-def recall_setup(
-    origin: str, organization: str, petition: str, holder: str, office: Office, key: Ceremony
-) -> dict[str, Any]:
-    """The `secret` of a secret recall vote: one question, yes or no, a blank ballot an
-    abstention."""
-    assert key.keyed is not None
-    uuid = uuid_of(origin, petition)
-    text = bb.make_election(
-        uuid=uuid,
-        name=f"{organization}: recall vote {petition}",
-        description=f"Petition {petition}: recall {holder} from office {office.id!r}?",
-        group=GROUP,
-        public_key=int(key.keyed.public_key),
-        questions=[
-            bb.Question(
-                question=f"Recall {holder} from {office.title}?",
-                answers=RECALL_ANSWERS,
-                min=1,
-                max=1,
-                blank=True,
-            )
-        ],
+        questions=[bb.Question(question, RECALL_ANSWERS, min=1, max=1, blank=True)],
     )
     return {"uuid": uuid, "ceremony": key.seq, "election": text}
 

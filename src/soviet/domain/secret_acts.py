@@ -104,8 +104,9 @@ def secret_recall(
     except Refused as why:
         data["open_because"] = f"the vote is open, not secret: {why}"
         return Event(opened.type, opened.actor, data)
-    data["secret"] = secrecy.recall_setup(
-        s.origin(), s.name(), petition.id, mandate.holder, office, key
+    question = f"Recall {mandate.holder} from {office.title}?"
+    data["secret"] = secrecy.yes_no_setup(
+        s.origin(), s.name(), petition.id, f"recall vote {petition.id}", question, key
     )
     return Event(opened.type, opened.actor, data)
 
@@ -122,7 +123,10 @@ def secret_motion(s: State, motion: MotionRecord, body: Body, started: Event, no
     key = secrecy.usable_key(
         latest_ceremony(s, trustees), holders(s, office_of(s, trustees), now), trustees
     )
-    setup = secrecy.motion_setup(s.origin(), s.name(), motion.id, motion.title, key)
+    question = f"Adopt motion {motion.id}: {motion.title}?"
+    setup = secrecy.yes_no_setup(
+        s.origin(), s.name(), motion.id, f"motion {motion.id}", question, key
+    )
     return Event(started.type, started.actor, {**started.data, "secret": setup})
 
 
@@ -157,52 +161,47 @@ def _keyed(d: Decision, step: Derived) -> None:
 
 @alone(cmd.CastSealedBallot)
 def _cast_sealed(s: State, act: cmd.CastSealedBallot, now: str) -> Event:
+    """A sealed ballot in an election, a recall vote or a motion's vote: on the roll,
+    in time, its proofs holding; the voter's latest replaces their earlier one."""
     require_member(s, act.actor)
-    if secrecy.is_petition(act.election):
-        return _cast_sealed_recall(s, act, now)
-    if secrecy.is_motion(act.election):
-        return _cast_sealed_motion(s, act, now)
-    election = s.election(act.election)
-    if election.status != "voting":
-        state = "closed" if election.status in ("closed", "tallying") else "not open yet"
-        raise Refused(f"election {election.id} is {state}: no ballot can be cast")
-    votes.may_cast(f"election {election.id}", election.roll, election.voting_ends, act.actor, now)
-    vote = require_sealed(s, election.id)
+    ident = act.election
+    data: dict[str, object]
+    if secrecy.is_petition(ident):
+        petition = s.petition(ident)
+        status, roll, ends, what = (
+            petition.status,
+            petition.roll,
+            petition.voting_ends,
+            f"the recall vote on {ident}",
+        )
+        kind, data = ev.RECALL_BALLOT_CAST, {"petition": ident, "vote": "secret"}
+    elif secrecy.is_motion(ident):
+        motion = s.motion(ident)
+        status, roll, ends, what = (
+            motion.status,
+            motion.roll,
+            motion.voting_ends,
+            f"the vote on motion {ident}",
+        )
+        kind, data = ev.MOTION_VOTE_CAST, {"motion": ident, "vote": "secret"}
+    else:
+        election = s.election(ident)
+        status, roll, ends, what = (
+            election.status,
+            election.roll,
+            election.voting_ends,
+            f"election {ident}",
+        )
+        kind, data = ev.BALLOT_CAST, {"election": ident, "choice": []}
+    if status != "voting":
+        raise Refused(f"{what} is {status}, not voting: no ballot can be cast")
+    votes.may_cast(what, roll, ends, act.actor, now)
+    vote = require_sealed(s, ident)
     _, previous = secrecy.cast_sealed(vote, act.actor, act.ballot, "the ballot")
-    data: dict[str, object] = {"election": election.id, "choice": [], "sealed": act.ballot}
+    sealed: dict[str, object] = {**data, "sealed": act.ballot}
     if previous is not None:
-        data["replaces"] = previous
-    return Event(ev.BALLOT_CAST, act.actor, data)
-
-
-def _cast_sealed_recall(s: State, act: cmd.CastSealedBallot, now: str) -> Event:
-    petition = s.petition(act.election)
-    if petition.status != "voting":
-        raise Refused(f"petition {petition.id} is {petition.status}: there is no recall vote")
-    votes.may_cast(
-        f"the recall vote on {petition.id}", petition.roll, petition.voting_ends, act.actor, now
-    )
-    vote = require_sealed(s, petition.id)
-    _, previous = secrecy.cast_sealed(vote, act.actor, act.ballot, "the ballot")
-    data: dict[str, object] = {"petition": petition.id, "vote": "secret", "sealed": act.ballot}
-    if previous is not None:
-        data["replaces"] = previous
-    return Event(ev.RECALL_BALLOT_CAST, act.actor, data)
-
-
-def _cast_sealed_motion(s: State, act: cmd.CastSealedBallot, now: str) -> Event:
-    motion = s.motion(act.election)
-    if motion.status != "voting":
-        raise Refused(f"motion {motion.id} is {motion.status}: there is no vote on it")
-    votes.may_cast(
-        f"the vote on motion {motion.id}", motion.roll, motion.voting_ends, act.actor, now
-    )
-    vote = require_sealed(s, motion.id)
-    _, previous = secrecy.cast_sealed(vote, act.actor, act.ballot, "the ballot")
-    data: dict[str, object] = {"motion": motion.id, "vote": "secret", "sealed": act.ballot}
-    if previous is not None:
-        data["replaces"] = previous
-    return Event(ev.MOTION_VOTE_CAST, act.actor, data)
+        sealed["replaces"] = previous
+    return Event(kind, act.actor, sealed)
 
 
 def _vote_of(s: State, vote: str) -> str:
