@@ -157,6 +157,7 @@ def test_a_secret_election_is_tallied_by_two_of_three_trustees_after_one_is_reca
     ).json_lines()
     types = [e["type"] for e in cai]
     assert types[:2] == ["tally.shared", "election.closed"]
+    assert types[-1] == "checkpoint.logged"  # the close is anchored, as an open one is
     closed = cai[1]
     assert sorted(closed["data"]["winners"]) == ["ana", "eve", "fay"]  # eve, fay tie: a lot
     assert closed["data"]["result"]["secret"] == {
@@ -266,6 +267,8 @@ def test_a_secret_recall_vote_that_passes_ends_the_mandate_and_cascades(
     ).json_lines()
     types = [e["type"] for e in done]
     assert types[:3] == ["tally.shared", "recall.closed", "mandate.recalled"]
+    assert types[-1] == "checkpoint.logged"
+    assert cli.json("show", "petition", "P1")["votes"] == {"secret": 7}
     closed = done[1]["data"]
     assert closed["outcome"] == "recalled"
     assert closed["result"]["rounds"][0]["votes"] == {"yes": 4, "no": 2}
@@ -279,4 +282,71 @@ def test_a_secret_recall_vote_that_passes_ends_the_mandate_and_cascades(
     exported = cli.json("export-belenios", "P1", str(tmp_path / "p1"))
     assert exported["result"] == [[1, 4, 2]]
     checked = belenios_verify(tmp_path / "p1")
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_secret_motion_is_decided_by_the_tellers_tally_and_anchored_by_a_checkpoint(
+    cli: Cli, tmp_path: Path
+) -> None:
+    charter = tmp_path / "motions.toml"
+    charter.write_text(
+        SECRET.read_text(encoding="utf-8").replace(
+            'recall_ballot = "secret"',
+            'recall_ballot = "secret"\nmotion_ballot = "secret"\nmotion_trustees = "tellers"',
+        ),
+        encoding="utf-8",
+    )
+    cli.run("init", "--charter", str(charter))
+    cli.run("audit", "--schedule", code=1)
+    _elect_tellers(cli)
+    _keygen(cli, tmp_path)
+    text = tmp_path / "hours.md"
+    text.write_text("The shop closes at six on Fridays.\n", encoding="utf-8")
+    cli.tick(minutes=1)
+    [proposed] = cli.run(
+        "motion", "propose", "shop", "--title", "Friday hours", "--text", str(text),
+        "--as", "eve", "--json",
+    ).json_lines()  # fmt: skip
+    motion = proposed["data"]["motion"]
+    cli.run("motion", "second", motion, "--as", "fay")
+    [started] = cli.run("motion", "start", motion, "--as", "eve", "--json").json_lines()
+    assert started["data"]["secret"]["ceremony"] > 0
+    votes = {"ana": "no", "ben": "yes", "cai": "yes", "dan": "abstain", "eve": "yes", "fay": "no",
+             "gus": "no"}  # fmt: skip
+    for voter, vote in votes.items():
+        cli.tick(minutes=1)
+        cli.run("motion", "vote", motion, vote, "--as", voter)
+    cli.tick(minutes=1)
+    cli.run("motion", "vote", motion, "yes", "--as", "ana")  # ana changes her mind
+    cast = events_of(cli.log(), "motion.vote_cast")
+    assert {e["data"]["vote"] for e in cast} == {"secret"} and "replaces" in cast[-1]["data"]
+    shown = cli.json("show", "motion", motion)
+    assert shown["roll_call"] == dict.fromkeys(sorted(votes), "secret")  # who, not how
+    assert shown["votes"] == {"secret": 7}
+
+    cli.tick(minutes=1)
+    [tallied] = cli.run("motion", "close", motion, "--as", "eve", "--json").json_lines()
+    assert (tallied["type"], tallied["data"]["ballots"]) == ("vote.tallied", 7)
+    shared = []
+    for teller in ("ben", "dan"):
+        cli.tick(minutes=1)
+        key = str(tmp_path / f"{teller}.trustee.key")
+        shared.append(
+            cli.run(
+                "trustee", "decrypt", motion, "--as", teller, "--trustee-key", key, "--json"
+            ).json_lines()
+        )
+    assert [e["type"] for e in shared[0]] == ["tally.shared"]
+    types = [e["type"] for e in shared[1]]
+    assert types[:3] == ["tally.shared", "motion.closed", "decision.adopted"]
+    assert types[-1] == "checkpoint.logged"  # the close is anchored as an open one is
+    closed = shared[1][1]["data"]
+    assert closed["outcome"] == "adopted"
+    assert closed["result"]["secret"] == {"blank": 1, "answers": ["yes", "no"], "marks": [4, 2]}
+
+    assert cli.json("show", "motion", motion)["votes"] == {"yes": 4, "no": 2, "abstain": 1}
+    cli.run("verify")
+    exported = cli.json("export-belenios", motion, str(tmp_path / "motion"))
+    assert exported["result"] == [[1, 4, 2]]
+    checked = belenios_verify(tmp_path / "motion")
     assert checked.returncode == 0, checked.stderr

@@ -203,8 +203,11 @@ def recall_on_vote(d: Decision, closed: Derived) -> None:
 @policy(ev.ELECTION_CLOSED, ev.RECALL_CLOSED)
 def anchor(d: Decision, closed: Derived) -> None:
     """A member's close is anchored by a signed checkpoint of the log once its result and
-    consequences are recorded (for a log with a key); the caller signs it."""
-    if closed.event.actor is None or not d.state.signed:
+    consequences are recorded (for a log with a key); the caller signs it. A secret vote's
+    close is a member's too: the trustee's share that completed its decryption made it."""
+    if not d.state.signed:
+        return
+    if closed.event.actor is None and d.events[0].type != ev.TALLY_SHARED:
         return
     d.emit(Event(ev.CHECKPOINT_LOGGED, None, {"checkpoint": UNSIGNED, "cause": closed.seq}))
 

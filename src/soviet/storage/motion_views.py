@@ -32,6 +32,21 @@ def _instructions(conn: Connection, only: str | None) -> dict[str, dict[str, str
     return found
 
 
+def _tally(cast: dict[str, str], result: dict[str, Any] | None) -> dict[str, int]:
+    """The votes of a motion: yes, no and abstain for an open vote; for a secret one the
+    sealed ballots (`secret`) until the trustees decrypt the tally, then its counts."""
+    if "secret" not in cast.values():
+        tally = {choice: 0 for choice in ("yes", "no", "abstain")}
+        for vote in cast.values():
+            tally[vote] += 1
+        return tally
+    decrypted = (result or {}).get("secret")
+    if decrypted is None:
+        return {"secret": len(cast)}
+    yes, no = decrypted["marks"]
+    return {"yes": yes, "no": no, "abstain": decrypted["blank"]}
+
+
 def motions(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
     """Every motion (or the one named, with its text and its roll call): its body, kind,
     status, the votes so far and, once adopted, the number of its decision."""
@@ -43,9 +58,8 @@ def motions(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
     rows = []
     for r in conn.execute(query.order_by(t.motions.c.number)):
         cast = called.get(r.id, {})
-        tally = {choice: 0 for choice in ("yes", "no", "abstain")}
-        for vote in cast.values():
-            tally[vote] += 1
+        result = json.loads(r.result) if r.result is not None else None
+        tally = _tally(cast, result)
         row: dict[str, Any] = {
             "id": r.id,
             "body": r.body,
@@ -64,7 +78,7 @@ def motions(conn: Connection, only: str | None = None) -> list[dict[str, Any]]:
             "proposed_at": r.proposed_at,
             "voting_ends": r.voting_ends,
             "closed_at": r.closed_at,
-            "result": json.loads(r.result) if r.result is not None else None,
+            "result": result,
         }
         if only is not None:
             row["text"] = r.text

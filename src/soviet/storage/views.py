@@ -158,6 +158,9 @@ def petitions(conn: Connection, only: str | None = None) -> list[dict[str, Any]]
     for row in conn.execute(_only(cast, t.recall_ballots.c.petition, only)):
         tally = votes.setdefault(row.petition, {"yes": 0, "no": 0})
         tally[row.vote] = tally.get(row.vote, 0) + 1  # "abstain" appears once one abstains
+    for tally in votes.values():
+        if "secret" in tally:  # a secret vote: its sealed ballots, counted at the close
+            tally.pop("yes"), tally.pop("no")
     return [
         {
             "id": r.id,
