@@ -48,6 +48,8 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/ledger_events.py
 	$(BIN)/python benchmarks/signatures.py
 	$(BIN)/python benchmarks/serve.py
+	command -v belenios-tool >/dev/null || apt-get install -y -q belenios-tool
+	$(BIN)/python benchmarks/belenios.py
 
 clean:
 	rm -rf $(VENV) soviet-demo .pytest_cache .mypy_cache .ruff_cache

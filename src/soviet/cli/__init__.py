@@ -43,6 +43,7 @@ ORDER = (
     "verify-proof",
     "count",
     "apportion",
+    "generate",
     "export-belenios",
     "verify-belenios",
 )
@@ -115,6 +116,10 @@ def _register(argv: list[str] | None = None) -> None:
         from soviet.cli import apportion
 
         return
+    if first == "generate":
+        from soviet.cli import generate
+
+        return
     from soviet.cli import (  # noqa: F401
         acts,
         belenios,
@@ -129,7 +134,7 @@ def _register(argv: list[str] | None = None) -> None:
     )
 
     if first is None or first.startswith("-"):
-        from soviet.cli import apportion, count  # noqa: F401
+        from soviet.cli import apportion, count, generate  # noqa: F401
 
 
 def main() -> None:
