@@ -1,6 +1,6 @@
 """Every lookup a vote, a signature and a recall's cascade make is served by an index: the
-database's own plan for each statement they issue reads no whole table of memberships,
-mandates, petitions, rolls, ballots or signatures.
+database's own plan for each statement they issue reads no whole table of bodies,
+offices, memberships, mandates, petitions, rolls, ballots or signatures.
 
 On PostgreSQL the plans are asked with sequential scans disabled: on tables this small the
 planner may prefer one anyway, and what the check needs to know is whether an index that
@@ -23,7 +23,16 @@ from soviet.domain import events as ev
 from soviet.domain.model import Charter
 from soviet.services import recall
 
-WATCHED = ("memberships", "mandates", "petitions", "rolls", "ballots", "signatures")
+WATCHED = (
+    "bodies",
+    "offices",
+    "memberships",
+    "mandates",
+    "petitions",
+    "rolls",
+    "ballots",
+    "signatures",
+)
 #: A statement that reads (or updates, or deletes from) a watched table.
 TOUCHES = re.compile(rf'\b(?:FROM|JOIN|UPDATE)\s+"?({"|".join(WATCHED)})"?(?:\s|$)', re.IGNORECASE)
 

@@ -121,3 +121,33 @@ def test_a_set_compared_with_another_is_read_whole_not_asked_member_by_member(
     assert org.read(missing) == 40
     asked = [s for s in statements if re.search(r"\bFROM (rolls|ballots)\b", s)]
     assert len(asked) <= ASKED_ONE_BY_ONE + 2  # not one query per elector on the roll
+
+
+def test_offices_and_bodies_are_looked_up_one_by_one_and_walked_in_the_charters_order(
+    org: Organization, statements: list[str]
+) -> None:
+    def ask(ws: SqlWorkspace) -> None:
+        statements.clear()
+        offices, bodies = ws.offices(), ws.bodies()
+        assert offices["a1.deputy"].seat_in == "district"
+        assert offices["a1.deputy"] is offices["a1.deputy"]  # remembered, not read again
+        assert "a2" in bodies and "nowhere" not in bodies and bodies.get("nowhere") is None
+        with pytest.raises(KeyError):
+            offices["nowhere.deputy"]
+        looked_up = [s for s in statements if re.search(r"\bFROM (offices|bodies)\b", s)]
+        assert len(looked_up) == 4  # a1.deputy, a2, nowhere, nowhere.deputy
+        assert all("WHERE offices.id = " in s or "WHERE bodies.id = " in s for s in looked_up)
+        walked = list(offices)
+        charter = city_federation(a1=40)
+        assert walked == [o.id for o in charter.offices]
+        assert list(bodies) == [b.id for b in charter.bodies]
+        assert len(offices) == len(charter.offices)
+
+    org.read(ask)
+
+
+def test_a_stored_mapping_read_after_its_unit_of_work_says_so(org: Organization) -> None:
+    with org.soviet.unit_of_work() as ws:
+        offices = ws.offices()
+    with pytest.raises(RuntimeError, match="within the unit of work that read it"):
+        _ = "a1.deputy" in offices

@@ -3,7 +3,7 @@ over the log and its projections, and a read-only snapshot of the log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Protocol
 
@@ -40,9 +40,9 @@ class Projections(Protocol):
         """Whether the log was founded with a verifier key (a close logs a checkpoint)."""
         ...
 
-    def bodies(self) -> dict[str, Body]: ...
+    def bodies(self) -> Mapping[str, Body]: ...
 
-    def offices(self) -> dict[str, Office]: ...
+    def offices(self) -> Mapping[str, Office]: ...
 
     def member(self, member_id: str) -> Member:
         """The member, or NotFound."""

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, exists, func, select
+
+V = TypeVar("V")
 
 #: Questions answered one query each before a set is read whole: a set compared with
 #: another (`roll - voters`) asks about every member of it.
@@ -102,3 +104,69 @@ class StoredSet(AbstractSet[str]):
     def _from_iterable(cls, values: Iterable[Any]) -> AbstractSet[Any]:
         # What Set's operators (-, &, |, ^) build their results with: plain frozensets.
         return frozenset(values)
+
+
+class StoredMapping(Mapping[str, V]):
+    """The records of one table by id, read no more than a question needs: looking one up
+    (`m[id]`, `id in m`, `m.get(id)`) is a one-row query, remembered; walking the mapping
+    reads every row once, in `whole`'s order. Bodies and offices are read this way: an
+    act looks up the few on its path, and only what concerns the whole organization (the
+    purge, a charter's amendment) walks them all. `build` makes a record of a row."""
+
+    def __init__(
+        self,
+        connection: Callable[[], Connection],
+        one: Select[Any],
+        whole: Select[Any],
+        build: Callable[[Any], V],
+    ) -> None:
+        self._connection = connection
+        self._one = one  # the row with `id` bound as `value`
+        self._whole = whole
+        self._build = build
+        self._seen: dict[str, V | None] = {}  # by id; None for an id that names no row
+        self._all: dict[str, V] | None = None
+
+    def __getitem__(self, key: str) -> V:
+        if self._all is not None:
+            return self._all[key]
+        if key not in self._seen:
+            row = self._open().execute(self._one, {"value": key}).first()
+            self._seen[key] = None if row is None else self._build(row)
+        found = self._seen[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"StoredMapping({list(self._loaded())!r})"
+
+    def _loaded(self) -> dict[str, V]:
+        if self._all is None:
+            rows = self._open().execute(self._whole)
+            self._all = {row.id: self._build(row) for row in rows}
+        return self._all
+
+    def _open(self) -> Connection:
+        conn = self._connection()
+        if conn.closed or not conn.in_transaction():
+            raise RuntimeError(
+                "a stored mapping is read within the unit of work that read it; "
+                "take dict(...) of it there to keep it"
+            )
+        return conn

@@ -5,6 +5,7 @@ signed checkpoint of the tree it leaves."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ from soviet.storage import log, merkle, projectors, proving
 from soviet.storage import schema as t
 from soviet.storage.database import lock_writers
 from soviet.storage.keys import KeyFile
-from soviet.storage.sets import Questions, StoredSet
+from soviet.storage.sets import Questions, StoredMapping, StoredSet
 from soviet.storage.writes import Writes
 
 if TYPE_CHECKING:
@@ -117,6 +118,17 @@ _PAPER_BALLOTS = (
     .where(t.paper_ballots.c.election == bindparam("election"))
     .order_by(t.paper_ballots.c.position)
 )
+#: The bodies and offices that stand, one by its id or all in the charter's order.
+_BODY = select(t.bodies).where(
+    t.bodies.c.id == bindparam("value"), t.bodies.c.dissolved_at.is_(None)
+)
+_BODIES = select(t.bodies).where(t.bodies.c.dissolved_at.is_(None)).order_by(t.bodies.c.position)
+_OFFICE = select(t.offices).where(
+    t.offices.c.id == bindparam("value"), t.offices.c.dissolved_at.is_(None)
+)
+_OFFICES = (
+    select(t.offices).where(t.offices.c.dissolved_at.is_(None)).order_by(t.offices.c.position)
+)
 #: The stored sets, by what they hold.
 _MEMBERS = Questions.of(t.members.c.id)
 _ASSEMBLY = Questions.of(t.memberships.c.member, t.memberships.c.body == bindparam("body"))
@@ -143,8 +155,8 @@ class SqlProjections:
                 "time in the log never goes backwards"
             )
         self._now = now
-        self._bodies: dict[str, Body] | None = None
-        self._offices: dict[str, Office] | None = None
+        self._bodies: StoredMapping[Body] | None = None
+        self._offices: StoredMapping[Office] | None = None
         self._signed: bool | None = None
         #: The organization's origin and enrollment days, read once (until it changes).
         self._organization: tuple[str, int | None] | None = None
@@ -175,24 +187,14 @@ class SqlProjections:
             self._signed = row is not None and row.verifier_key is not None
         return self._signed
 
-    def bodies(self) -> dict[str, Body]:
+    def bodies(self) -> Mapping[str, Body]:
         if self._bodies is None:
-            rows = self.conn.execute(
-                select(t.bodies)
-                .where(t.bodies.c.dissolved_at.is_(None))
-                .order_by(t.bodies.c.position)
-            )
-            self._bodies = {r.id: body_from_row(r) for r in rows}
+            self._bodies = StoredMapping(self._connection, _BODY, _BODIES, body_from_row)
         return self._bodies
 
-    def offices(self) -> dict[str, Office]:
+    def offices(self) -> Mapping[str, Office]:
         if self._offices is None:
-            rows = self.conn.execute(
-                select(t.offices)
-                .where(t.offices.c.dissolved_at.is_(None))
-                .order_by(t.offices.c.position)
-            )
-            self._offices = {r.id: office_from_row(r) for r in rows}
+            self._offices = StoredMapping(self._connection, _OFFICE, _OFFICES, office_from_row)
         return self._offices
 
     def member(self, member_id: str) -> Member:
