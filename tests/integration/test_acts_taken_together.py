@@ -137,9 +137,9 @@ def test_ballots_taken_together_ask_once_what_the_clock_made_due(
     asked: list[str] = []
     pending = SqlWorkspace.pending_elections
 
-    def counted(ws: SqlWorkspace) -> list[object]:
+    def counted(ws: SqlWorkspace, due_by: str | None = None) -> list[object]:
         asked.append(ws.now)
-        return list(pending(ws))
+        return list(pending(ws, due_by))
 
     monkeypatch.setattr(SqlWorkspace, "pending_elections", counted)
     recorded = org.act(lambda ws: [take(ws, ballot(f"works-{i}")) for i in range(1, 6)])

@@ -1,6 +1,6 @@
 """Every lookup a vote, a signature and a recall's cascade make is served by an index: the
 database's own plan for each statement they issue reads no whole table of bodies,
-offices, memberships, mandates, petitions, rolls, ballots or signatures.
+offices, elections, memberships, mandates, petitions, rolls, ballots or signatures.
 
 On PostgreSQL the plans are asked with sequential scans disabled: on tables this small the
 planner may prefer one anyway, and what the check needs to know is whether an index that
@@ -26,6 +26,7 @@ from soviet.services import recall
 WATCHED = (
     "bodies",
     "offices",
+    "elections",
     "memberships",
     "mandates",
     "petitions",

@@ -151,3 +151,17 @@ def test_a_stored_mapping_read_after_its_unit_of_work_says_so(org: Organization)
         offices = ws.offices()
     with pytest.raises(RuntimeError, match="within the unit of work that read it"):
         _ = "a1.deputy" in offices
+
+
+def test_a_ballot_reads_the_elections_the_clock_made_due_not_every_open_one(
+    org: Organization, statements: list[str]
+) -> None:
+    from soviet.services import audit
+
+    election = _voting_election(org)
+    org.act(audit.schedule)  # an election opened for every other office
+    assert org.read(lambda ws: len(ws.pending_elections())) >= 4
+    statements.clear()
+    org.act(lambda ws: elections.vote(ws, election, ["a1-2"], "a1-9"))
+    candidates = [s for s in statements if re.search(r"\bFROM candidates\b", s)]
+    assert len(candidates) <= 1  # the voted election's, not one for each of the others

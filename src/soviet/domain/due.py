@@ -84,7 +84,7 @@ def apply_due(d: Decision, *, purge: bool) -> None:
             )
     for ident in ended:
         fill_vacancy(d, offices[ident], cause=None, reason="term")
-    for election in s.pending_elections():
+    for election in s.pending_elections(due_by=d.now):
         procedure = offices[election.office].procedure
         if procedure.legacy:
             continue
@@ -101,7 +101,7 @@ def apply_due(d: Decision, *, purge: bool) -> None:
                     d.emit(closes.returned_unopposed(election, None))
         elif procedure.auto_close and election.voting_ends and election.voting_ends <= d.now:
             d.emit(closes.election_closed(s, s.election(election.id), None, d.now, d.seed))
-    for petition in s.live_petitions():
+    for petition in s.live_petitions(due_by=d.now):
         procedure = office_of(s, s.mandate(petition.mandate).office).procedure
         if procedure.legacy:
             continue

@@ -126,12 +126,15 @@ class State(Protocol):
         """When the latest recall vote on the mandate that failed was closed, if any."""
         ...
 
-    def pending_elections(self) -> list[ElectionRecord]:
-        """Every election not closed (nominating or voting), by office."""
+    def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
+        """Every election not closed (nominating, voting or tallying), by office; with
+        `due_by`, only those whose nominations (while nominating) or vote (after) end by
+        that instant: the ones the clock may have made due."""
         ...
 
-    def live_petitions(self) -> list[PetitionRecord]:
-        """Every petition open or voting."""
+    def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:
+        """Every petition open, voting or tallying; with `due_by`, only those that expire
+        (while open) or whose vote ends (while voting) by that instant."""
         ...
 
     def petition(self, petition_id: str) -> PetitionRecord:
@@ -239,6 +242,19 @@ def office_of_data(o: c.OfficeData) -> Office:
         recall_quorum=Fraction(o.recall_quorum),
         procedure=Procedure.from_json(o.procedure),
     )
+
+
+def _election_due(row: ElectionRow, now: str) -> bool:
+    """Whether the clock may have made an election not closed due by `now`."""
+    ends = row.nominations_end if row.status == "nominating" else row.voting_ends
+    return ends is not None and ends <= now
+
+
+def _petition_due(row: PetitionRow, now: str) -> bool:
+    """Whether the clock may have made a live petition due by `now`."""
+    if row.status == "open":
+        return row.expires is not None and row.expires <= now
+    return row.status == "voting" and row.voting_ends is not None and row.voting_ends <= now
 
 
 def _number(ident: str) -> int:
@@ -664,11 +680,17 @@ class MemoryState(KeyState, SecretState, MotionState):
     def last_failed_recall(self, mandate_id: str) -> str | None:
         return self._failed_votes.get(mandate_id)
 
-    def pending_elections(self) -> list[ElectionRecord]:
-        return [self._elections[ident].record() for ident in self._pending.values()]
+    def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
+        rows = (self._elections[ident] for ident in self._pending.values())
+        if due_by is not None:
+            rows = (row for row in rows if _election_due(row, due_by))
+        return [row.record() for row in rows]
 
-    def live_petitions(self) -> list[PetitionRecord]:
-        return [self._petitions[ident].record() for ident in self._live.values()]
+    def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:
+        rows = (self._petitions[ident] for ident in self._live.values())
+        if due_by is not None:
+            rows = (row for row in rows if _petition_due(row, due_by))
+        return [row.record() for row in rows]
 
     def petition(self, petition_id: str) -> PetitionRecord:
         found = self._petitions.get(petition_id)

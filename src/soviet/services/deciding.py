@@ -140,11 +140,11 @@ class Recording:
     def last_failed_recall(self, mandate_id: str) -> str | None:
         return self._ws.last_failed_recall(mandate_id)
 
-    def pending_elections(self) -> list[ElectionRecord]:
-        return self._ws.pending_elections()
+    def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
+        return self._ws.pending_elections(due_by)
 
-    def live_petitions(self) -> list[PetitionRecord]:
-        return self._ws.live_petitions()
+    def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:
+        return self._ws.live_petitions(due_by)
 
     def petition(self, petition_id: str) -> PetitionRecord:
         return self._ws.petition(petition_id)

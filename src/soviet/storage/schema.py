@@ -166,6 +166,9 @@ elections = Table(
     Column("extended_by", String(128), nullable=True),
 )
 Index("ix_elections_office", elections.c.office)
+# what the clock makes due: nominations, then votes, that have ended
+Index("ix_elections_status_nominations_end", elections.c.status, elections.c.nominations_end)
+Index("ix_elections_status_voting_ends", elections.c.status, elections.c.voting_ends)
 
 candidates = Table(
     "candidates",
@@ -245,6 +248,8 @@ petitions = Table(
     Column("expires", String(32), nullable=True),
 )
 Index("ix_petitions_mandate_status", petitions.c.mandate, petitions.c.status)  # live ones
+Index("ix_petitions_status_expires", petitions.c.status, petitions.c.expires)
+Index("ix_petitions_status_voting_ends", petitions.c.status, petitions.c.voting_ends)
 
 signatures = Table(
     "signatures",

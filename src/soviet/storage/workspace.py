@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, or_, select
 
 from soviet.domain import catalogue as c
 from soviet.domain.charter.standing import founding_rules
@@ -334,20 +334,30 @@ class SqlProjections:
         ).scalar()
         return None if closed is None else str(closed)
 
-    def pending_elections(self) -> list[ElectionRecord]:
-        rows = self.conn.execute(
-            select(t.elections)
-            .where(t.elections.c.status != "closed")
-            .order_by(t.elections.c.number)
-        ).all()
+    def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
+        e = t.elections.c
+        which: ColumnElement[bool]
+        if due_by is None:
+            which = e.status != "closed"
+        else:  # each arm served by its index (status, end)
+            which = or_(
+                and_(e.status == "nominating", e.nominations_end <= due_by),
+                and_(e.status.in_(("voting", "tallying")), e.voting_ends <= due_by),
+            )
+        rows = self.conn.execute(select(t.elections).where(which).order_by(e.number)).all()
         return [self._election(row) for row in rows]
 
-    def live_petitions(self) -> list[PetitionRecord]:
-        rows = self.conn.execute(
-            select(t.petitions)
-            .where(t.petitions.c.status.in_(("open", "voting", "tallying")))
-            .order_by(t.petitions.c.number)
-        ).all()
+    def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:
+        p = t.petitions.c
+        which: ColumnElement[bool]
+        if due_by is None:
+            which = p.status.in_(("open", "voting", "tallying"))
+        else:
+            which = or_(
+                and_(p.status == "open", p.expires <= due_by),
+                and_(p.status == "voting", p.voting_ends <= due_by),
+            )
+        rows = self.conn.execute(select(t.petitions).where(which).order_by(p.number)).all()
         return [self._petition(row) for row in rows]
 
     def _petition(self, row: Any) -> PetitionRecord:
