@@ -50,6 +50,7 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/serve.py
 	command -v belenios-tool >/dev/null || apt-get install -y -q belenios-tool
 	$(BIN)/python benchmarks/belenios.py
+	$(BIN)/python benchmarks/national.py
 
 clean:
 	rm -rf $(VENV) soviet-demo .pytest_cache .mypy_cache .ruff_cache
