@@ -90,14 +90,17 @@ def apply_due(d: Decision, *, purge: bool) -> None:
             continue
         if election.status == "nominating":
             ending = election.nominations_end
+            if procedure.uncontested != "elect" or not election.candidates:
+                continue  # returned unopposed only where the charter says so, to one at least
             if ending is not None and ending <= d.now:
+                office = offices[election.office]
                 seats = open_seats(
-                    offices[election.office],
+                    office,
                     s.active_mandates(office=election.office),
-                    eligible(s, offices[election.office]),
+                    eligible(s, office),
                     d.now,
                 )
-                if closes.unopposed(election, offices[election.office], len(seats)):
+                if closes.unopposed(election, office, len(seats)):
                     d.emit(closes.returned_unopposed(election, None))
         elif procedure.auto_close and election.voting_ends and election.voting_ends <= d.now:
             d.emit(closes.election_closed(s, s.election(election.id), None, d.now, d.seed))

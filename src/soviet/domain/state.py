@@ -128,8 +128,9 @@ class State(Protocol):
 
     def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
         """Every election not closed (nominating, voting or tallying), by office; with
-        `due_by`, only those whose nominations (while nominating) or vote (after) end by
-        that instant: the ones the clock may have made due."""
+        `due_by`, only those whose nominations ended by that instant with a candidate
+        standing (while nominating) or whose vote did (after): the ones the clock may
+        have made due."""
         ...
 
     def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:
@@ -245,8 +246,12 @@ def office_of_data(o: c.OfficeData) -> Office:
 
 
 def _election_due(row: ElectionRow, now: str) -> bool:
-    """Whether the clock may have made an election not closed due by `now`."""
-    ends = row.nominations_end if row.status == "nominating" else row.voting_ends
+    """Whether the clock may have made an election not closed due by `now`: one whose
+    nominations ended with a candidate standing, or whose vote ended."""
+    if row.status == "nominating":
+        ends = row.nominations_end if row.candidates else None
+    else:
+        ends = row.voting_ends
     return ends is not None and ends <= now
 
 

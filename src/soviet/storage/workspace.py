@@ -340,8 +340,12 @@ class SqlProjections:
         if due_by is None:
             which = e.status != "closed"
         else:  # each arm served by its index (status, end)
+            standing = select(t.candidates.c.election).where(
+                t.candidates.c.election == e.id,
+                or_(t.candidates.c.status.is_(None), t.candidates.c.status == "standing"),
+            )
             which = or_(
-                and_(e.status == "nominating", e.nominations_end <= due_by),
+                and_(e.status == "nominating", e.nominations_end <= due_by, standing.exists()),
                 and_(e.status.in_(("voting", "tallying")), e.voting_ends <= due_by),
             )
         rows = self.conn.execute(select(t.elections).where(which).order_by(e.number)).all()
