@@ -216,7 +216,7 @@ def read_view(ws: SqlWorkspace) -> View:
     """Everything the machine draws from and checks, in a few queries. Electorates are
     worked out here from memberships and mandates, as DESIGN.md defines them."""
     conn = ws.conn
-    offices = ws.offices()
+    offices = dict(ws.offices())
     ids = sorted(ws.member_ids())
     memberships = [(r.member, r.body) for r in conn.execute(select(t.memberships))]
     mandates = tuple(
