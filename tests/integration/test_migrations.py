@@ -205,7 +205,7 @@ def test_a_log_from_schema_0002_with_elections_and_a_recall_upgrades_and_still_v
     settings = Settings(org.url, org.now, tmp_path / "soviet.key")
     codes = tmp_path / "upgrade.codes.csv"
     with opened_upgrading(settings, codes) as soviet, soviet.snapshot() as conn:
-        assert database.revision(conn) == database.HEAD == "0010"
+        assert database.revision(conn) == database.HEAD == "0011"
     assert schema_difference(org.url) == []
     assert_keys_adopted(org.url, codes, before[0])
     report = verify(org.url)

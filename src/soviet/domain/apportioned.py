@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 from soviet.domain import events as ev
+from soviet.domain.admission import ancestors
 from soviet.domain.charter.offices import constituency_bodies
 from soviet.domain.events import Event
 from soviet.domain.model import Office
@@ -65,22 +66,21 @@ def due_seats(state: State, office: Office) -> tuple[int, int] | None:
 
 
 def affected(state: State, body: str) -> Iterable[Office]:
-    """The offices sized by a constituency that holds the body: by their own rule, or
-    every office that seats its holders in a council apportioning its seats among them."""
-    bodies = state.bodies().values()
-    offices = list(state.offices().values())
+    """The offices sized by a constituency that holds the body, in the charter's order: by
+    their own rule, or every office that seats its holders in a council apportioning its
+    seats among them. A constituency holds the body when its own body is the body or one
+    above it, so only the offices on that path are read, and those seating in its
+    councils."""
+    above = ancestors(body, state.bodies())
+    path = state.offices_of(above)
     councils = {
         o.seat_in
-        for o in offices
-        if o.seat_in is not None
-        and sized(state, o)
-        and o.procedure.seats_per is None
-        and body in constituency_bodies(o.body, bodies)
+        for o in path
+        if o.seat_in is not None and sized(state, o) and o.procedure.seats_per is None
     }
-    for office in offices:
+    for office in state.offices_of(above, councils) if councils else path:
         if office.seat_in in councils or (
-            office.procedure.seats_per is not None
-            and body in constituency_bodies(office.body, bodies)
+            office.procedure.seats_per is not None and office.body in above
         ):
             yield office
 

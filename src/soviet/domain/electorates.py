@@ -22,6 +22,10 @@ class Organization(Protocol):
 
     def offices(self) -> Mapping[str, Office]: ...
 
+    def offices_with(self, power: str) -> list[Office]:
+        """The standing offices that hold `power`, in the charter's order."""
+        ...
+
     def member_ids(self) -> AbstractSet[str]: ...
 
     def assembly_members(self, body: str) -> AbstractSet[str]: ...
@@ -70,9 +74,7 @@ def eligible(state: Organization, office: Office) -> AbstractSet[str]:
 def admitters(state: Organization, now: str) -> Mapping[str, frozenset[str]]:
     """Each body's live holders of offices with the power to admit."""
     holders: dict[str, set[str]] = {}
-    for office in state.offices().values():
-        if "admit" not in office.powers:
-            continue
+    for office in state.offices_with("admit"):
         can_stand = eligible(state, office)
         for mandate in state.active_mandates(office=office.id):
             if is_live(mandate, can_stand, now):

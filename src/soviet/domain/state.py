@@ -17,7 +17,7 @@ when the trial ends; its elections and petitions are rows (`soviet.domain._rows`
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
@@ -69,6 +69,15 @@ class State(Protocol):
     def bodies(self) -> Mapping[str, Body]: ...
 
     def offices(self) -> Mapping[str, Office]: ...
+
+    def offices_with(self, power: str) -> list[Office]:
+        """The standing offices that hold `power`, in the charter's order."""
+        ...
+
+    def offices_of(self, bodies: Collection[str], seating_in: Collection[str] = ()) -> list[Office]:
+        """The standing offices of these bodies and those that seat their holders in these
+        councils, in the charter's order."""
+        ...
 
     def member(self, member_id: str) -> Member:
         """The member, or NotFound."""
@@ -611,6 +620,12 @@ class MemoryState(KeyState, SecretState, MotionState):
 
     def offices(self) -> Mapping[str, Office]:
         return self._offices
+
+    def offices_with(self, power: str) -> list[Office]:
+        return [o for o in self._offices.values() if power in o.powers]
+
+    def offices_of(self, bodies: Collection[str], seating_in: Collection[str] = ()) -> list[Office]:
+        return [o for o in self._offices.values() if o.body in bodies or o.seat_in in seating_in]
 
     def member(self, member_id: str) -> Member:
         name = self._names.get(member_id)

@@ -18,7 +18,7 @@ in a log founded before members held keys (and not upgraded since) are acts unsi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 
@@ -95,6 +95,12 @@ class Recording:
 
     def offices(self) -> Mapping[str, Office]:
         return self._ws.offices()
+
+    def offices_with(self, power: str) -> list[Office]:
+        return self._ws.offices_with(power)
+
+    def offices_of(self, bodies: Collection[str], seating_in: Collection[str] = ()) -> list[Office]:
+        return self._ws.offices_of(bodies, seating_in)
 
     def member(self, member_id: str) -> Member:
         return self._ws.member(member_id)

@@ -3,7 +3,7 @@ over the log and its projections, and a read-only snapshot of the log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Protocol
 
@@ -43,6 +43,15 @@ class Projections(Protocol):
     def bodies(self) -> Mapping[str, Body]: ...
 
     def offices(self) -> Mapping[str, Office]: ...
+
+    def offices_with(self, power: str) -> list[Office]:
+        """The standing offices that hold `power`, in the charter's order."""
+        ...
+
+    def offices_of(self, bodies: Collection[str], seating_in: Collection[str] = ()) -> list[Office]:
+        """The standing offices of these bodies and those that seat their holders in these
+        councils, in the charter's order."""
+        ...
 
     def member(self, member_id: str) -> Member:
         """The member, or NotFound."""

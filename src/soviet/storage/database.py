@@ -28,7 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from soviet.errors import DatabaseError
 
 #: The Alembic revision this code writes; a database at another revision is upgraded.
-HEAD = "0010"
+HEAD = "0011"
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The advisory lock every PostgreSQL writer holds for its transaction.

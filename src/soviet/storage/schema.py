@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -127,6 +128,14 @@ offices = Table(
     Column("dissolved_at", String(32), nullable=True),  # with its body, by an amendment
 )
 Index("ix_offices_seat_in", offices.c.seat_in)  # the seated deputies of a council
+Index("ix_offices_body", offices.c.body)  # the offices on a member's path upwards
+#: The offices that hold a power (who admits), in the charter's order: few, and an
+#: admission asks for them, not for every office. `EMPOWERED` is the index's condition,
+#: which a query repeats word for word for the database to use it.
+EMPOWERED = text("powers <> '[]'")
+Index(
+    "ix_offices_empowered", offices.c.position, sqlite_where=EMPOWERED, postgresql_where=EMPOWERED
+)
 
 members = Table(
     "members",

@@ -5,7 +5,7 @@ signed checkpoint of the tree it leaves."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -129,6 +129,12 @@ _OFFICE = select(t.offices).where(
 _OFFICES = (
     select(t.offices).where(t.offices.c.dissolved_at.is_(None)).order_by(t.offices.c.position)
 )
+_STANDING = select(t.offices).where(t.offices.c.dissolved_at.is_(None))
+_EMPOWERED = (
+    select(t.offices)
+    .where(t.EMPOWERED, t.offices.c.dissolved_at.is_(None))
+    .order_by(t.offices.c.position)
+)
 #: The stored sets, by what they hold.
 _MEMBERS = Questions.of(t.members.c.id)
 _ASSEMBLY = Questions.of(t.memberships.c.member, t.memberships.c.body == bindparam("body"))
@@ -196,6 +202,17 @@ class SqlProjections:
         if self._offices is None:
             self._offices = StoredMapping(self._connection, _OFFICE, _OFFICES, office_from_row)
         return self._offices
+
+    def offices_with(self, power: str) -> list[Office]:
+        offices = (office_from_row(row) for row in self.conn.execute(_EMPOWERED))
+        return [office for office in offices if power in office.powers]
+
+    def offices_of(self, bodies: Collection[str], seating_in: Collection[str] = ()) -> list[Office]:
+        of: ColumnElement[bool] = t.offices.c.body.in_(sorted(bodies))
+        if seating_in:
+            of = or_(of, t.offices.c.seat_in.in_(sorted(seating_in)))
+        query = _STANDING.where(of).order_by(t.offices.c.position)
+        return [office_from_row(row) for row in self.conn.execute(query)]
 
     def member(self, member_id: str) -> Member:
         row = self._one(select(t.members).where(t.members.c.id == member_id))
