@@ -41,6 +41,9 @@ from soviet.services import audit, elections, members, recall
 from soviet.services.founding import adopt
 from soviet.storage import schema
 
+#: One worker founds the federation for every test here (`pytest -n --dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("national")
+
 MEMBERS, LEVELS, SEED = 100_000, 5, 1
 START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 #: The tables that grow with the organization: its members, bodies and offices, what
