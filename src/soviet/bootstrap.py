@@ -3,10 +3,11 @@ joins storage to the services."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,9 @@ from soviet.storage.reading import SqlReading
 from soviet.storage.workspace import SqlWorkspace
 
 DEFAULT_DB = "sqlite:///soviet.db"
+#: How long a read replica that does not answer is waited for, in seconds, before the
+#: read passes on to the next one.
+REPLICA_TIMEOUT = 5
 
 
 @dataclass(frozen=True)
@@ -59,16 +63,29 @@ class Settings:
     #: Whether acts may run under a set clock: SOVIET_ALLOW_CLOCK=1, or a rehearsal that
     #: sets the clock itself, as the demo does.
     allow_clock: bool = False
+    #: The database's streaming replicas (`--read-db`): reads are served by them in
+    #: turn, writes always by `db_url`, the primary.
+    read_urls: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, db: str | None = None, key: str | None = None) -> Settings:
+    def from_env(
+        cls, db: str | None = None, key: str | None = None, read: Sequence[str] | None = None
+    ) -> Settings:
         url = database.url_of(db or os.environ.get("SOVIET_DB") or DEFAULT_DB)
+        replicas = tuple(database.url_of(given) for given in read or ())
         raw_now = os.environ.get("SOVIET_NOW")
         now = format_instant(parse_instant(raw_now)) if raw_now else None
         allow = clock_allowed(os.environ.get("SOVIET_ALLOW_CLOCK")) if now else False
         key_file = key or os.environ.get("SOVIET_KEY")
         key_path = Path(key_file) if key_file else default_key_path(url)
-        return cls(url, now, key_path, set_clock=now is not None, allow_clock=allow)
+        return cls(
+            url,
+            now,
+            key_path,
+            set_clock=now is not None,
+            allow_clock=allow,
+            read_urls=replicas,
+        )
 
     @property
     def marker(self) -> str | None:
@@ -140,12 +157,17 @@ class Soviet:
         self._new_file = database.new_sqlite_file(settings.db_url) if create else None
         self.engine: Engine = database.create_engine(settings.db_url, create=create)
         self.keys = KeyFile(settings.key_path)
+        #: The read-only engines of the replicas (`read_urls`), and whose turn it is.
+        self.replicas: list[Engine] = []
+        self._turns = itertools.count()
         #: An empty database gets its schema in its first unit of work, with the founding:
         #: a founding that fails leaves no tables behind.
         try:
             self._empty = self._prepare(create)
+            for url in settings.read_urls:
+                self._open_replica(url)
         except BaseException:
-            self.engine.dispose()
+            self.dispose()
             if self._new_file is not None:
                 database.remove_sqlite_file(self._new_file)
             raise
@@ -191,6 +213,54 @@ class Soviet:
                 stacklevel=2,
             )
         return False
+
+    def _open_replica(self, url: str) -> None:
+        """Add the engine of a replica once it is seen to hold this organization's log at
+        this schema version; else DatabaseError, saying what it holds instead."""
+        named = database.shown(url)
+        primary = database.shown(self.settings.db_url)
+        copy = database.sqlite_path(url)
+        if copy is not None and not copy.expanduser().exists():  # never made, as a new file
+            raise DatabaseError(
+                f"--read-db {named!r}: the file {copy} does not exist; name a copy of "
+                f"{primary!r} that follows it"
+            )
+        try:
+            engine = database.create_engine(url, create=False, connect_timeout=REPLICA_TIMEOUT)
+            self.replicas.append(engine)
+            with database.snapshot(engine) as conn:
+                found = database.revision(conn)
+                held = None
+                if found is not None and found != database.HEAD:
+                    database.check_revision(conn, found)  # one no migration here knows
+                if found == database.HEAD:
+                    with suppress(DatabaseError):  # no organization is founded in it yet
+                        held = proving.log_key(conn)
+        except DatabaseError as error:
+            raise DatabaseError(f"--read-db: {error}") from None
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise DatabaseError(f"--read-db: cannot read database {named!r}: {reason}") from None
+        if found is not None and found != database.HEAD:
+            raise DatabaseError(
+                f"--read-db {named!r} is at schema version {found!r}, not {database.HEAD!r}: "
+                "a replica still replaying the primary's upgrade; try again once it has"
+            )
+        if held is None:
+            raise DatabaseError(
+                f"--read-db {named!r} holds no soviet organization: name a streaming replica "
+                f"of {primary!r} (a new one holds it once it has replayed the founding)"
+            )
+        if self._empty:
+            return
+        with database.snapshot(self.engine) as conn:
+            own = proving.log_key(conn)
+        if held != own:
+            which = f"origin {held[0]!r}" if held[0] != own[0] else "another log key"
+            raise DatabaseError(
+                f"--read-db {named!r} holds another log than {primary!r} ({which}): name a "
+                "streaming replica of the primary"
+            )
 
     def _adopt_keys(self, conn: Connection) -> CodesFile | None:
         """In the migration's transaction, record that a log founded before members held
@@ -363,21 +433,31 @@ class Soviet:
         return recorded
 
     @contextmanager
-    def reading(self) -> Iterator[SqlReading]:
+    def reading(self, *, primary: bool = False) -> Iterator[SqlReading]:
         """The read port: the log and its projections in one read-only snapshot, which
-        never waits for a writer and holds none back."""
-        with self.snapshot() as conn:
+        never waits for a writer and holds none back. It is served by a replica when there
+        are any (it may be behind: its `size()` says how far it has come), unless
+        `primary`, as a read that must see what was just written is."""
+        with self.snapshot(primary=primary) as conn:
             yield SqlReading(conn, self.now(), self.keys)
 
     @contextmanager
-    def snapshot(self) -> Iterator[Connection]:
-        """The connection of a read-only snapshot, for the storage's own readers."""
+    def snapshot(self, *, primary: bool = False) -> Iterator[Connection]:
+        """The connection of a read-only snapshot, for the storage's own readers: on the
+        replicas in turn, passing over one that does not answer to the next and at last
+        to the primary; on the primary alone if `primary`."""
         if self._empty:
             raise DatabaseError(
                 f"no soviet organization in {database.shown(self.settings.db_url)!r} yet"
             )
-        with database.snapshot(self.engine) as conn:
+        with database.snapshot(*self._read_engines(primary)) as conn:
             yield conn
+
+    def _read_engines(self, primary: bool) -> list[Engine]:
+        if primary or not self.replicas:
+            return [self.engine]
+        turn = next(self._turns) % len(self.replicas)
+        return [*self.replicas[turn:], *self.replicas[:turn], self.engine]
 
     def export(self, target: ExportTarget) -> Exported:
         """`soviet export`: the whole log, as one snapshot sees it, to `target`."""
@@ -386,6 +466,8 @@ class Soviet:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        for replica in self.replicas:
+            replica.dispose()
 
     def __enter__(self) -> Soviet:
         return self

@@ -144,3 +144,22 @@ def test_audit_finds_every_vacant_unelected_and_provisional_power_and_schedule_o
     enrolled = events_of(log, "member.key_registered")
     assert sorted(e["actor"] for e in enrolled) == sorted(e["data"]["member"] for e in admissions)
     assert len(log) == 1 + 8 + 1 + 8 + 5
+
+
+def test_show_with_a_read_db_prints_the_same_and_says_at_which_log_size(cli: Cli) -> None:
+    cli.run("init", "--charter", str(WORKS))
+    plain = cli.run("show", "offices", "--json")
+    through = cli.run("show", "offices", "--json", "--read-db", cli.db)
+    assert through.stdout == plain.stdout and plain.stderr == ""
+    assert through.stderr.startswith(f"note: read at log size {len(cli.log())} from ")
+
+
+def test_a_read_db_that_does_not_exist_is_refused_in_one_line(cli: Cli) -> None:
+    cli.run("init", "--charter", str(WORKS))
+    missing = cli.folder / "replica.db"
+    run = cli.run("log", "--read-db", str(missing), code=2)
+    assert run.error.startswith(
+        f"error: --read-db 'sqlite:///{missing}': the file {missing} does not exist; name a "
+        "copy of "
+    )
+    assert not missing.exists()

@@ -123,7 +123,7 @@ def fits(resource: str, ident: str, signed: Signed) -> None:
 def _recorded_before(soviet: Soviet, signed: Signed) -> int | None:
     """The seq at which this very statement was recorded already, if it was."""
     statement = signed.statement
-    with soviet.reading() as reads:
+    with soviet.reading(primary=True) as reads:
         seq = reads.projections().nonce_seq(statement.actor, statement.nonce)
         if seq is None:
             return None
@@ -158,7 +158,7 @@ async def _post(request: Request, resource: str, ident: str, body: shapes.Signed
             seq = _recorded_before(soviet, signed)
             if seq is None:
                 return None
-            with soviet.reading() as reads:
+            with soviet.reading(primary=True) as reads:
                 return recorded_at(reads, Response(), seq)
 
         earlier = await run_in_threadpool(first)

@@ -139,6 +139,6 @@ class GroupCommit:
             act.future.set_exception(error)
 
     def _checkpoint(self, size: int) -> str | None:
-        with self._soviet.reading() as reads:
+        with self._soviet.reading(primary=True) as reads:
             stored = reads.latest_checkpoint(at_most=size)
         return stored[1] if stored is not None and stored[0] == size else None

@@ -1,5 +1,7 @@
 """The API's reads: public, no login. Every answer is read in one snapshot of the log and
-its projections, and carries the log's size it reflects (the `Soviet-Log-Size` header)."""
+its projections, and carries the log's size it reflects (the `Soviet-Log-Size` header),
+read in that snapshot: served by a replica that is behind, it is an older size, and the
+answer is the state the log had at that size."""
 
 from __future__ import annotations
 

@@ -34,6 +34,18 @@ Db = Annotated[
 ]
 
 
+ReadDb = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--read-db",
+        metavar="URL",
+        help="A streaming replica of --db to read from (repeatable): reads are served by "
+        "the replicas in turn, by --db when none answers; writes always by --db.",
+        show_default=False,
+    ),
+]
+
+
 def _remember_key(value: str | None) -> str | None:
     _given["key"] = value
     return value

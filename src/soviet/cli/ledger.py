@@ -15,7 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from soviet.bootstrap import Settings, Soviet, export_target
 from soviet.cli import app
-from soviet.cli._options import Db, Json
+from soviet.cli._options import Db, Json, ReadDb
+from soviet.cli.reading import served_by
 from soviet.cli.render import console, print_json
 from soviet.errors import InputError, SovietError
 from soviet.ledger import proofs
@@ -131,13 +132,15 @@ def prove_inclusion(
         int | None, typer.Option("--size", help="The log's size to prove at (default: now).")
     ] = None,
     db: Db = None,
+    read_db: ReadDb = None,
     as_json: Json = False,
 ) -> None:
     """Prove that event SEQ is in the log (JSON, either way).
 
     Example: soviet prove inclusion 42 > proof.json
     """
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+    with Soviet(Settings.from_env(db, read=read_db)) as soviet, soviet.reading() as reads:
+        served_by(soviet, reads)
         proof = reads.inclusion(seq, size)
     sys.stdout.write(proofs.dumps(proof) + "\n")
 
@@ -147,13 +150,15 @@ def prove_consistency(
     old: Annotated[int, typer.Argument(help="The earlier size.")],
     new: Annotated[int, typer.Argument(help="The later size.")],
     db: Db = None,
+    read_db: ReadDb = None,
     as_json: Json = False,
 ) -> None:
     """Prove that the log at size OLD is a prefix of the log at size NEW (JSON, either way).
 
     Example: soviet prove consistency 100 250
     """
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+    with Soviet(Settings.from_env(db, read=read_db)) as soviet, soviet.reading() as reads:
+        served_by(soviet, reads)
         proof = reads.consistency(old, new)
     sys.stdout.write(proofs.dumps(proof) + "\n")
 

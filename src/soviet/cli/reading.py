@@ -20,11 +20,12 @@ from soviet.cli._listings import (
     refuse_on_one,
     write_csv,
 )
-from soviet.cli._options import MAX_SEQ, Db, Json
+from soviet.cli._options import MAX_SEQ, Db, Json, ReadDb
+from soviet.cli._output import tell
 from soviet.cli._records import ID_FIELDS, LISTING, print_record, print_turnout
 from soviet.cli.render import cell, console, describe, print_json, print_json_lines, table
 from soviet.errors import InputError, NotFound
-from soviet.storage import views
+from soviet.storage import database, views
 from soviet.storage.reading import SqlReading
 
 
@@ -112,6 +113,7 @@ def show(
         ),
     ] = None,
     db: Db = None,
+    read_db: ReadDb = None,
     as_json: Json = False,
     as_csv: Annotated[
         bool, typer.Option("--csv", help="Print CSV: a header row, then one row per record.")
@@ -134,12 +136,13 @@ def show(
             one = RECORD.get(what.value)
             hint = f"; for one, `show {one} {ident}`" if one else ""
             raise InputError(f"`show {what.value}` lists them all and takes no id{hint}")
-        _listing(db, what.value, filters, form)
+        _listing(Settings.from_env(db, read=read_db), what.value, filters, form)
         return
     if ident is None:
         raise InputError(f"`show {what.value}` needs an id: {_EXAMPLES[what.value]}")
     refuse_on_one(f"{what.value} {ident}", filters)
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+    with Soviet(Settings.from_env(db, read=read_db)) as soviet, soviet.reading() as reads:
+        served_by(soviet, reads)
         if what is What.turnout:
             seen = views.turnout(reads.conn, ident)
             if seen is None:
@@ -172,10 +175,22 @@ _EXAMPLES = {
 }
 
 
-def _listing(db: str | None, listing: str, filters: Filters, form: Output) -> None:
+def served_by(soviet: Soviet, reads: SqlReading) -> None:
+    """Given replicas, say on standard error which database served the read and the log
+    size it reflects: a replica may be behind the primary."""
+    if not soviet.replicas:
+        return
+    where = database.shown(reads.conn.engine.url)
+    if reads.conn.engine is soviet.engine:
+        where = f"--db {where}, as no --read-db answered"
+    tell(f"note: read at log size {reads.size():,} from {where}")
+
+
+def _listing(settings: Settings, listing: str, filters: Filters, form: Output) -> None:
     """One listing, kept to the records the filters name."""
     check(listing, filters)
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+    with Soviet(settings) as soviet, soviet.reading() as reads:
+        served_by(soviet, reads)
         rows = reads.view(listing)
         if filters.given():
             rows = _filtered(reads, listing, rows, filters)
@@ -221,13 +236,15 @@ def show_log(
         int, typer.Option("--since", help="First seq to print.", min=1, max=MAX_SEQ)
     ] = 1,
     db: Db = None,
+    read_db: ReadDb = None,
     as_json: Json = False,
 ) -> None:
     """The log, event by event (--json: one event per line).
 
     Example: soviet log --since 32
     """
-    with Soviet(Settings.from_env(db)) as soviet, soviet.reading() as reads:
+    with Soviet(Settings.from_env(db, read=read_db)) as soviet, soviet.reading() as reads:
+        served_by(soviet, reads)
         events = reads.events(since)
         if as_json:
             print_json_lines(e.to_json() for e in events)

@@ -9,7 +9,7 @@ import typer
 
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
-from soviet.cli._options import Db
+from soviet.cli._options import Db, ReadDb
 from soviet.cli.render import console
 from soviet.errors import InputError
 
@@ -44,11 +44,14 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    read_db: ReadDb = None,
 ) -> None:
     """Serve the JSON API (/api/v1) and the public notice board.
 
     Anyone may read; members act from their browsers with their own keys. The server
-    holds no member's key, only the log's, which signs each checkpoint.
+    holds no member's key, only the log's, which signs each checkpoint. With --read-db,
+    the board and the API's reads are served by streaming replicas, each answer at the
+    log size it reflects; acts are written to --db.
 
     Example: soviet serve --db sqlite:///soviet.db --port 8000
     """
@@ -57,13 +60,15 @@ def serve(
     from soviet.server import create_app
 
     root = base_path(base_url)
-    settings = Settings.from_env(db)
+    settings = Settings.from_env(db, read=read_db)
     with Soviet(settings) as soviet:
         soviet.keys.require()  # every act stores a signed checkpoint
+        replicas = len(soviet.replicas)
         console.print(
             f"Serving the notice board on http://{host}:{port}{root}/ and the API on "
-            f"http://{host}:{port}{root}/api/v1 (schema: {root}/api/v1/openapi.json); "
-            "Ctrl-C stops."
+            f"http://{host}:{port}{root}/api/v1 (schema: {root}/api/v1/openapi.json)"
+            + (f", reads from {replicas} replica{'s' if replicas > 1 else ''}" if replicas else "")
+            + "; Ctrl-C stops."
         )
         uvicorn.run(
             create_app(soviet),

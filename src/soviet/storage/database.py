@@ -80,14 +80,18 @@ def shown(url: str | URL) -> str:
         return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", str(url))
 
 
-def create_engine(url: str, *, create: bool = True) -> Engine:
+def create_engine(url: str, *, create: bool = True, connect_timeout: int | None = None) -> Engine:
     """An engine for the URL, or DatabaseError naming it. Unless `create`, a SQLite file
-    that does not exist is an error, not a new empty file."""
+    that does not exist is an error, not a new empty file. A `connect_timeout` (seconds)
+    bounds how long a server that does not answer is waited for, unless the URL sets one."""
     try:
         parsed = sa.make_url(url)
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(url, parsed.database, create)
-        return sa.create_engine(url, pool_pre_ping=True)
+        given: dict[str, Any] = {}
+        if connect_timeout is not None and "connect_timeout" not in parsed.query:
+            given["connect_timeout"] = connect_timeout
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=given)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise DatabaseError(
             f"cannot use database URL {shown(url)!r}: {error}; name a SQLite file (soviet.db) "
@@ -186,11 +190,12 @@ def try_lock_writers(conn: Connection) -> bool:
 
 
 @contextmanager
-def snapshot(engine: Engine) -> Iterator[Connection]:
+def snapshot(engine: Engine, *fallbacks: Engine) -> Iterator[Connection]:
     """A read-only transaction that sees the log and the projections as one commit left
     them, without waiting for writers or holding them back while it lasts; any write in
-    it fails."""
-    with connect(engine) as conn:
+    it fails. Given `fallbacks`, the first of the engines that connects serves it: a
+    replica that is down is passed over."""
+    with connect_first(engine, *fallbacks) as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         else:
@@ -242,6 +247,17 @@ def connect(engine: Engine) -> Connection:
             f"cannot open database {shown(engine.url)!r}: "
             f"{str(error.orig).strip().splitlines()[0] if error.orig else error}"
         ) from None
+
+
+def connect_first(engine: Engine, *fallbacks: Engine) -> Connection:
+    """A connection to the first of the engines that answers, or the last one's
+    DatabaseError."""
+    for candidate in (engine, *fallbacks)[:-1]:
+        try:
+            return connect(candidate)
+        except DatabaseError:
+            continue
+    return connect((engine, *fallbacks)[-1])
 
 
 def revision(conn: Connection) -> str | None:
