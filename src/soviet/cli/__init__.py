@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
-from importlib import metadata
 from typing import Annotated, NoReturn
 
 import typer
@@ -69,6 +69,8 @@ app = typer.Typer(
 
 def version() -> str:
     """The installed soviet's version, from its package metadata."""
+    from importlib import metadata  # for --version alone: it slows every other start
+
     try:
         return metadata.version("soviet")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
@@ -98,43 +100,52 @@ def _soviet(
     """Every office elected, recallable, and on an open log."""
 
 
+#: The modules of `soviet.cli` that add each command to `app`: the one that defines it,
+#: then any that add to its group (`keys` adds `member codes` and `member reset-key`).
+MODULES: dict[str, tuple[str, ...]] = {
+    "demo": ("demo",),
+    "init": ("acts",),
+    "charter": ("charter",),
+    "key": ("keys",),
+    "member": ("acts", "keys"),
+    "election": ("acts",),
+    "vote": ("acts",),
+    "recall": ("acts",),
+    "motion": ("motions",),
+    "trustee": ("secret",),
+    "tracker": ("secret",),
+    "mandate": ("acts",),
+    "audit": ("acts",),
+    "show": ("reading",),
+    "log": ("reading",),
+    "verify": ("ledger",),
+    "serve": ("serve",),
+    "export": ("ledger",),
+    "checkpoint": ("ledger",),
+    "prove": ("ledger",),
+    "verify-proof": ("ledger",),
+    "count": ("count",),
+    "apportion": ("apportion",),
+    "generate": ("generate",),
+    "export-belenios": ("secret",),
+    "verify-belenios": ("belenios",),
+}
+
+
 def _register(argv: list[str] | None = None) -> None:
     """Import the modules that add their commands to `app`.
 
-    Only what the command at hand needs is imported: `soviet count` reads ballot files and
-    needs no database, and the commands on the database need no numpy until a count. The
-    full list (for `--help`, or no `argv`) imports everything.
+    Only the module of the command at hand is imported, so that a command starts without
+    what the others need (`show` without numpy, `count` without a database). The full
+    list (for `--help`, no `argv`, or a name that is no command, whose refusal suggests the
+    nearest) imports everything.
     """
-    first = argv[0] if argv else None
     if argv == ["--version"]:
         return
-    if first == "count":
-        from soviet.cli import count
-
-        return
-    if first == "apportion":
-        from soviet.cli import apportion
-
-        return
-    if first == "generate":
-        from soviet.cli import generate
-
-        return
-    from soviet.cli import (  # noqa: F401
-        acts,
-        belenios,
-        charter,
-        demo,
-        keys,
-        ledger,
-        motions,
-        reading,
-        secret,
-        serve,
-    )
-
-    if first is None or first.startswith("-"):
-        from soviet.cli import apportion, count, generate  # noqa: F401
+    wanted = MODULES.get(argv[0]) if argv else None
+    every = sorted({module for modules in MODULES.values() for module in modules})
+    for module in wanted or every:
+        importlib.import_module(f"soviet.cli.{module}")
 
 
 def main() -> None:
