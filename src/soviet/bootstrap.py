@@ -11,14 +11,11 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from soviet import codes_file
-from soviet.codes_file import Code, CodesFile
-from soviet.domain import enrollment
 from soviet.domain.clock import (
     SET_CLOCK,
     behind_the_log,
@@ -27,21 +24,21 @@ from soviet.domain.clock import (
     parse_instant,
     set_clock_refused,
 )
-from soviet.domain.events import Recorded
-from soviet.domain.model import Charter
 from soviet.errors import ClockError, DatabaseError, InputError, Refused, SovietWarning
-from soviet.keyring import KeyFolder, Keyring, enrollment_of
-from soviet.services import exports
-from soviet.services.deciding import take
-from soviet.services.exports import Exported, ExportTarget
-from soviet.services.founding import adopt
-from soviet.services.keys import adopt_keys
-from soviet.services.ports import Signer
 from soviet.storage import database, log, merkle, proving
-from soviet.storage.export import FileTarget, StreamTarget, protected_files
 from soviet.storage.keys import KeyFile
-from soviet.storage.reading import SqlReading
-from soviet.storage.workspace import SqlWorkspace
+
+# What acts, foundings, enrollments and exports need (the decider, the keyring, the
+# workspace) is imported where they run: a command starts with only what it uses.
+if TYPE_CHECKING:
+    from soviet.codes_file import Code, CodesFile
+    from soviet.domain.events import Recorded
+    from soviet.domain.model import Charter
+    from soviet.keyring import Keyring
+    from soviet.services.exports import Exported, ExportTarget
+    from soviet.services.ports import Signer
+    from soviet.storage.reading import SqlReading
+    from soviet.storage.workspace import SqlWorkspace
 
 DEFAULT_DB = "sqlite:///soviet.db"
 #: How long a read replica that does not answer is waited for, in seconds, before the
@@ -114,6 +111,8 @@ def export_target(
     """Where `soviet export` writes: `stdout` for '-', else the file — refused (InputError)
     before any database is opened if it is the database, a key file, a folder, or a file
     that exists without `force`; '-' is refused when there is no standard output."""
+    from soviet.storage.export import FileTarget, StreamTarget, protected_files
+
     if file == "-":
         if stdout is None:
             raise InputError("export -: there is no standard output to write to (it is closed)")
@@ -266,6 +265,12 @@ class Soviet:
         """In the migration's transaction, record that a log founded before members held
         keys takes them now, with a code for every member; the codes file is written now
         and put in place once this commits."""
+        from soviet import codes_file
+        from soviet.codes_file import Code, CodesFile
+        from soviet.domain import enrollment
+        from soviet.services.keys import adopt_keys
+        from soviet.storage.workspace import SqlWorkspace
+
         ws = SqlWorkspace(conn, self.now(), self.keys, self.settings.marker)
         if not ws.is_founded() or ws.enrollment_days() is not None:
             return None
@@ -290,6 +295,8 @@ class Soviet:
         return target
 
     def _codes_beside(self) -> Path:
+        from soviet import codes_file
+
         return codes_file.beside(database.sqlite_path(self.settings.db_url))
 
     def _refuse_founded(self, conn: Connection) -> None:
@@ -362,6 +369,8 @@ class Soviet:
     def _workspace(self, conn: Connection) -> SqlWorkspace:
         """The unit of work's workspace; a clock behind the log's last event is refused
         saying which event, when it was recorded, and how to go on."""
+        from soviet.storage.workspace import SqlWorkspace
+
         now = self.now()
         try:
             return SqlWorkspace(conn, now, self.keys, self.settings.marker, self.signer)
@@ -384,6 +393,11 @@ class Soviet:
         their admissions and the codes themselves to the codes file (`codes_path`). The
         files are put in place only once the founding is committed, so a founding that
         fails or is killed leaves none to block the next one."""
+        from soviet import codes_file
+        from soviet.codes_file import Code, CodesFile
+        from soviet.domain import enrollment
+        from soviet.services import founding
+
         target = CodesFile(self.codes_path())
         target.check()
         codes = [Code(m.id, m.name, codes_file.draw(), "") for m in charter.members]
@@ -393,7 +407,7 @@ class Soviet:
                 verifier = None
                 if not ws.is_founded():  # else `adopt` refuses, naming the database
                     verifier = str(self.keys.create(charter.origin).verifier())
-                recorded = adopt(ws, charter, verifier, hashes)
+                recorded = founding.adopt(ws, charter, verifier, hashes)
                 expires = {
                     e.data["member"]: e.data.get("code_expires", "")
                     for e in recorded
@@ -418,6 +432,9 @@ class Soviet:
         keys go to `keyring` (a key folder writes them to their files once the unit of
         work commits). For a rehearsal, the demo and the tests: a member enrolls alone,
         with `soviet key enroll CODE`."""
+        from soviet.keyring import KeyFolder, enrollment_of
+        from soviet.services.deciding import take
+
         recorded: list[Recorded] = []
         with ExitStack() as files, self.unit_of_work() as ws:
             origin = ws.origin()
@@ -438,6 +455,8 @@ class Soviet:
         never waits for a writer and holds none back. It is served by a replica when there
         are any (it may be behind: its `size()` says how far it has come), unless
         `primary`, as a read that must see what was just written is."""
+        from soviet.storage.reading import SqlReading
+
         with self.snapshot(primary=primary) as conn:
             yield SqlReading(conn, self.now(), self.keys)
 
@@ -461,6 +480,8 @@ class Soviet:
 
     def export(self, target: ExportTarget) -> Exported:
         """`soviet export`: the whole log, as one snapshot sees it, to `target`."""
+        from soviet.services import exports
+
         with self.reading() as log:
             return exports.export(log, target)
 

@@ -23,7 +23,7 @@ LONG_NAME = "a" * 300
 KILLED_FOUNDING = """
 import os, signal, sys
 
-import soviet.bootstrap
+import soviet.services.founding
 from soviet.cli import main
 from soviet.storage.keys import KeyFile
 
@@ -31,14 +31,14 @@ def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 if os.environ["KILL_AT"] == "before-commit":
-    adopt = soviet.bootstrap.adopt
+    adopt = soviet.services.founding.adopt
 
     def adopt_then_die(ws, *args):
         adopt(ws, *args)
         ws.flush()
         die()
 
-    soviet.bootstrap.adopt = adopt_then_die
+    soviet.services.founding.adopt = adopt_then_die
 else:
     KeyFile.install = lambda self: die()
 sys.argv = ["soviet", *sys.argv[1:]]

@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain.events import Recorded
 from soviet.domain.ids import printable
@@ -59,6 +58,8 @@ def describe(e: Recorded) -> str:
 
 
 def _sentence(e: Recorded) -> str:
+    from soviet.domain import catalogue as c  # a command that prints no event needs none
+
     try:
         payload = c.decode(e.type, e.data)
     except c.EventFormatError as error:

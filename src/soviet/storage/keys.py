@@ -18,9 +18,14 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soviet.errors import InputError
-from soviet.ledger.notes import SigningKey, VerifierKey, generate_key
+
+# The signatures (`cryptography`) are imported once a key is made or read: a read that
+# signs nothing starts without them.
+if TYPE_CHECKING:
+    from soviet.ledger.notes import SigningKey, VerifierKey
 
 #: The fix for a key that is not where it was looked for.
 KEY_HINT = "set SOVIET_KEY to the key file `soviet init` wrote beside the database"
@@ -59,6 +64,8 @@ class KeyFile:
                 f"the key file {final} already exists ({what}); move it away, or set "
                 "SOVIET_KEY to a new path"
             )
+        from soviet.ledger.notes import generate_key
+
         key = generate_key(origin)
         token = secrets.token_hex(4)
         try:
@@ -128,6 +135,8 @@ class KeyFile:
                     data = file.read()
             except OSError as error:
                 raise InputError(f"cannot read the key file {path}: {error.strerror}") from None
+            from soviet.ledger.notes import SigningKey
+
             try:
                 self._loaded = SigningKey.parse(data.decode("ascii"))
             except (InputError, UnicodeDecodeError) as error:
@@ -200,6 +209,8 @@ def _sync_folder(folder: Path) -> None:
 
 def read_verifier(value: str) -> VerifierKey:
     """A verifier key given as a file (such as `soviet.pub`) or as the key's text itself."""
+    from soviet.ledger.notes import VerifierKey
+
     path = Path(value)
     try:
         is_file = path.is_file()

@@ -8,10 +8,8 @@ import json
 
 from sqlalchemy import Connection, func, select
 
-from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.errors import DatabaseError, InputError
-from soviet.ledger.checkpoints import Checkpoint, sign_checkpoint
 from soviet.ledger.proofs import ConsistencyProof, InclusionProof
 from soviet.storage import merkle
 from soviet.storage import schema as t
@@ -45,6 +43,8 @@ def signed_checkpoint(conn: Connection, size: int, keys: KeyFile | None) -> str 
             f"the signing key{where} ({key.name}+{key.key_id.hex()}) is not this log's key "
             f"({'+'.join(verifier.split('+')[:2])}); set SOVIET_KEY to the log's own key file"
         )
+    from soviet.ledger.checkpoints import Checkpoint, sign_checkpoint  # cryptography
+
     checkpoint = Checkpoint(origin, size, merkle.root(conn, size))
     return sign_checkpoint(checkpoint, key).decode("utf-8")
 
@@ -84,6 +84,8 @@ def latest_logged(conn: Connection) -> tuple[int, str] | None:
     ).first()
     if row is None:
         return None
+    from soviet.domain import catalogue as c  # only for a read that asks for it
+
     return int(row.seq), c.decode_as(c.CheckpointLogged, json.loads(row.data)).checkpoint
 
 

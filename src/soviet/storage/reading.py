@@ -5,18 +5,22 @@ write."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from soviet.domain.events import Recorded
-from soviet.ledger.checkpoints import VerifierKey
-from soviet.ledger.proofs import ConsistencyProof, InclusionProof
-from soviet.services import recall
-from soviet.services.verification import Report
-from soviet.storage import log, merkle, proving, verification, views
+from soviet.storage import log, merkle, proving, views
 from soviet.storage.keys import KeyFile
-from soviet.storage.workspace import SqlProjections
+
+# A petition's thresholds, the services' projections and `verify` need the decider and the
+# replay: they are imported where they are asked for, so that `show` starts without them.
+if TYPE_CHECKING:
+    from soviet.domain.events import Recorded
+    from soviet.ledger.checkpoints import VerifierKey
+    from soviet.ledger.proofs import ConsistencyProof, InclusionProof
+    from soviet.services.verification import Report
+    from soviet.storage.verification import Progress
+    from soviet.storage.workspace import SqlProjections
 
 
 class SqlReading:
@@ -80,17 +84,23 @@ class SqlReading:
             ident = views.mandate_id(self.conn, ident)
         found = views.record(self.conn, view, ident)
         if found is not None and view == "petitions":
+            from soviet.services import recall
+
             found["thresholds"] = recall.thresholds(self.projections(), ident)
         return found
 
     def projections(self) -> SqlProjections:
         """The projections as the services read them, at this reading's instant."""
+        from soviet.storage.workspace import SqlProjections
+
         return SqlProjections(self.conn, self._now)
 
     # -- verification ----------------------------------------------------------------------
 
     def total_events(self) -> int:
         """How many events the log holds (0 without a log), for a progress bar."""
+        from soviet.storage import verification
+
         return verification.total_events(self.conn)
 
     def verify(
@@ -99,10 +109,12 @@ class SqlReading:
         source: str,
         key: VerifierKey | None = None,
         since: bytes | None = None,
-        progress: verification.Progress | None = None,
+        progress: Progress | None = None,
         unsigned_tail: bool = False,
     ) -> Report:
         """`soviet verify` of this snapshot: see `verification.verify_database`."""
+        from soviet.storage import verification
+
         return verification.verify_database(
             self.conn,
             source=source,
