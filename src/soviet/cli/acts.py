@@ -9,7 +9,6 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from soviet import ballots as ballot_files
 from soviet import codes_file
 from soviet.bootstrap import Settings, Soviet
 from soviet.cli import app
@@ -25,7 +24,6 @@ from soviet.domain.events import Recorded
 from soviet.domain.model import Charter
 from soviet.errors import BallotFileError, CharterError, InputError
 from soviet.keyring import KeyFolder
-from soviet.services import audit as audit_service
 from soviet.services import elections, members, recall
 from soviet.storage import database, views
 from soviet.storage.workspace import SqlWorkspace
@@ -340,6 +338,8 @@ def election_import_paper(
 
 def _paper_ballots(file: Path) -> tuple[str, list[tuple[int, tuple[str, ...]]]]:
     """The SHA-256 of a ballot file and its counted choices."""
+    from soviet import ballots as ballot_files  # numpy: only for a file of paper ballots
+
     kind = ballot_files.format_of(file)
     try:
         data = file.read_bytes()
@@ -563,6 +563,8 @@ def audit(
 
     Example: soviet audit --schedule
     """
+    from soviet.services import audit as audit_service
+
     recorded: list[Recorded] = []
     with Soviet(Settings.from_env(db)) as soviet:
         if schedule:
