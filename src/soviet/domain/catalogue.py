@@ -50,13 +50,18 @@ CATALOGUE: dict[str, type[Payload]] = {}
 
 #: A reader of each flat event type's data (`soviet.domain._codec.reader`): its payload,
 #: or None for data it does not read, which `_decode_checked` reads again to name what
-#: does not fit.
-_READERS: dict[str, Reader] = {}
+#: does not fit. None for a type with nested classes, which has the checked path alone.
+#: Each is written out at its type's first decode: all of them at once would slow the
+#: start of every command, most of which decode a few types or none.
+_READERS: dict[str, Reader | None] = {}
 
 
 def decode(type_name: str, data: Mapping[str, Any]) -> Payload:
     """A logged event's data as its class; EventFormatError naming what does not fit."""
-    fast = _READERS.get(type_name)
+    try:
+        fast = _READERS[type_name]
+    except KeyError:
+        fast = _reader_of(type_name)
     if fast is not None:
         payload: Payload | None = fast(data)
         if payload is not None:
@@ -70,6 +75,16 @@ def decode_as(cls: type[P], data: Mapping[str, Any]) -> P:
     payload = decode(cls.TYPE, data)
     assert isinstance(payload, cls), f"{cls.TYPE} decodes as {type(payload).__name__}"
     return payload
+
+
+def _reader_of(type_name: str) -> Reader | None:
+    """The written-out reader of a type's data, made once; None for a type with nested
+    classes or a name that is no type (which the checked path refuses)."""
+    cls = CATALOGUE.get(type_name)
+    if cls is None:
+        return None
+    fast = _READERS[type_name] = _codec.reader(spec_of(cls))
+    return fast
 
 
 def _decode_checked(type_name: str, data: Mapping[str, Any]) -> Payload:
@@ -99,9 +114,6 @@ def event_type(cls: type[P]) -> type[P]:
     if cls.TYPE in CATALOGUE:
         raise TypeError(f"event type {cls.TYPE!r} is registered twice")
     CATALOGUE[cls.TYPE] = cls
-    fast = _codec.reader(spec_of(cls))
-    if fast is not None:
-        _READERS[cls.TYPE] = fast
     return cls
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from soviet.domain import catalogue as c
 from soviet.domain import events as ev
+from soviet.domain._codec import spec_of
 from soviet.domain.catalogue import EventFormatError, decode, encode
 
 
@@ -105,10 +106,18 @@ SAMPLES: list[c.Payload] = [
 ]
 
 
+def test_every_flat_event_type_has_a_written_out_reader_and_a_nested_one_none() -> None:
+    for name, cls in c.CATALOGUE.items():
+        flat = all(f.nested is None for f in spec_of(cls).fields)  # TypeError: a field unread
+        assert (c._reader_of(name) is not None) == flat, name
+    assert c._reader_of("no.such.type") is None
+
+
 @pytest.mark.parametrize("payload", SAMPLES, ids=lambda p: p.TYPE)
 def test_a_written_out_reader_reads_as_the_checked_path(payload: c.Payload) -> None:
     data = encode(payload)
-    read = c._READERS[payload.TYPE]
+    read = c._reader_of(payload.TYPE)
+    assert read is not None
     assert read(data) == c._decode_checked(payload.TYPE, data) == payload
     assert read(dict(reversed(data.items()))) == payload  # keys in any order
     first = next(iter(data))
@@ -120,5 +129,6 @@ def test_a_written_out_reader_reads_as_the_checked_path(payload: c.Payload) -> N
 
 def test_what_a_reader_does_not_admit_the_checked_path_reads() -> None:
     data = {"election": _Name("E1"), "choice": [_Name("a")]}
-    assert c._READERS["ballot.cast"](data) is None
+    read = c._reader_of("ballot.cast")
+    assert read is not None and read(data) is None
     assert decode("ballot.cast", data) == c.BallotCast(election="E1", choice=("a",))
