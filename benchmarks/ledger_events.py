@@ -204,7 +204,7 @@ def build_log(folder: Path, events: int) -> tuple[Soviet, int]:
     charter = parse_charter(toml, "bench.toml", lambda _: csv)
     soviet = open_soviet(folder)
     key = soviet.keys.create(charter.origin)
-    found = founding.found(charter, str(key.verifier()))
+    found = list(founding.found(charter, str(key.verifier())))
     with soviet.unit_of_work() as ws:
         record_all(ws, found)
     rng = random.Random(7)

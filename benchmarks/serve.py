@@ -256,7 +256,7 @@ def found(url: str, folder: Path, voters: int, hall: int) -> Organization:
 
     try:
         with step(f"found {voters + hall:,} members (Soviet.found)") as n:
-            n[0] = len(soviet.found(charter(voters, hall)))
+            n[0] = soviet.found(charter(voters, hall))
         codes = [c for c in soviet.founding_codes if c.member.startswith("m")]
         codes += [c for c in soviet.founding_codes if c.member in _hall_candidates()]
         with step(f"enroll {len(codes):,} keys (Soviet.enroll)") as n:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from soviet.domain.clock import (
     SET_CLOCK,
+    after_days,
     behind_the_log,
     clock_allowed,
     format_instant,
@@ -386,13 +387,14 @@ class Soviet:
         """Where `init` writes the charter members' codes unless told: beside the database."""
         return self._codes_path or self._codes_beside()
 
-    def found(self, charter: Charter) -> list[Recorded]:
+    def found(self, charter: Charter) -> int:
         """Adopt a charter into this empty database, with a new signing key for its log:
         the private key goes to its file beside the database, the verifier key into the
         first event; and an enrollment code for every charter member, whose hashes go into
         their admissions and the codes themselves to the codes file (`codes_path`). The
         files are put in place only once the founding is committed, so a founding that
-        fails or is killed leaves none to block the next one."""
+        fails or is killed leaves none to block the next one. The events are recorded in
+        batches and not held (read them from the log); their number is returned."""
         from soviet import codes_file
         from soviet.codes_file import Code, CodesFile
         from soviet.domain import enrollment
@@ -407,13 +409,12 @@ class Soviet:
                 verifier = None
                 if not ws.is_founded():  # else `adopt` refuses, naming the database
                     verifier = str(self.keys.create(charter.origin).verifier())
-                recorded = founding.adopt(ws, charter, verifier, hashes)
-                expires = {
-                    e.data["member"]: e.data.get("code_expires", "")
-                    for e in recorded
-                    if e.type == "member.admitted"
-                }
-                target.write([code._replace(expires=expires[code.member]) for code in codes])
+                count = founding.adopt_in_batches(ws, charter, verifier, hashes)
+                del hashes
+                expires = after_days(ws.now, charter.rules.enrollment_days)  # as admitted
+                for number, code in enumerate(codes):
+                    codes[number] = code._replace(expires=expires)
+                target.write(codes)
         except BaseException:
             target.discard()
             self.keys.discard()
@@ -423,8 +424,8 @@ class Soviet:
             raise
         self.keys.install()
         target.install()
-        self.founding_codes = [code._replace(expires=expires[code.member]) for code in codes]
-        return recorded
+        self.founding_codes = codes
+        return count
 
     def enroll(self, codes: Sequence[Code], keyring: Keyring) -> list[Recorded]:
         """Enroll a new key for each member with their code, in one unit of work: each

@@ -57,3 +57,12 @@ def test_init_on_a_log_at_an_older_schema_is_refused_before_upgrading_it(cli: Cl
             assert database.revision(conn) == "0004"
     finally:
         engine.dispose()
+
+
+def test_init_with_json_prints_every_founding_event_as_the_log_holds_it(cli: Cli) -> None:
+    printed = cli.run("init", "--charter", str(WORKS), "--json").json_lines()
+
+    log = cli.log()  # the founding, then each member's enrollment of a key
+    assert [e["type"] for e in printed[:2]] == ["organization.founded", "member.admitted"]
+    assert printed == log[: len(printed)]
+    assert {e["type"] for e in log[len(printed) :]} == {"member.key_registered"}

@@ -31,14 +31,14 @@ def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 if os.environ["KILL_AT"] == "before-commit":
-    adopt = soviet.services.founding.adopt
+    adopt = soviet.services.founding.adopt_in_batches
 
     def adopt_then_die(ws, *args):
         adopt(ws, *args)
         ws.flush()
         die()
 
-    soviet.services.founding.adopt = adopt_then_die
+    soviet.services.founding.adopt_in_batches = adopt_then_die
 else:
     KeyFile.install = lambda self: die()
 sys.argv = ["soviet", *sys.argv[1:]]

@@ -19,9 +19,10 @@ OUTPUT_ERRORS = (OSError, ValueError)
 
 
 @contextlib.contextmanager
-def after_commit(recorded: Sequence[Recorded]) -> Iterator[None]:
-    """Print what a committed act recorded; if the output cannot be written, say on
-    standard error that the act was recorded all the same, and succeed."""
+def after_commit(recorded: Sequence[Recorded] | range) -> Iterator[None]:
+    """Print what a committed act recorded (its events, or the range of their seqs); if
+    the output cannot be written, say on standard error that the act was recorded all the
+    same, and succeed."""
     try:
         yield
         if sys.stdout is not None:
@@ -35,11 +36,12 @@ def after_commit(recorded: Sequence[Recorded]) -> Iterator[None]:
         )
 
 
-def _span(recorded: Sequence[Recorded]) -> str:
+def _span(recorded: Sequence[Recorded] | range) -> str:
     if not recorded:
         return "no events"
-    first, last = recorded[0].seq, recorded[-1].seq
-    count = f"{len(recorded)} event{'s' if len(recorded) != 1 else ''}"
+    seqs = recorded if isinstance(recorded, range) else [e.seq for e in recorded]
+    first, last = seqs[0], seqs[-1]
+    count = f"{len(seqs):,} event{'s' if len(seqs) != 1 else ''}"
     return f"{count}, #{first}" if first == last else f"{count}, #{first}–#{last}"
 
 

@@ -15,7 +15,7 @@ from soviet.cli import app
 from soviet.cli._options import As, Db, Json, Key, given_key
 from soviet.cli._output import after_commit, tell
 from soviet.cli._records import print_closed
-from soviet.cli.render import console, plain, print_events, print_json
+from soviet.cli.render import console, plain, print_events, print_json, print_json_lines
 from soviet.codes_file import Code, CodesFile
 from soviet.domain import enrollment
 from soviet.domain.audit import Finding
@@ -98,22 +98,23 @@ def init(
     adopted = parse_charter(text, str(charter), read)
     settings = Settings.from_env(db)
     with Soviet(settings, create=True, codes_path=codes) as soviet:
-        events = soviet.found(adopted)
-    with after_commit(events):
-        _founded(adopted, settings, soviet, events, as_json)
+        count = soviet.found(adopted)
+        with after_commit(range(1, count + 1)):
+            _founded(adopted, settings, soviet, count, as_json)
 
 
 def _founded(
-    adopted: Charter, settings: Settings, soviet: Soviet, events: list[Recorded], as_json: bool
+    adopted: Charter, settings: Settings, soviet: Soviet, count: int, as_json: bool
 ) -> None:
-    if as_json:
-        print_events(events, True)
+    if as_json:  # the events as the log holds them, read back one batch at a time
+        with soviet.reading(primary=True) as reads:
+            print_json_lines(e.to_json() for e in reads.events(1, count + 1))
         return
     console.print(
         f"Founded [bold]{plain(adopted.name)}[/bold] in {plain(database.shown(settings.db_url))}: "
         f"{len(adopted.bodies)} bodies, {len(adopted.offices)} offices, "
-        f"{len(adopted.members)} members "
-        f"({len(events)} events). Next: `soviet audit --schedule` opens the first elections."
+        f"{len(adopted.members):,} members "
+        f"({count:,} events). Next: `soviet audit --schedule` opens the first elections."
     )
     console.print(
         f"The log's signing key is in [bold]{plain(soviet.keys.path)}[/bold] (keep it private: it "

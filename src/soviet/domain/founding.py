@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from fractions import Fraction
 from typing import Any
@@ -56,8 +56,10 @@ def found(
     verifier_key: str | None,
     codes: Mapping[str, str] | None = None,
     now: str | None = None,
-) -> list[ev.Event]:
-    """The founding event, then one admission per member, then each imported holder.
+) -> Iterator[ev.Event]:
+    """The founding event, then one admission per member, then each imported holder: made
+    one by one as they are recorded, so that founding a large membership holds no more
+    than one member's events at a time.
 
     Admissions and imports are consequences of the founding (actor None, cause 1). With
     `codes` (each member's enrollment code, by its hash) and `now`, every act of the log
@@ -82,8 +84,14 @@ def found(
         founded.data["enrollment_days"] = charter.rules.enrollment_days  # type: ignore[index]
         if now is None:
             raise ValueError("a founding with codes needs its instant")
-        expires = after_days(now, charter.rules.enrollment_days)
-    admissions = []
+    expires = None if now is None else after_days(now, charter.rules.enrollment_days)
+    return _events(charter, founded, codes, expires)
+
+
+def _events(
+    charter: Charter, founded: ev.Event, codes: Mapping[str, str] | None, expires: str | None
+) -> Iterator[ev.Event]:
+    yield founded
     for m in charter.members:
         data: dict[str, Any] = {
             "member": m.id,
@@ -94,22 +102,18 @@ def found(
         if codes is not None:
             data["code"] = codes[m.id]
             data["code_expires"] = expires
-        admissions.append(ev.Event(ev.MEMBER_ADMITTED, None, data))
+        yield ev.Event(ev.MEMBER_ADMITTED, None, data)
     seats: dict[str, int] = {}
-    imports = []
     for number, holding in enumerate(charter.holdings, start=1):
         seats[holding.office] = seats.get(holding.office, 0) + 1
-        imports.append(
-            ev.Event(
-                ev.MANDATE_IMPORTED,
-                None,
-                {
-                    "mandate": f"M{number}",
-                    "office": holding.office,
-                    "holder": holding.holder,
-                    "seat": seats[holding.office],
-                    "cause": 1,
-                },
-            )
+        yield ev.Event(
+            ev.MANDATE_IMPORTED,
+            None,
+            {
+                "mandate": f"M{number}",
+                "office": holding.office,
+                "holder": holding.holder,
+                "seat": seats[holding.office],
+                "cause": 1,
+            },
         )
-    return [founded, *admissions, *imports]

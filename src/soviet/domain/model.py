@@ -231,9 +231,10 @@ class Office:
     procedure: Procedure = Procedure()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
-    """A person admitted to the organization, and the assemblies they belong to."""
+    """A person admitted to the organization, and the assemblies they belong to (slots:
+    a charter may list millions)."""
 
     id: str
     name: str

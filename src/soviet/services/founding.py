@@ -21,14 +21,48 @@ def adopt(
     enrollment code by its hash) and any imported holders. With codes, every act of the
     log is signed by its actor; without them, as logs were founded before members held
     keys, none is."""
+    _refuse_a_founded(ws)
+    _check_codes(charter, codes)
+    return [ws.record(event) for event in founding.found(charter, verifier_key, codes, ws.now)]
+
+
+#: The events a founding in batches holds in memory at most (`adopt_in_batches`).
+BATCH = 5_000
+
+
+def adopt_in_batches(
+    ws: Workspace,
+    charter: Charter,
+    verifier_key: str | None,
+    codes: Mapping[str, str] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Found the organization as `adopt` does, in the same unit of work, but holding no
+    more than `batch` events in memory: they are written and let go as they are made (the
+    unit of work's `recorded` keeps none of them). The number of events recorded. For a
+    large membership, whose events would not fit in memory all at once."""
+    _refuse_a_founded(ws)
+    _check_codes(charter, codes)
+    count = 0
+    for event in founding.found(charter, verifier_key, codes, ws.now):
+        ws.record(event)
+        count += 1
+        if count % batch == 0:
+            ws.release()
+    ws.release()
+    return count
+
+
+def _refuse_a_founded(ws: Workspace) -> None:
     if ws.is_founded():
         raise Refused(
             "this database already holds an organization: `soviet init` founds one only in "
             "an empty database; use a new --db"
         )
+
+
+def _check_codes(charter: Charter, codes: Mapping[str, str] | None) -> None:
     if codes is not None:
-        missing = sorted(m.id for m in charter.members if m.id not in codes)
-        if missing:
-            raise ValueError(f"no enrollment code for {missing[0]!r}")
-    events = founding.found(charter, verifier_key, codes, ws.now)
-    return [ws.record(event) for event in events]
+        missing = next((m.id for m in charter.members if m.id not in codes), None)
+        if missing is not None:
+            raise ValueError(f"no enrollment code for {missing!r}")

@@ -153,6 +153,12 @@ class Workspace(Projections, Protocol):
         """Append an event to the log and apply it to the projections."""
         ...
 
+    def release(self) -> None:
+        """Send every write held back (still in this unit of work's transaction) and let
+        go of the events recorded so far: `recorded` empties. A founding of many members
+        releases its events in batches, to hold no more than one batch in memory."""
+        ...
+
     def next_id(self, kind: IdKind) -> str: ...
 
     def next_seq(self) -> int:

@@ -566,6 +566,11 @@ class SqlWorkspace(SqlProjections):
             self.size += len(self._pending)
             self._pending = []
 
+    def release(self) -> None:
+        self.flush()
+        self.recorded = []
+        self.nothing_due = None
+
     def seal(self) -> None:
         """Send everything held back and store the signed checkpoint of the tree as this
         unit of work leaves it, in its transaction, so the latest stored checkpoint signs

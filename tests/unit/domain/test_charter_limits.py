@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from soviet.domain.charter import parse_charter
+from soviet.demo import national
+from soviet.domain.charter import limits, parse_charter
 from soviet.domain.charter.limits import (
     MAX_CHARTER_CHARACTERS,
     MAX_CSV_CHARACTERS,
@@ -264,8 +265,9 @@ def test_a_charter_longer_than_the_limit_is_refused() -> None:
     assert "at most 4,000,000" in error.problem
 
 
-def test_a_members_csv_longer_than_the_limit_is_refused() -> None:
-    csv = "id,name,bodies\nivanova,Anna Ivanova,depot\n" + "\n" * MAX_CSV_CHARACTERS
+def test_a_members_csv_longer_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_CSV_CHARACTERS", 10_000)  # the real one is 500 MB
+    csv = "id,name,bodies\nivanova,Anna Ivanova,depot\n" + "\n" * 10_000
     text = BASE[: BASE.index("[[members]]")].replace(
         'founders = ["ivanova"]\n', 'founders = ["ivanova"]\nmembers = "people.csv"\n'
     )
@@ -273,7 +275,18 @@ def test_a_members_csv_longer_than_the_limit_is_refused() -> None:
     error = refused(text, lambda name: csv)
 
     assert (error.source, error.field) == ("people.csv", "row")
-    assert "at most 16,000,000" in error.problem
+    assert f"the file has {len(csv):,} characters; a members CSV has at most 10,000" in (
+        error.problem
+    )
+
+
+def test_the_members_csv_limit_admits_ten_million_members_of_a_national_federation() -> None:
+    federation = national.plan(10_000, 5, 1)
+    rows = [",".join(row) + "\n" for row in national.people(federation)]
+
+    characters = sum(len(row) for row in rows) / len(rows) * 10_000_000
+
+    assert characters < MAX_CSV_CHARACTERS
 
 
 def test_a_quoted_key_with_a_line_break_is_named_on_one_line() -> None:

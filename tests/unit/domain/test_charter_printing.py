@@ -86,7 +86,7 @@ def replay(charter: Charter, *later: Event) -> MemoryState:
 
 def standing_in(charter: Charter, *later: Event) -> Charter:
     """The charter as it stands in the log founded on `charter`, then `later`."""
-    founded = found(charter, "a-verifier-key")[0]
+    founded = next(found(charter, "a-verifier-key"))
     data, _ = parse_canonical_value(dict(founded.data))
     payload = c.decode_as(c.OrganizationFounded, data)
     return charter_of(

@@ -26,7 +26,7 @@ _BARE = frozenset(string.ascii_letters + string.digits + "_-")
 _LONGEST_KEY = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """The file, line and field of one value, to name in an error."""
 
@@ -63,7 +63,7 @@ class InToml:
         return InToml(self.source, self.lines, self.path + sub)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InCsv:
     """A row of a members CSV, whose fields are its columns."""
 

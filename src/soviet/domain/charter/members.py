@@ -46,6 +46,9 @@ def read_members(
     by_id = {body.id: body for body in bodies}
     members: list[Member] = []
     seen: dict[str, Site] = {}
+    # The assemblies of a member, one tuple for all the members of the same ones: a large
+    # membership holds a tuple per assembly, not per member.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     before = found(problems)
     for table, place in entries:
         with each(problems):
@@ -55,13 +58,17 @@ def read_members(
             member_of = identifiers(table, place, "bodies", "body")
             if not member_of:
                 raise place.at("bodies").error("a member must belong to at least one assembly")
+            assemblies = []
             for i, body in enumerate(member_of):
-                if known_body(body, place.at("bodies", i), by_id).kind == "council":
+                known = known_body(body, place.at("bodies", i), by_id)
+                if known.kind == "council":
                     raise place.at("bodies", i).error(
                         f"{body!r} is a council: its members are the deputies seated in it, "
                         "so list members in assemblies only"
                     )
-            members.append(Member(ident, name, tuple(member_of)))
+                assemblies.append(known.id)  # the body's own id: one string for all its members
+            of = tuple(assemblies)
+            members.append(Member(ident, name, shared.setdefault(of, of)))
     if not members and found(problems) == before:  # else each listed has a problem
         raise root.at("members").error("at least one member is needed")
     return tuple(members)

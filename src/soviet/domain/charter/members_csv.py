@@ -10,10 +10,9 @@ files itself.
 from __future__ import annotations
 
 import csv
-import io
 import os.path
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from soviet.domain.charter._sites import InCsv, Place, Site, hint
 from soviet.domain.charter._values import Table
@@ -25,8 +24,9 @@ Read = Callable[[str], str]
 _CSV_COLUMNS = ("id", "name", "bodies")
 
 
-def read_members_csv(path: str, site: Site, read: Read | None) -> list[tuple[Table, Place]]:
-    """The rows of a members CSV (columns id, name, bodies), each with its line."""
+def read_members_csv(path: str, site: Site, read: Read | None) -> Iterator[tuple[Table, Place]]:
+    """The rows of a members CSV (columns id, name, bodies), each with its line, one by one
+    as they are read: a large membership is never held as rows all at once."""
     if read is None:
         raise site.error(f"names the file {path!r}, but no files can be read here")
     try:
@@ -36,9 +36,9 @@ def read_members_csv(path: str, site: Site, read: Read | None) -> list[tuple[Tab
         raise site.error(f"cannot read {path!r}: {reason}") from None
     source = os.path.normpath(os.path.join(os.path.dirname(site.source), path))
     check_csv_size(text, source)
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    reader = csv.reader(_lines(text.removeprefix("\ufeff")), strict=True)
+    del text
     header: list[str] | None = None
-    rows: list[tuple[Table, Place]] = []
     start = 1
     try:
         for row in reader:
@@ -52,12 +52,23 @@ def read_members_csv(path: str, site: Site, read: Read | None) -> list[tuple[Tab
                 raise place.at().error(f"{len(row)} cells where the header has {len(header)}")
             cells = {column: cell.strip() for column, cell in zip(header, row, strict=True)}
             bodies = [body for body in re.split(r"[;\s]+", cells["bodies"]) if body]
-            rows.append(({"id": cells["id"], "name": cells["name"], "bodies": bodies}, place))
+            yield {"id": cells["id"], "name": cells["name"], "bodies": bodies}, place
     except csv.Error as exc:
         raise InCsv(source, reader.line_num).at().error(f"not valid CSV: {exc}") from None
     if header is None:
         raise InCsv(source, 1).at().error("empty file; expected a header row id,name,bodies")
-    return rows
+
+
+#: A line and its line break (\r\n, \n or a lone \r), as `csv` reads a file opened with
+#: newline="".
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text`, each with its line break, one by one (a file's text as csv
+    reads it, without a copy of the whole)."""
+    for line in _LINE.finditer(text):
+        yield line.group()
 
 
 def _header(row: list[str], place: InCsv) -> list[str]:
