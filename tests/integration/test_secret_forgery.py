@@ -38,7 +38,7 @@ from soviet.domain import events as ev
 from soviet.domain.charter import parse_charter
 from soviet.domain.clock import format_instant
 from soviet.domain.events import Recorded
-from soviet.domain.secrecy import GROUP
+from soviet.domain.secrecy import group
 from soviet.keyring import Keyring
 from soviet.services import audit, elections, secrecy
 
@@ -146,12 +146,12 @@ def changing(seq: int, change: Callable[[Recorded], Recorded]) -> Forge:
 def moved(element: str) -> str:
     """Another element of the group: this one times its generator (for a choice's beta, a
     vote added)."""
-    return str(GROUP.times(int(element), GROUP.g))
+    return str(group().times(int(element), group().g))
 
 
 def shifted(exponent: str) -> str:
     """Another exponent: this one plus one, modulo the group's order."""
-    return str((int(exponent) + 1) % GROUP.q)
+    return str((int(exponent) + 1) % group().q)
 
 
 def rehashed(ballot: dict[str, Any]) -> str:

@@ -26,13 +26,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from soviet.belenios import ballots as bb
-from soviet.belenios import tally as bt
-from soviet.belenios import threshold as bth
-from soviet.belenios.errors import BeleniosError
-from soviet.belenios.group import BELENIOS_2048, Group
 from soviet.domain import catalogue as c
 from soviet.domain import events as ev
 from soviet.domain.events import Event
@@ -47,12 +42,24 @@ from soviet.domain.secret_rows import (
 )
 from soviet.errors import Refused
 
-#: The group of every secret vote: Belenios's own for homomorphic questions.
-GROUP: Group = BELENIOS_2048
+# Belenios's arithmetic (and gmpy2 with it) is imported where a secret vote is made,
+# cast, tallied or decrypted: finding that a vote is not secret needs none of it.
+if TYPE_CHECKING:
+    from soviet.belenios import ballots as bb
+    from soviet.belenios import tally as bt
+    from soviet.belenios.group import Group
+
 #: Base58, the alphabet of a Belenios uuid.
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 STEPS = ("cert", "polynomial", "voutput")
 __all__ = ["SecretRow", "ceremony_subject", "office_subject", "subjects_of", "vote_subject"]
+
+
+def group() -> Group:
+    """The group of every secret vote: Belenios's own for homomorphic questions."""
+    from soviet.belenios.group import BELENIOS_2048
+
+    return BELENIOS_2048
 
 
 # -- records -------------------------------------------------------------------------------
@@ -122,6 +129,8 @@ class SealedVote:
     result: tuple[int, ...] | None = None
 
     def election(self) -> bb.Election:
+        from soviet.belenios import ballots as bb
+
         return bb.parse_election(self.setup.election)
 
 
@@ -172,6 +181,8 @@ def trustee_step(
     """A trustee's message in their office's key ceremony. `holders` are the office's
     live holders in seat order; `latest` its latest ceremony. A certificate opens a new
     ceremony of the holders unless one of the same holders is under way."""
+    from soviet.belenios import threshold as bth
+
     threshold = office.procedure.threshold
     if threshold is None:
         raise Refused(
@@ -201,7 +212,7 @@ def trustee_step(
                 f"office {office.id!r} has {len(holders)} live holder(s), fewer than its "
                 f"threshold of {threshold}: its seats must be filled before a key ceremony"
             )
-        _check(lambda: bth.check_cert(GROUP, message, "the certificate"))
+        _check(lambda: bth.check_cert(group(), message, "the certificate"))
         return Event(
             ev.TRUSTEE_STEP,
             actor,
@@ -228,9 +239,9 @@ def trustee_step(
         raise Refused(f"{actor!r} sent their {step} in ceremony {latest.seq} already")
     index = latest.trustees.index(actor)
     if step == "cert":
-        sent = _check(lambda: bth.check_cert(GROUP, message, "the certificate"))
+        sent = _check(lambda: bth.check_cert(group(), message, "the certificate"))
         for other, cert in latest.messages["cert"].items():
-            if bth.check_cert(GROUP, cert, "a certificate").verification == sent.verification:
+            if bth.check_cert(group(), cert, "a certificate").verification == sent.verification:
                 raise Refused(f"that certificate is {other!r}'s: make your own")
         return Event(
             ev.TRUSTEE_STEP,
@@ -239,10 +250,10 @@ def trustee_step(
         )
     certs = latest.of("cert")
     if step == "polynomial":
-        _check(lambda: bth.check_polynomial(GROUP, certs, index, message, "the polynomial"))
+        _check(lambda: bth.check_polynomial(group(), certs, index, message, "the polynomial"))
     else:
         polynomials = latest.of("polynomial")
-        _check(lambda: bth.check_voutput(GROUP, certs, polynomials, index, message, "the output"))
+        _check(lambda: bth.check_voutput(group(), certs, polynomials, index, message, "the output"))
     return Event(
         ev.TRUSTEE_STEP,
         actor,
@@ -252,13 +263,15 @@ def trustee_step(
 
 def keyed(ceremony: Ceremony, cause: int) -> Event | None:
     """The ceremony's key, once every trustee's output is in."""
+    from soviet.belenios import threshold as bth
+
     if ceremony.due is not None or ceremony.keyed is not None:
         return None
     certs, polynomials = ceremony.of("cert"), ceremony.of("polynomial")
     parameters = bth.threshold_parameters(
-        GROUP, certs, polynomials, ceremony.of("voutput"), ceremony.threshold
+        group(), certs, polynomials, ceremony.of("voutput"), ceremony.threshold
     )
-    sub_key, _ = bth.check_threshold_parameters(GROUP, parameters, "the threshold parameters")
+    sub_key, _ = bth.check_threshold_parameters(group(), parameters, "the threshold parameters")
     from soviet.belenios.wire import dumps
 
     return Event(
@@ -329,6 +342,8 @@ def election_setup(
     """The `secret` of a secret election's start: its Belenios election of one question,
     the candidates its answers (by id, in the order nominated), up to `seats` of them for
     plurality and any number for approval, a blank ballot allowed."""
+    from soviet.belenios import ballots as bb
+
     assert key.keyed is not None
     most = seats if office.method == "plurality" else len(election.candidates)
     uuid = uuid_of(origin, election.id)
@@ -339,7 +354,7 @@ def election_setup(
             f"Office {office.id!r}, {seats} seat(s), by {office.method}; the answers are "
             "the candidates' member ids. A blank ballot names nobody."
         ),
-        group=GROUP,
+        group=group(),
         public_key=int(key.keyed.public_key),
         questions=[
             bb.Question(
@@ -359,13 +374,15 @@ def yes_no_setup(
 ) -> dict[str, Any]:
     """The `secret` of a secret yes/no vote (a recall vote, a motion's): one question,
     yes or no, a blank ballot an abstention."""
+    from soviet.belenios import ballots as bb
+
     assert key.keyed is not None
     uuid = uuid_of(origin, vote)
     text = bb.make_election(
         uuid=uuid,
         name=f"{organization}: {name}",
         description=question,
-        group=GROUP,
+        group=group(),
         public_key=int(key.keyed.public_key),
         questions=[bb.Question(question, RECALL_ANSWERS, min=1, max=1, blank=True)],
     )
@@ -389,6 +406,8 @@ def cast_sealed(
     """A secret ballot checked: its proofs and signature hold for the vote's election,
     and it is not another voter's (its credential and its text are the voter's own).
     Returns it and the seq of the voter's ballot it replaces, if any."""
+    from soviet.belenios import ballots as bb
+
     election = vote.election()
     ballot = _check(lambda: bb.check_ballot(election, text, where))
     for seq, other, earlier in vote.every:
@@ -406,6 +425,9 @@ def cast_sealed(
 
 def tallied(vote: SealedVote, vote_id: str, actor: str | None) -> Event:
     """The close of a secret vote: the product of each voter's latest ballot."""
+    from soviet.belenios import ballots as bb
+    from soviet.belenios import tally as bt
+
     election = vote.election()
     counted = [
         (_check(lambda t=text: bb.check_ballot(election, t, "a counted ballot")), 1)
@@ -436,6 +458,8 @@ def share(
 ) -> Event:
     """A trustee's share of a tally's decryption: only a trustee of the vote's key who
     still holds the trustee office, once; its proofs must hold."""
+    from soviet.belenios import tally as bt
+
     if vote.tally is None:
         raise Refused(f"vote {vote_id} is not tallied yet: trustees decrypt after the close")
     if actor not in key.trustees:
@@ -468,6 +492,8 @@ def share(
 
 
 def tally_of(vote: SealedVote, election: bb.Election) -> bt.EncryptedTally:
+    from soviet.belenios import tally as bt
+
     assert vote.tally is not None
     from soviet.belenios.wire import loads
 
@@ -475,11 +501,13 @@ def tally_of(vote: SealedVote, election: bb.Election) -> bt.EncryptedTally:
 
 
 def verification_keys(key: Ceremony) -> tuple[int, ...]:
+    from soviet.belenios import threshold as bth
+
     assert key.keyed is not None
     from soviet.belenios.wire import loads
 
     parameters = loads(key.keyed.parameters, "the threshold parameters")
-    return bth.check_threshold_parameters(GROUP, parameters, "the threshold parameters")[1]
+    return bth.check_threshold_parameters(group(), parameters, "the threshold parameters")[1]
 
 
 def trustees_json(key: Ceremony) -> list[Any]:
@@ -493,9 +521,11 @@ def trustees_json(key: Ceremony) -> list[Any]:
 def decrypted(vote: SealedVote, key: Ceremony, extra: tuple[int, str] | None = None) -> list[int]:
     """The counts of a secret election's one question, once `key.threshold` shares are
     in (with `extra`, a share being logged): the blank ballots first, then each answer."""
+    from soviet.belenios import tally as bt
+
     election = vote.election()
     encrypted = tally_of(vote, election)
-    trustees = bt.parse_trustees(GROUP, trustees_json(key), "the trustees")
+    trustees = bt.parse_trustees(group(), trustees_json(key), "the trustees")
     from soviet.belenios.wire import loads
 
     shares = dict(vote.shares)
@@ -528,6 +558,8 @@ def _credential(text: str) -> int | None:
 
 def _check(check: Any) -> Any:
     """A Belenios check, its failure refused with what failed."""
+    from soviet.belenios.errors import BeleniosError
+
     try:
         return check()
     except BeleniosError as error:

@@ -13,18 +13,20 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from soviet.belenios import ballots as bb
-from soviet.belenios import credentials, threshold
-from soviet.belenios import tally as bt
-from soviet.belenios.wire import dumps
 from soviet.domain import commands as cmd
 from soviet.domain import secrecy
 from soviet.domain.events import Recorded
-from soviet.domain.secrecy import GROUP
+from soviet.domain.secrecy import group
 from soviet.errors import InputError, NotFound, Refused
 from soviet.services.deciding import act
 from soviet.services.ports import Workspace
+
+# Belenios (and gmpy2) is imported where a ballot is encrypted, a tracker found or a
+# trustee acts: a vote in the open, which asks `sealed_vote` first, needs none of it.
+if TYPE_CHECKING:
+    from soviet.belenios import ballots as bb
 
 
 def sealed_vote(ws: Workspace, vote: str) -> secrecy.SealedVote | None:
@@ -92,6 +94,9 @@ def vote(
     encrypted here with a fresh credential, its proofs made, and the statement carrying
     it signed by the voter; or `ballot`, one made elsewhere (belenios-tool's
     `generate-ballot`), carried as it is."""
+    from soviet.belenios import ballots as bb
+    from soviet.belenios import credentials
+
     vote = sealed_vote(ws, election_id)
     if vote is None:
         raise Refused(f"election {election_id} is not secret: vote in the open")
@@ -108,6 +113,9 @@ def yes_no_vote(ws: Workspace, vote_id: str, choice: str, voter: str) -> Cast:
     """`soviet recall vote PETITION yes|no|abstain --as MEMBER` in a secret recall vote,
     or `soviet motion vote MOTION …` on a secret motion: yes or no encrypted, an
     abstention a blank ballot."""
+    from soviet.belenios import ballots as bb
+    from soviet.belenios import credentials
+
     vote = sealed_vote(ws, vote_id)
     if vote is None:
         raise Refused(f"the vote on {vote_id} is not secret: vote in the open")
@@ -132,6 +140,8 @@ class Tracked:
 
 def track(ws: Workspace, election_id: str, tracker: str) -> Tracked:
     """`soviet tracker ELECTION TRACKER`: find a ballot by its tracker."""
+    from soviet.belenios import ballots as bb
+
     vote = sealed_vote(ws, election_id)
     if vote is None:
         raise Refused(f"election {election_id} is not secret: its ballots are in the open")
@@ -171,9 +181,11 @@ def _write_seeds(path: Path, seeds: list[str]) -> None:
 
 def _seed_for(path: Path, cert: str) -> str:
     """The seed of the key file whose keys the certificate carries."""
-    mine = threshold.check_cert(GROUP, cert, "the certificate").verification
+    from soviet.belenios import threshold
+
+    mine = threshold.check_cert(group(), cert, "the certificate").verification
     for seed in _read_seeds(path):
-        if threshold.keys_from_seed(GROUP, seed).verification == mine:
+        if threshold.keys_from_seed(group(), seed).verification == mine:
             return seed
     raise InputError(
         f"{path} holds no seed of this ceremony's certificate: use the key file you began "
@@ -197,6 +209,8 @@ def keygen(ws: Workspace, office: str, actor: str, key: Path) -> Step:
     key ceremony — a certificate (which begins a ceremony of the office's live holders
     when none of them is under way), a polynomial once every certificate is in, an output
     once every polynomial is — or nothing, saying whom it waits for."""
+    from soviet.belenios import threshold
+
     if office not in ws.offices():
         raise NotFound("office", office)
     latest = latest_ceremony(ws, office)
@@ -208,17 +222,17 @@ def keygen(ws: Workspace, office: str, actor: str, key: Path) -> Step:
     if step == "cert":
         seed = threshold.new_seed()
         _write_seeds(key, [*kept, seed])  # kept before it is logged: a seed is never lost
-        message = threshold.make_cert(GROUP, seed)
+        message = threshold.make_cert(group(), seed)
     else:
         assert latest is not None
         certs = latest.of("cert")
         seed = _seed_for(key, latest.messages["cert"][actor])
         if step == "polynomial":
-            message = threshold.make_polynomial(GROUP, seed, certs, latest.threshold)
+            message = threshold.make_polynomial(group(), seed, certs, latest.threshold)
         else:
-            vinputs = threshold.make_vinputs(GROUP, certs, latest.of("polynomial"))
+            vinputs = threshold.make_vinputs(group(), certs, latest.of("polynomial"))
             index = latest.trustees.index(actor)
-            message = threshold.make_voutput(GROUP, seed, certs, vinputs[index])
+            message = threshold.make_voutput(group(), seed, certs, vinputs[index])
     try:
         recorded = act(ws, cmd.TakeTrusteeStep(actor, office, step, message))
     except BaseException:
@@ -242,6 +256,10 @@ def _next_step(latest: secrecy.Ceremony | None, actor: str) -> str | None:
 def decrypt(ws: Workspace, vote_id: str, actor: str, key: Path) -> Recorded:
     """`soviet trustee decrypt VOTE --as MEMBER`: the trustee's share of the tally's
     decryption, with its proofs, from the seed in their key file."""
+    from soviet.belenios import tally as bt
+    from soviet.belenios import threshold
+    from soviet.belenios.wire import dumps
+
     vote = sealed_vote(ws, vote_id)
     if vote is None:
         raise Refused(f"vote {vote_id} is not secret: nothing to decrypt")
@@ -252,7 +270,7 @@ def decrypt(ws: Workspace, vote_id: str, actor: str, key: Path) -> Recorded:
         raise Refused(f"{actor!r} is not a trustee of vote {vote_id} (ceremony {keyed.seq})")
     certs = keyed.of("cert")
     seed = _seed_for(key, keyed.messages["cert"][actor])
-    secret = threshold.decryption_key(GROUP, seed, certs, keyed.messages["voutput"][actor])
+    secret = threshold.decryption_key(group(), seed, certs, keyed.messages["voutput"][actor])
     election = vote.election()
     encrypted = secrecy.tally_of(vote, election)
     share = dumps(bt.partial_decryption(election, encrypted, secret))
@@ -297,6 +315,7 @@ def export(ws: Workspace, vote_id: str, directory: Path) -> Exported:
     from datetime import datetime
 
     from soviet.belenios.archive import ArchiveWriter
+    from soviet.belenios.wire import dumps
 
     vote = sealed_vote(ws, vote_id)
     if vote is None:
