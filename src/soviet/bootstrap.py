@@ -34,7 +34,7 @@ from soviet.storage.keys import KeyFile
 if TYPE_CHECKING:
     from soviet.codes_file import Code, CodesFile
     from soviet.domain.events import Recorded
-    from soviet.domain.model import Charter
+    from soviet.domain.model import Charter, Member
     from soviet.keyring import Keyring
     from soviet.services.exports import Exported, ExportTarget
     from soviet.services.ports import Signer
@@ -145,8 +145,10 @@ class Soviet:
         self._codes_path = codes_path
         #: The file the upgrade to members' keys wrote the members' codes to, if it ran.
         self.upgrade_codes: Path | None = None
-        #: The charter members' codes, once `found` has founded the organization.
-        self.founding_codes: list[Code] = []
+        #: The file of the charter members' codes, and until when they are good, once
+        #: `found` has founded the organization.
+        self._founding_codes: Path | None = None
+        self.founding_expires = ""
         if create and database.in_memory(settings.db_url):
             raise DatabaseError(
                 f"{database.shown(settings.db_url)!r} is an in-memory database: it would be "
@@ -402,19 +404,20 @@ class Soviet:
 
         target = CodesFile(self.codes_path())
         target.check()
-        codes = [Code(m.id, m.name, codes_file.draw(), "") for m in charter.members]
-        hashes = {code.member: enrollment.code_hash(code.code) for code in codes}
         try:
-            with self.unit_of_work() as ws:
+            with self.unit_of_work() as ws, target.writing() as write:
                 verifier = None
                 if not ws.is_founded():  # else `adopt` refuses, naming the database
                     verifier = str(self.keys.create(charter.origin).verifier())
-                count = founding.adopt_in_batches(ws, charter, verifier, hashes)
-                del hashes
                 expires = after_days(ws.now, charter.rules.enrollment_days)  # as admitted
-                for number, code in enumerate(codes):
-                    codes[number] = code._replace(expires=expires)
-                target.write(codes)
+
+                def issue(member: Member) -> str:
+                    """A new code for the member, written to the codes file; its hash."""
+                    code = codes_file.draw()
+                    write(Code(member.id, member.name, code, expires))
+                    return enrollment.code_hash(code)
+
+                count = founding.adopt_in_batches(ws, charter, verifier, issue)
         except BaseException:
             target.discard()
             self.keys.discard()
@@ -424,8 +427,16 @@ class Soviet:
             raise
         self.keys.install()
         target.install()
-        self.founding_codes = codes
+        self._founding_codes = target.path
+        self.founding_expires = expires
         return count
+
+    @property
+    def founding_codes(self) -> list[Code]:
+        """The charter members' codes, read from the file `found` wrote (none before)."""
+        from soviet.codes_file import read_codes
+
+        return [] if self._founding_codes is None else read_codes(self._founding_codes)
 
     def enroll(self, codes: Sequence[Code], keyring: Keyring) -> list[Recorded]:
         """Enroll a new key for each member with their code, in one unit of work: each

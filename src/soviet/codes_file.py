@@ -15,7 +15,8 @@ import csv
 import io
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -60,14 +61,6 @@ def free(path: Path) -> Path:
         number += 1
 
 
-def text_of(codes: Sequence[Code]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(codes)
-    return out.getvalue()
-
-
 class CodesFile:
     """A codes file to be: written under a temporary name, then put in place."""
 
@@ -85,19 +78,49 @@ class CodesFile:
         if not self.path.parent.is_dir():
             raise InputError(f"cannot write the codes file {self.path}: no such folder")
 
-    def write(self, codes: Sequence[Code]) -> None:
+    def write(self, codes: Iterable[Code]) -> None:
+        with self.writing() as add:
+            for code in codes:
+                add(code)
+
+    @contextmanager
+    def writing(self) -> Iterator[Callable[[Code], None]]:
+        """Write the file under its temporary name one row at a time, with the function
+        this yields: a founding of many members writes each code as it is drawn, holding
+        none. The file is complete (and on disk) once the block ends; if it fails, none
+        is left."""
         self.check()
         temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp")
         try:
-            fd = os.open(temporary, _CREATE, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                out.write(text_of(codes))
-                out.flush()
-                os.fsync(out.fileno())
+            out = os.fdopen(os.open(temporary, _CREATE, 0o600), "w", encoding="utf-8", newline="")
+        except OSError as error:
+            raise self._unwritable(error) from None
+        writer = csv.writer(out, lineterminator="\n")
+
+        def add(code: Code) -> None:
+            try:
+                writer.writerow(code)
+            except OSError as error:
+                raise self._unwritable(error) from None
+
+        try:
+            add(Code(*COLUMNS))  # the header row
+            yield add
+        except BaseException:
+            out.close()
+            temporary.unlink(missing_ok=True)
+            raise
+        try:
+            out.flush()
+            os.fsync(out.fileno())
+            out.close()
         except OSError as error:
             temporary.unlink(missing_ok=True)
-            raise InputError(f"cannot write the codes file {self.path}: {error.strerror}") from None
+            raise self._unwritable(error) from None
         self._temporary = temporary
+
+    def _unwritable(self, error: OSError) -> InputError:
+        return InputError(f"cannot write the codes file {self.path}: {error.strerror}")
 
     def install(self) -> None:
         """Put the file in place (never over another)."""

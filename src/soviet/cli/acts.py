@@ -121,7 +121,7 @@ def _founded(
         "signs the checkpoints); its verifier key, for anyone, is in "
         f"{plain(soviet.keys.public_path)} and in the log's first event."
     )
-    expires = soviet.founding_codes[0].expires if soviet.founding_codes else ""
+    expires = soviet.founding_expires
     console.print(
         f"Each member's enrollment code is in [bold]{plain(soviet.codes_path())}[/bold] "
         f"(readable by you alone; good once, until {expires}): hand each member theirs, "

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from fractions import Fraction
 from typing import Any
 
 from soviet.domain import events as ev
 from soviet.domain.clock import after_days
-from soviet.domain.model import Body, Charter, Office, Rules
+from soviet.domain.model import Body, Charter, Member, Office, Rules
+
+#: Each member's enrollment code, by its hash: a mapping by member id, or a function of
+#: the member that issues it as it is asked for (once for each, in the charter's order).
+Codes = Mapping[str, str] | Callable[[Member], str]
 
 
 def _share(value: Fraction) -> str:
@@ -54,7 +58,7 @@ def office_to_json(office: Office) -> dict[str, Any]:
 def found(
     charter: Charter,
     verifier_key: str | None,
-    codes: Mapping[str, str] | None = None,
+    codes: Codes | None = None,
     now: str | None = None,
 ) -> Iterator[ev.Event]:
     """The founding event, then one admission per member, then each imported holder: made
@@ -62,7 +66,7 @@ def found(
     than one member's events at a time.
 
     Admissions and imports are consequences of the founding (actor None, cause 1). With
-    `codes` (each member's enrollment code, by its hash) and `now`, every act of the log
+    `codes` (each member's enrollment code, by its hash: `Codes`) and `now`, every act of the log
     will be signed by its actor: the founding says for how many days a code is good, and
     each admission carries the member's code and its expiry. Without them (as logs were
     founded before members held keys) acts are not signed.
@@ -89,7 +93,7 @@ def found(
 
 
 def _events(
-    charter: Charter, founded: ev.Event, codes: Mapping[str, str] | None, expires: str | None
+    charter: Charter, founded: ev.Event, codes: Codes | None, expires: str | None
 ) -> Iterator[ev.Event]:
     yield founded
     for m in charter.members:
@@ -100,7 +104,7 @@ def _events(
             "cause": 1,
         }
         if codes is not None:
-            data["code"] = codes[m.id]
+            data["code"] = codes(m) if callable(codes) else codes[m.id]
             data["code_expires"] = expires
         yield ev.Event(ev.MEMBER_ADMITTED, None, data)
     seats: dict[str, int] = {}

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from soviet.domain import founding
 from soviet.domain.events import Recorded
+from soviet.domain.founding import Codes
 from soviet.domain.model import Charter
 from soviet.errors import Refused
 from soviet.services.ports import Workspace
@@ -34,12 +35,13 @@ def adopt_in_batches(
     ws: Workspace,
     charter: Charter,
     verifier_key: str | None,
-    codes: Mapping[str, str] | None = None,
+    codes: Codes | None = None,
     batch: int = BATCH,
 ) -> int:
     """Found the organization as `adopt` does, in the same unit of work, but holding no
     more than `batch` events in memory: they are written and let go as they are made (the
-    unit of work's `recorded` keeps none of them). The number of events recorded. For a
+    unit of work's `recorded` keeps none of them). `codes` may issue each member's code
+    as its admission is made (`founding.Codes`). The number of events recorded. For a
     large membership, whose events would not fit in memory all at once."""
     _refuse_a_founded(ws)
     _check_codes(charter, codes)
@@ -61,8 +63,8 @@ def _refuse_a_founded(ws: Workspace) -> None:
         )
 
 
-def _check_codes(charter: Charter, codes: Mapping[str, str] | None) -> None:
-    if codes is not None:
+def _check_codes(charter: Charter, codes: Codes | None) -> None:
+    if codes is not None and not callable(codes):  # a function issues every member's
         missing = next((m.id for m in charter.members if m.id not in codes), None)
         if missing is not None:
             raise ValueError(f"no enrollment code for {missing!r}")
