@@ -2,21 +2,29 @@
 cascade and verification cost as the organization grows, on SQLite and PostgreSQL.
 
     python benchmarks/national.py [--sizes 10000,100000] [--big] [--levels 5]
-                                  [--postgres URL] [--no-sqlite] [--ballots N] [--json]
+                                  [--postgres URL] [--no-sqlite] [--ballots N]
+                                  [--turnout 0.4] [--json]
 
 For each size a federation is generated (`soviet generate federation`, seed 1, the given
 levels: base assemblies of 50 to 300 members up to a national congress) and, in a fresh
 process of its own, on a fresh database:
 
-- `init`: the charter adopted (`founding.adopt`, without members' enrollment codes, so
+- `init`: the charter adopted (`founding.adopt_in_batches`, without enrollment codes, so
   that its acts need no keys) — wall time and the process's peak memory;
 - `audit` and `audit --schedule`: the purge's findings, then every election it opens;
-- ballots: the first assembly's deputy election, every ballot in its own unit of work
-  through the vote service, as members cast them (the first `--ballots` voters; median
-  and 95th percentile), and its close;
-- the path upwards: the deputy of each council on the first assembly's path elected by
-  the deputies seated in it, up to the congress's chair, so that one member holds a seat
-  at every level;
+- one ballot: the first assembly's deputy election, the first `--ballots` voters' ballots
+  each in its own unit of work through the vote service, as a lone member casts it
+  (median and 95th percentile);
+- the first election cycle, bottom-up: every office of every base assembly (its deputies
+  and its secretary), then of every council level in turn (deputies, chair, secretary),
+  elected by its electorate — the assembly's members, or the deputies the level below
+  seated — a share `--turnout` of it voting; nominations, starts and ballots are submitted
+  together to the group commit (`soviet.api.commits`, the server's one writer: each act
+  decided on its own, many recorded in one unit of work), each close in its own; the
+  cycle's time, its ballots per second, and one close's time;
+- `audit` again after the cycle, and the sum founded, elected and audited (init, the
+  schedule, the cycle, the audit); the one member elected on the first assembly's path
+  at every level, up to the congress's chair, is the recall's target;
 - a recall cascade: the assembly recalls that member at once (the petition's signatures
   up to the immediate share); the last signature's act, which ends the mandate and every
   seat it carried upwards (and opens their by-elections), is timed;
@@ -40,6 +48,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -75,12 +84,14 @@ def at(days: float) -> str:
 
 
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
+    from soviet.api.commits import GroupCommit
     from soviet.bootstrap import Settings, Soviet
     from soviet.demo import national
+    from soviet.domain import commands as cmd
     from soviet.domain import events as ev
     from soviet.domain.charter import parse_charter
     from soviet.services import audit, elections, recall
-    from soviet.services.founding import adopt
+    from soviet.services.founding import adopt_in_batches
 
     folder, url = Path(spec["folder"]), spec["url"]
     planned = national.plan(spec["members"], spec["levels"], 1)
@@ -102,7 +113,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
 
     began = time.perf_counter()
     with soviet.unit_of_work() as ws:
-        adopt(ws, charter, str(soviet.keys.create(ORIGIN).verifier()), None)
+        adopt_in_batches(ws, charter, str(soviet.keys.create(ORIGIN).verifier()), None)
     soviet.keys.install()
     out["init"] = time.perf_counter() - began
     out["init_peak_mb"] = peak_mb()
@@ -121,54 +132,111 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     out["opened"] = sum(e.type == ev.ELECTION_OPENED for e in scheduled)
 
     top = planned.levels - 1
-    path = [0] * planned.levels  # the first body of each level: the first assembly's path
     assembly = planned.body(0, 0)
     with soviet.unit_of_work() as ws:
         people = sorted(ws.assembly_members(assembly), key=lambda m: int(m.rsplit(".", 1)[1]))
     hero = people[0]
+    committer = GroupCommit(soviet, threading.Lock())
 
-    def elect(office: str, candidates: Sequence[str], voters: Sequence[str]) -> list[float]:
-        """Nominate, start, vote (each ballot its own unit of work), close; the ballots'
-        times."""
-        with soviet.unit_of_work() as ws:
-            pending = ws.pending_election(office)
-            assert pending is not None, f"no election of {office} was opened"
-            election = pending.id
-            for candidate in candidates:
-                elections.nominate(ws, election, candidate, candidate)
-            elections.start(ws, election, candidates[0])
-        tick(0.01)
-        walls = []
-        for voter in voters:
-            began = time.perf_counter()
-            with soviet.unit_of_work() as ws:
-                elections.vote(ws, election, list(candidates), voter)
-            walls.append(time.perf_counter() - began)
-        tick(8)  # past the voting period
+    def together(commands: Sequence[cmd.Command]) -> None:
+        """The acts submitted at once to the group commit, as members acting together
+        would; each is still its own act, with its own events and answer."""
+        for future in [committer.submit(command) for command in commands]:
+            future.result()
+
+    # One ballot in its own unit of work, as a lone member casts it: the first assembly's
+    # deputy election, before the cycle casts the rest of its ballots together.
+    first = f"{assembly}.deputy"
+    with soviet.unit_of_work() as ws:
+        pending = ws.pending_election(first)
+        assert pending is not None, f"no election of {first} was opened"
+        first_election = pending.id
+        candidates = people[: planned.deputies(0, 0)]
+        for candidate in candidates:
+            elections.nominate(ws, first_election, candidate, candidate)
+        elections.start(ws, first_election, candidates[0])
+    tick(0.01)
+    walls = []
+    for voter in people[: spec["ballots"]]:
         began = time.perf_counter()
         with soviet.unit_of_work() as ws:
-            elections.close(ws, election, candidates[0])
-        walls.append(time.perf_counter() - began)  # the close, last
-        return walls
+            elections.vote(ws, first_election, list(candidates), voter)
+        walls.append(time.perf_counter() - began)
+    out["ballot_median"] = statistics.median(walls)
+    out["ballot_p95"] = sorted(walls)[round(0.95 * (len(walls) - 1))]
+    out["ballots"] = len(walls)
+    alone = set(people[: spec["ballots"]])
 
-    seats = planned.deputies(0, 0)
-    voters = people[: max(spec["ballots"], math.ceil(len(people) / 3) + 1)]
-    walls = elect(f"{assembly}.deputy", people[:seats], voters)
-    ballots, out["close"] = walls[:-1], walls[-1]
-    out["ballot_median"] = statistics.median(ballots)
-    out["ballot_p95"] = sorted(ballots)[round(0.95 * (len(ballots) - 1))]
-    out["ballots"] = len(ballots)
-
+    # The first election cycle, bottom-up: every office of every base assembly, then of
+    # every council level, elected by its electorate (a share `turnout` of it voting).
     began = time.perf_counter()
-    for level in range(1, top + 1):
-        council = planned.body(level, path[level])
+    closes: list[float] = []
+    cast = 0
+    for level in range(top + 1):
+        held_here: list[tuple[str, list[str], list[str]]] = []  # election, candidates, voters
         with soviet.unit_of_work() as ws:
-            seated = sorted(ws.seated(council))
-        if level == top:
-            elect(f"{council}.chair", [hero], seated)
-        else:  # two seats: the member, and another deputy seated here if there is one
-            elect(f"{council}.deputy", [hero, *[m for m in seated if m != hero][:1]], seated)
-    out["path"] = time.perf_counter() - began
+            for index in range(planned.count(level)):
+                body = planned.body(level, index)
+                electorate = sorted(
+                    ws.assembly_members(body) if level == 0 else ws.seated(body),
+                    key=lambda m: (m != hero, m),
+                )
+                if not electorate:
+                    continue
+                roles = [] if level == top else ["deputy"]
+                roles += ["secretary"] if level == 0 else ["chair", "secretary"]
+                share = math.ceil(len(electorate) * spec["turnout"])
+                turnout = max(share, len(electorate) // 3 + 1)
+                offset = 0
+                for role in roles:
+                    office = f"{body}.{role}"
+                    pending = ws.pending_election(office)
+                    if pending is None:
+                        continue
+                    seats = planned.deputies(level, index) if role == "deputy" else 1
+                    chosen = [electorate[(offset + k) % len(electorate)] for k in range(seats)]
+                    offset += seats
+                    voters = electorate[: min(turnout, len(electorate))]
+                    if pending.id == first_election:
+                        chosen = candidates
+                    held_here.append((pending.id, list(dict.fromkeys(chosen)), voters))
+        nominations: list[cmd.Command] = []
+        starts: list[cmd.Command] = []
+        for election, chosen, _ in held_here:
+            if election == first_election:
+                continue
+            nominations += [cmd.Nominate(c, election, c) for c in chosen]
+            starts.append(cmd.StartElection(chosen[0], election))
+        together(nominations)
+        together(starts)
+        tick(0.01)
+        ballots: list[cmd.Command] = []
+        for election, chosen, voters in held_here:
+            skip = alone if election == first_election else set()
+            ballots += [
+                cmd.CastBallot(v, election, tuple(chosen), False) for v in voters if v not in skip
+            ]
+        cast += len(ballots)
+        together(ballots)
+        tick(8)  # past the voting period
+        for election, chosen, _ in held_here:
+            moment = time.perf_counter()
+            with soviet.unit_of_work() as ws:
+                elections.close(ws, election, chosen[0])
+            closes.append(time.perf_counter() - moment)
+        tick(0.01)
+    out["cycle"] = time.perf_counter() - began
+    out["cycle_ballots"] = cast
+    out["cycle_elections"] = len(closes)
+    out["cycle_rate"] = cast / out["cycle"]
+    out["close"] = statistics.median(closes)
+    out["close_max"] = max(closes)
+    began = time.perf_counter()
+    with soviet.unit_of_work() as ws:
+        out["findings_after"] = len(audit.findings(ws))
+    out["audit_after"] = time.perf_counter() - began
+    steps = ("init", "schedule", "cycle", "audit_after")
+    out["founded_elected_audited"] = sum(out[step] for step in steps)
 
     with soviet.unit_of_work() as ws:
         [held] = [m for m in ws.active_mandates(holder=hero) if m.office == f"{assembly}.deputy"]
@@ -208,6 +276,8 @@ def cli(url: str, *args: str, folder: Path) -> tuple[float, float, int]:
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - began
     peak = float(done.stderr.strip().splitlines()[-1]) / 1024 if TIME.exists() else math.nan
+    if done.returncode != 0:  # what the command found, for the report of the failure
+        print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
     return wall, peak, done.returncode
 
 
@@ -230,6 +300,7 @@ def one(
         "members": size,
         "levels": args.levels,
         "ballots": args.ballots,
+        "turnout": args.turnout,
     }
     print(
         f"  {backend} {size:,}: founding and acting … (load {load()})", file=sys.stderr, flush=True
@@ -264,8 +335,12 @@ STEPS = (
     ("schedule", "audit --schedule", "s"),
     ("ballot_median", "one ballot, its own unit of work (median)", "ms"),
     ("ballot_p95", "one ballot (95th percentile)", "ms"),
-    ("close", "the first assembly's election closed", "ms"),
-    ("path", "the path upwards elected (every level)", "s"),
+    ("cycle", "the first election cycle, bottom-up (group commit)", "s"),
+    ("cycle_rate", "  its ballots per second", "/s"),
+    ("close", "  one election closed (median)", "ms"),
+    ("close_max", "  one election closed (slowest)", "ms"),
+    ("audit_after", "audit after the cycle", "s"),
+    ("founded_elected_audited", "founded, elected and audited (init to audit)", "s"),
     ("cascade", "the recall's last signature and its cascade", "ms"),
     ("verify", "soviet verify", "s"),
     ("verify_peak_mb", "soviet verify: peak memory", "MB"),
@@ -280,6 +355,8 @@ def shown(value: float | None, unit: str) -> str:
         return f"{value * 1e3:,.1f} ms"
     if unit == "s":
         return f"{value:,.2f} s"
+    if unit == "/s":
+        return f"{value:,.0f}/s"
     return f"{value:,.0f} MB"
 
 
@@ -325,7 +402,9 @@ def report(results: dict[str, dict[int, dict[str, Any]]], levels: int) -> str:
             r = by_size[n]
             lines.append(
                 f"   {n:,}: {r['events']:,} events; {r['findings']:,} findings, "
-                f"{r['opened']:,} elections opened; {r['ballots']} ballots timed; the cascade "
+                f"{r['opened']:,} elections opened; {r['ballots']} ballots timed alone; the "
+                f"cycle held {r['cycle_elections']:,} elections with {r['cycle_ballots']:,} "
+                f"ballots, leaving {r['findings_after']:,} findings; the cascade "
                 f"recorded {r['cascade_events']} events ({r['cascade_lapsed']} seats lapsed "
                 f"above); load after {r['load_after']}"
             )
@@ -343,7 +422,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--big", action="store_true", help="add 1,000,000 members")
     parser.add_argument("--levels", type=int, default=5, help="levels, assemblies to congress (5)")
-    parser.add_argument("--ballots", type=int, default=60, help="ballots timed at least (60)")
+    parser.add_argument("--ballots", type=int, default=60, help="ballots timed one by one (60)")
+    parser.add_argument(
+        "--turnout",
+        type=float,
+        default=0.4,
+        help="the share of each electorate that votes in the cycle (0.4; at least a third "
+        "and one, the generated charter's quorum)",
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("SOVIET_BENCH_DATABASE") or POSTGRES,

@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from soviet.bootstrap import Soviet
+from soviet.domain import commands as cmd
 from soviet.domain.events import Recorded
 from soviet.domain.statements import Signed
 from soviet.errors import SovietError
@@ -43,7 +44,7 @@ class Taken:
 
 @dataclass(eq=False)
 class _Act:
-    signed: Signed
+    signed: Signed | cmd.Command
     future: Future[Taken] = field(default_factory=Future)
     events: list[Recorded] | None = None
     refusal: BaseException | None = None
@@ -63,7 +64,9 @@ class GroupCommit:
         self._writer: threading.Thread | None = None
         self._starting = threading.Lock()
 
-    def submit(self, signed: Signed) -> Future[Taken]:
+    def submit(self, signed: Signed | cmd.Command) -> Future[Taken]:
+        """Queue an act: a member's signed statement (the server's), or a command (a log
+        whose acts are not signed, or the unit of work's signer signs it)."""
         act = _Act(signed)
         self._waiting.put(act)
         with self._starting:
