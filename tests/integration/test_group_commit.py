@@ -81,3 +81,24 @@ def test_a_statement_sent_twice_in_one_batch_is_recorded_once(
     again = s.post(f"/api/v1/elections/{election}/acts", json=body)
     assert again.status_code == 200 and s.size() == before
     assert again.json()["events"] == [e.to_json() for e in taken.events]
+
+
+def test_commands_arriving_together_are_each_signed_by_the_unit_of_works_signer(
+    served: Callable[[], Served],
+) -> None:
+    s = served()
+    election = started(s)
+    voters = [f"a1-{i}" for i in range(1, 7)]
+    lock = threading.Lock()
+    writer = GroupCommit(s.org.soviet, lock)
+    with lock:  # commands, as a rehearsal or a benchmark submits them, not statements
+        futures = [
+            writer.submit(cmd.CastBallot(voter, election, ("a1-3", "a1-2"))) for voter in voters
+        ]
+    answers = [f.result(timeout=30) for f in futures]
+
+    assert [a.events[0].actor for a in answers] == voters
+    assert all(a.events[0].signed is not None for a in answers)  # each by its voter's key
+    assert len({a.size for a in answers}) < len(voters), "not committed together"
+    assert s.get(f"/api/v1/elections/{election}").json()["ballots"] == len(voters)
+    assert verify(s.org.url).ok
