@@ -51,6 +51,7 @@ bench: $(DEV)
 	command -v belenios-tool >/dev/null || apt-get install -y -q belenios-tool
 	$(BIN)/python benchmarks/belenios.py
 	$(BIN)/python benchmarks/national.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) soviet-demo .pytest_cache .mypy_cache .ruff_cache
