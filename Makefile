@@ -32,7 +32,7 @@ serve: $(RUNTIME)
 	SOVIET_DB=sqlite:///soviet-demo/soviet.db $(BIN)/soviet serve --port $${PORT:-8000}
 
 test: $(DEV)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q  # a group (xdist_group) runs on one worker
 
 lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
