@@ -138,8 +138,10 @@ class State(Protocol):
     def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
         """Every election not closed (nominating, voting or tallying), by office; with
         `due_by`, only those whose nominations ended by that instant with a candidate
-        standing (while nominating) or whose vote did (after): the ones the clock may
-        have made due."""
+        standing (while nominating) or whose vote did (after) in an office whose
+        procedure closes a vote by itself (`auto_close`): the ones the clock may have made
+        due. A vote that ended and waits for someone to close it is not asked again by
+        every act."""
         ...
 
     def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:
@@ -254,13 +256,16 @@ def office_of_data(o: c.OfficeData) -> Office:
     )
 
 
-def _election_due(row: ElectionRow, now: str) -> bool:
+def _election_due(row: ElectionRow, now: str, offices: Mapping[str, Office]) -> bool:
     """Whether the clock may have made an election not closed due by `now`: one whose
-    nominations ended with a candidate standing, or whose vote ended."""
+    nominations ended with a candidate standing, or whose vote ended where its office's
+    procedure closes a vote by itself."""
     if row.status == "nominating":
         ends = row.nominations_end if row.candidates else None
     else:
-        ends = row.voting_ends
+        office = offices.get(row.office)
+        closes_itself = office is not None and office.procedure.auto_close
+        ends = row.voting_ends if closes_itself else None
     return ends is not None and ends <= now
 
 
@@ -703,7 +708,7 @@ class MemoryState(KeyState, SecretState, MotionState):
     def pending_elections(self, due_by: str | None = None) -> list[ElectionRecord]:
         rows = (self._elections[ident] for ident in self._pending.values())
         if due_by is not None:
-            rows = (row for row in rows if _election_due(row, due_by))
+            rows = (row for row in rows if _election_due(row, due_by, self._offices))
         return [row.record() for row in rows]
 
     def live_petitions(self, due_by: str | None = None) -> list[PetitionRecord]:

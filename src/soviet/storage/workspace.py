@@ -130,6 +130,8 @@ _OFFICES = (
     select(t.offices).where(t.offices.c.dissolved_at.is_(None)).order_by(t.offices.c.position)
 )
 _STANDING = select(t.offices).where(t.offices.c.dissolved_at.is_(None))
+#: How an office's procedure, as its row holds it, says that a vote closes by itself.
+AUTO_CLOSE = '"auto_close":true'
 _EMPOWERED = (
     select(t.offices)
     .where(t.EMPOWERED, t.offices.c.dissolved_at.is_(None))
@@ -361,9 +363,20 @@ class SqlProjections:
                 t.candidates.c.election == e.id,
                 or_(t.candidates.c.status.is_(None), t.candidates.c.status == "standing"),
             )
+            # A vote that ended is due only where its office closes a vote by itself: the
+            # procedure's JSON (sorted keys, no spaces) says `"auto_close":true`. Asked as
+            # a scalar subquery, so that each election's office is looked up by its key
+            # (PostgreSQL would hash a semi-join over every office).
+            procedure = (
+                select(t.offices.c.procedure).where(t.offices.c.id == e.office).scalar_subquery()
+            )
             which = or_(
                 and_(e.status == "nominating", e.nominations_end <= due_by, standing.exists()),
-                and_(e.status.in_(("voting", "tallying")), e.voting_ends <= due_by),
+                and_(
+                    e.status.in_(("voting", "tallying")),
+                    e.voting_ends <= due_by,
+                    procedure.contains(AUTO_CLOSE, autoescape=True),
+                ),
             )
         rows = self.conn.execute(select(t.elections).where(which).order_by(e.number)).all()
         return [self._election(row) for row in rows]
