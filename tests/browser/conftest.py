@@ -35,8 +35,11 @@ def chromium() -> Path:
         apt = shutil.which("apt-get")
         if apt is None or os.geteuid() != 0:
             pytest.skip("chromium is not installed and apt-get cannot install it here")
-        done = subprocess.run(
-            [apt, "install", "-y", "chromium"], capture_output=True, text=True, check=False
+        done = subprocess.run(  # another worker's install holds the lock: wait for it
+            [apt, "-o", "DPkg::Lock::Timeout=900", "install", "-y", "chromium"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0 or not CHROMIUM.exists():
             pytest.skip(f"`apt-get install -y chromium` failed: {done.stderr[-300:]}")

@@ -18,6 +18,9 @@ from browser.conftest import Board
 from soviet.domain import commands as cmd
 from soviet.ledger.entries import canonical
 
+#: On one worker under pytest -n: one installs chromium (if it is missing) and starts it.
+pytestmark = pytest.mark.xdist_group("browser")
+
 #: The impacts of an accessibility violation that fail the check.
 GRAVE = ("serious", "critical")
 
