@@ -65,7 +65,7 @@ def run(command: list[str], skip: str) -> None:
     """Run a command of the cluster's set-up; a failure skips, saying what is missing."""
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0:
-        said = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        said = " | ".join((done.stderr.strip() or done.stdout.strip() or "no output").splitlines())
         pytest.skip(f"{skip}: `{' '.join(command[:2])}` failed: {said}")
 
 
@@ -122,9 +122,9 @@ def streaming_replica(server: str) -> Iterator[Cluster]:
         backup = ["pg_basebackup", "-d", source, "-D", str(data), "-R", "-X", "stream"]
         run(
             [*as_postgres, *backup, "-c", "fast"],
-            "the primary refuses a replication connection from 127.0.0.1: add `host "
-            "replication all 127.0.0.1/32 trust` to its pg_hba.conf and reload it "
-            "(.ci/run does)",
+            "the base backup of the primary failed (if it refuses a replication connection "
+            "from 127.0.0.1, add `host replication all 127.0.0.1/32 trust` to its "
+            "pg_hba.conf and reload it, as .ci/run does)",
         )
         run(
             ["pg_ctlcluster", "--skip-systemctl-redirect", str(major), name, "start"],
