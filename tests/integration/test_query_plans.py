@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from integration.conftest import Organization, city_federation
+from integration.plans import Statement, recording, touching
 from integration.signed import elect_every_level
 from soviet.domain import events as ev
 from soviet.domain.model import Charter
@@ -35,9 +36,7 @@ WATCHED = (
     "signatures",
 )
 #: A statement that reads (or updates, or deletes from) a watched table.
-TOUCHES = re.compile(rf'\b(?:FROM|JOIN|UPDATE)\s+"?({"|".join(WATCHED)})"?(?:\s|$)', re.IGNORECASE)
-
-Statement = tuple[str, Any]
+TOUCHES = touching(WATCHED)
 
 
 @pytest.fixture
@@ -53,24 +52,8 @@ def statements(org: Organization) -> Iterator[list[Statement]]:
     """The SELECT, UPDATE and DELETE statements on watched tables sent from now on, with
     their parameters."""
     seen: list[Statement] = []
-
-    def note(
-        _conn: object,
-        _cursor: object,
-        statement: str,
-        parameters: Any,
-        _context: object,
-        executemany: bool,
-    ) -> None:
-        reads = re.match(r"\s*(SELECT|UPDATE|DELETE)\b", statement, re.I)
-        if not executemany and reads and TOUCHES.search(statement):
-            seen.append((statement, parameters))
-
-    sa.event.listen(org.soviet.engine, "before_cursor_execute", note)
-    try:
+    with recording(org.soviet.engine, TOUCHES, seen):
         yield seen
-    finally:
-        sa.event.remove(org.soviet.engine, "before_cursor_execute", note)
 
 
 def full_scans(engine: sa.Engine, statement: str, parameters: Any) -> list[str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ import pytest
 import sqlalchemy as sa
 
 from integration.conftest import Databases
+from integration.plans import Statement, recording, touching
 from soviet.bootstrap import Settings, Soviet
 from soviet.demo import national
 from soviet.domain import events as ev
@@ -65,7 +65,7 @@ WATCHED = (
     "merkle_nodes",
 )
 #: A statement that reads (or updates, or deletes from) a watched table.
-TOUCHES = re.compile(rf'\b(?:FROM|JOIN|UPDATE)\s+"?({"|".join(WATCHED)})"?(?:\s|$)', re.IGNORECASE)
+TOUCHES = touching(WATCHED)
 #: A table of this many rows or more is large: several pages, which the planner reads
 #: whole only when it has no index to read less.
 LARGE = 500
@@ -84,8 +84,6 @@ ACTS = (
     "recall cascade",
 )
 
-Statement = tuple[str, Any]
-
 
 @dataclass
 class Nation:
@@ -94,30 +92,6 @@ class Nation:
     engine: sa.Engine
     sent: dict[str, list[Statement]] = field(default_factory=dict)
     lapsed: int = 0
-
-
-@contextmanager
-def recording(engine: sa.Engine, into: list[Statement]) -> Iterator[None]:
-    """Note in `into` the SELECT, UPDATE and DELETE statements on watched tables sent
-    meanwhile, with their parameters."""
-
-    def note(
-        _conn: object,
-        _cursor: object,
-        statement: str,
-        parameters: Any,
-        _context: object,
-        executemany: bool,
-    ) -> None:
-        reads = re.match(r"\s*(SELECT|UPDATE|DELETE)\b", statement, re.I)
-        if not executemany and reads and TOUCHES.search(statement):
-            into.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
 
 
 def found(folder: Path, url: str) -> tuple[Soviet, national.Federation]:
@@ -180,7 +154,7 @@ def acts(
     founder = hero = people[0]  # the federation's first member founded it
 
     def act(kind: str, handler: Callable[..., object], *args: Any) -> list[ev.Recorded]:
-        with recording(soviet.engine, made.sent[kind]), soviet.unit_of_work() as ws:
+        with recording(soviet.engine, TOUCHES, made.sent[kind]), soviet.unit_of_work() as ws:
             handler(ws, *args)
             return list(ws.recorded)
 
